@@ -1,0 +1,178 @@
+//! The error kinds, accesses, domains and regions a finding is made of: small values that allocate nothing.
+
+/// Stable identifiers (SPEC.md), used in the text report, JSON and SARIF.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ErrorKind {
+    HeapUseAfterFree,
+    DoubleFree,
+    InvalidFree,
+    WriteToReadonly,
+    StackUseAfterReturn,
+    CrossDomainAccess,
+    HeapBufferOverflow,
+}
+
+impl ErrorKind {
+    pub const ALL: [ErrorKind; 7] = [
+        ErrorKind::HeapUseAfterFree,
+        ErrorKind::DoubleFree,
+        ErrorKind::InvalidFree,
+        ErrorKind::WriteToReadonly,
+        ErrorKind::StackUseAfterReturn,
+        ErrorKind::CrossDomainAccess,
+        ErrorKind::HeapBufferOverflow,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::HeapUseAfterFree => "heap-use-after-free",
+            ErrorKind::DoubleFree => "double-free",
+            ErrorKind::InvalidFree => "invalid-free",
+            ErrorKind::WriteToReadonly => "write-to-readonly",
+            ErrorKind::StackUseAfterReturn => "stack-use-after-return",
+            ErrorKind::CrossDomainAccess => "cross-domain-access",
+            ErrorKind::HeapBufferOverflow => "heap-buffer-overflow",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ErrorKind> {
+        ErrorKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Access {
+    Read,
+    Write,
+    Free,
+}
+
+impl Access {
+    pub fn name(self) -> &'static str {
+        match self {
+            Access::Read => "read",
+            Access::Write => "write",
+            Access::Free => "free",
+        }
+    }
+    /// The word the text report uses ("READ of size 4").
+    pub fn upper(self) -> &'static str {
+        match self {
+            Access::Read => "READ",
+            Access::Write => "WRITE",
+            Access::Free => "FREE",
+        }
+    }
+}
+
+/// The language of the code that made the access (from the check's `flags`), or `c` for the allocator.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Domain {
+    C,
+    Rust,
+}
+
+impl Domain {
+    pub fn from_flags(flags: u32) -> Domain {
+        use crate::contract::flags::*;
+        match (flags & DOMAIN_MASK) >> DOMAIN_SHIFT {
+            DOMAIN_RUST => Domain::Rust,
+            _ => Domain::C,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Domain::C => "c",
+            Domain::Rust => "rust",
+        }
+    }
+}
+
+/// What an address points into. `name()` is the word used by `invalid-free` reports, JSON `region`
+/// and `ffisan_region_kind`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum RegionKind {
+    /// Inside a live C-heap chunk (or its redzone).
+    CHeap,
+    /// Inside a live C-heap chunk but not at its start (only `invalid-free` uses it).
+    HeapInterior,
+    /// A freed chunk in quarantine.
+    Freed,
+    Stack,
+    Global,
+    ReadOnly,
+    Managed,
+    Unknown,
+}
+
+impl RegionKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            RegionKind::CHeap => "c-heap",
+            RegionKind::HeapInterior => "heap-interior",
+            RegionKind::Freed => "freed",
+            RegionKind::Stack => "stack",
+            RegionKind::Global => "global",
+            RegionKind::ReadOnly => "read-only",
+            RegionKind::Managed => "managed",
+            RegionKind::Unknown => "unknown",
+        }
+    }
+}
+
+/// A region an address lies in, as far as the region tables know it: bounds and a printable name
+/// (module path, managed region name, "thread T3 stack", ...). Fixed size so reports never allocate.
+#[derive(Clone, Copy)]
+pub struct RegionInfo {
+    pub kind: RegionKind,
+    pub lo: usize,
+    pub hi: usize,
+    pub name: FixedStr<128>,
+}
+
+/// A small string kept inline (truncated when too long).
+#[derive(Clone, Copy)]
+pub struct FixedStr<const N: usize> {
+    len: usize,
+    bytes: [u8; N],
+}
+
+impl<const N: usize> FixedStr<N> {
+    pub const fn new() -> Self {
+        FixedStr { len: 0, bytes: [0; N] }
+    }
+    pub fn from_str(s: &str) -> Self {
+        let mut f = Self::new();
+        f.push_str(s);
+        f
+    }
+    pub fn push_str(&mut self, s: &str) {
+        for &b in s.as_bytes() {
+            if self.len == N {
+                break;
+            }
+            self.bytes[self.len] = b;
+            self.len += 1;
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        // Truncation may have split a UTF-8 sequence: keep the longest valid prefix.
+        match core::str::from_utf8(&self.bytes[..self.len]) {
+            Ok(s) => s,
+            Err(e) => core::str::from_utf8(&self.bytes[..e.valid_up_to()]).unwrap_or(""),
+        }
+    }
+}
+
+impl<const N: usize> Default for FixedStr<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> core::fmt::Write for FixedStr<N> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        self.push_str(s);
+        Ok(())
+    }
+}

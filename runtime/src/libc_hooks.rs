@@ -1,0 +1,1 @@
+//! OWNER: regions-and-threads helper.

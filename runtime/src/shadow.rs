@@ -1,0 +1,109 @@
+//! Shadow memory: one byte per 8-byte granule of application memory, mapped once at start-up.
+
+use crate::contract::{shadow_value, APP_END, GRANULE, SHADOW_OFFSET, SHADOW_SCALE, SHADOW_SIZE};
+use core::sync::atomic::{AtomicBool, Ordering};
+
+static MAPPED: AtomicBool = AtomicBool::new(false);
+
+/// Maps the whole shadow (16 TiB of address space, MAP_NORESERVE: pages cost nothing until written).
+/// Called first thing by the allocator and by init; safe to call from any thread, any number of times.
+pub fn ensure_mapped() {
+    if MAPPED.load(Ordering::Acquire) {
+        return;
+    }
+    // Two racing threads both try; MAP_FIXED_NOREPLACE makes the loser fail with EEXIST, which is fine.
+    let p = unsafe {
+        libc::mmap(
+            SHADOW_OFFSET as *mut libc::c_void,
+            SHADOW_SIZE,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED_NOREPLACE,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED && crate::sync::errno() != libc::EEXIST {
+        crate::sync::die(b"ffisan: fatal: cannot map the shadow memory at 0x100000000000 (16 TiB, MAP_NORESERVE)\n");
+    }
+    MAPPED.store(true, Ordering::Release);
+}
+
+#[inline(always)]
+pub fn shadow_addr(addr: usize) -> *mut u8 {
+    ((addr >> SHADOW_SCALE) | SHADOW_OFFSET) as *mut u8
+}
+
+/// Whether `addr` is an address the shadow covers (user space). Wild pointers above it are "unknown".
+#[inline(always)]
+pub fn covers(addr: usize) -> bool {
+    addr < APP_END
+}
+
+/// The shadow byte of the granule holding `addr` (0 for addresses the shadow does not cover).
+#[inline(always)]
+pub fn shadow_byte(addr: usize) -> u8 {
+    if !covers(addr) {
+        return shadow_value::ADDRESSABLE;
+    }
+    unsafe { core::ptr::read_volatile(shadow_addr(addr)) }
+}
+
+/// Whether a single byte at `addr` is addressable for a load (READONLY counts as addressable).
+#[inline]
+pub fn byte_is_readable(addr: usize) -> bool {
+    let s = shadow_byte(addr);
+    s == shadow_value::ADDRESSABLE || s == shadow_value::READONLY || ((s as i8) > 0 && s < GRANULE as u8 && (addr % GRANULE) < s as usize)
+}
+
+/// Sets the shadow of [addr, addr+size) to `value`. `addr` must be granule-aligned; a trailing
+/// partial granule gets `value` too (use `unpoison` for "first k bytes addressable").
+pub fn poison(addr: usize, size: usize, value: u8) {
+    debug_assert!(addr % GRANULE == 0);
+    if size == 0 || !covers(addr) {
+        return;
+    }
+    let end = (addr.saturating_add(size)).min(APP_END);
+    let first = shadow_addr(addr);
+    let count = (end - addr).div_ceil(GRANULE);
+    unsafe { core::ptr::write_bytes(first, value, count) };
+}
+
+/// Makes [addr, addr+size) addressable; a trailing partial granule records how many bytes are valid.
+pub fn unpoison(addr: usize, size: usize) {
+    debug_assert!(addr % GRANULE == 0);
+    if !covers(addr) {
+        return;
+    }
+    let full = size / GRANULE;
+    unsafe { core::ptr::write_bytes(shadow_addr(addr), shadow_value::ADDRESSABLE, full) };
+    let rest = size % GRANULE;
+    if rest != 0 {
+        unsafe { *shadow_addr(addr + full * GRANULE) = rest as u8 };
+    }
+}
+
+/// Poisons only the granules that lie wholly inside [lo, hi) (for regions not aligned to 8 bytes).
+pub fn poison_inner(lo: usize, hi: usize, value: u8) {
+    let start = lo.next_multiple_of(GRANULE);
+    let end = hi & !(GRANULE - 1);
+    if end > start {
+        poison(start, end - start, value);
+    }
+}
+
+/// Like `poison_inner` but only overwrites granules whose shadow is currently `only_if`.
+/// Used when unregistering a region, so chunks or read-only data inside it keep their state.
+pub fn repaint_inner(lo: usize, hi: usize, only_if: u8, value: u8) {
+    let start = lo.next_multiple_of(GRANULE);
+    let end = (hi & !(GRANULE - 1)).min(APP_END);
+    let mut a = start;
+    while a < end {
+        let p = shadow_addr(a);
+        unsafe {
+            if *p == only_if {
+                *p = value;
+            }
+        }
+        a += GRANULE;
+    }
+}

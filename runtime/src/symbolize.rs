@@ -1,0 +1,1 @@
+//! OWNER: heap-and-reports helper.

@@ -1,0 +1,93 @@
+//! Low-level helpers usable anywhere in the runtime, even before init and inside malloc:
+//! a spin lock that never allocates, errno, raw writes to stderr and dying.
+
+use core::cell::UnsafeCell;
+use core::sync::atomic::{AtomicBool, Ordering};
+
+/// A lock for the runtime's tables. Never allocates, so it is safe inside malloc and before init.
+pub struct SpinLock<T> {
+    locked: AtomicBool,
+    value: UnsafeCell<T>,
+}
+
+unsafe impl<T: Send> Sync for SpinLock<T> {}
+unsafe impl<T: Send> Send for SpinLock<T> {}
+
+pub struct SpinGuard<'a, T> {
+    lock: &'a SpinLock<T>,
+}
+
+impl<T> SpinLock<T> {
+    pub const fn new(value: T) -> Self {
+        SpinLock { locked: AtomicBool::new(false), value: UnsafeCell::new(value) }
+    }
+
+    pub fn lock(&self) -> SpinGuard<'_, T> {
+        let mut spins = 0u32;
+        while self.locked.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
+            spins += 1;
+            if spins < 64 {
+                core::hint::spin_loop();
+            } else {
+                unsafe { libc::sched_yield() };
+            }
+        }
+        SpinGuard { lock: self }
+    }
+
+    /// For the child of `fork`: the thread that held the lock does not exist there.
+    pub unsafe fn force_unlock(&self) {
+        self.locked.store(false, Ordering::Release);
+    }
+}
+
+impl<T> core::ops::Deref for SpinGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        unsafe { &*self.lock.value.get() }
+    }
+}
+
+impl<T> core::ops::DerefMut for SpinGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        unsafe { &mut *self.lock.value.get() }
+    }
+}
+
+impl<T> Drop for SpinGuard<'_, T> {
+    fn drop(&mut self) {
+        self.lock.locked.store(false, Ordering::Release);
+    }
+}
+
+pub fn errno() -> i32 {
+    unsafe { *libc::__errno_location() }
+}
+
+pub fn set_errno(value: i32) {
+    unsafe { *libc::__errno_location() = value };
+}
+
+/// Writes bytes to fd 2 with raw write(2): no locks, no allocation.
+pub fn write_stderr(bytes: &[u8]) {
+    write_fd(2, bytes);
+}
+
+pub fn write_fd(fd: i32, mut bytes: &[u8]) {
+    while !bytes.is_empty() {
+        let n = unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) };
+        if n <= 0 {
+            if n < 0 && errno() == libc::EINTR {
+                continue;
+            }
+            return;
+        }
+        bytes = &bytes[n as usize..];
+    }
+}
+
+/// For states the runtime cannot continue from (no shadow, corrupt tables): say why and exit.
+pub fn die(message: &[u8]) -> ! {
+    write_stderr(message);
+    unsafe { libc::_exit(1) }
+}

@@ -1,0 +1,62 @@
+//! The pass-to-runtime contract, pass side. Mirrored by `runtime/src/contract.rs`: change both.
+
+/// Bumped whenever anything below changes meaning; the pass makes every instrumented module call
+/// `__ffisan_init_v<ABI_VERSION>`, so a stale runtime fails at link time, not at run time.
+pub const ABI_VERSION: u32 = 1;
+
+/// One shadow byte describes 2^SHADOW_SCALE = 8 bytes of application memory (a granule).
+pub const SHADOW_SCALE: u32 = 3;
+pub const GRANULE: usize = 1 << SHADOW_SCALE;
+/// shadow(addr) = (addr >> 3) | SHADOW_OFFSET. User space is below 2^47, so the shadow is
+/// [2^44, 2^45): far from PIE images (0x55..), mmap areas (0x7f..) and the Go heap (0xc000000000).
+pub const SHADOW_OFFSET: usize = 0x1000_0000_0000;
+pub const SHADOW_SIZE: usize = 1 << 44;
+/// Highest application address the shadow covers (exclusive).
+pub const APP_END: usize = 1 << 47;
+
+/// Shadow byte values. 1..=7 means "only the first k bytes of the granule are addressable".
+pub mod shadow_value {
+    pub const ADDRESSABLE: u8 = 0x00;
+    /// Loads are fine, stores are `write-to-readonly`. Bit 6 alone, so the load fast path can mask it.
+    pub const READONLY: u8 = 0x40;
+    /// A registered managed (garbage-collected) region: decided by `managed_policy` in the slow path.
+    pub const MANAGED: u8 = 0xf0;
+    /// A dead fake stack frame (an escaping local of a function that returned).
+    pub const STACK_AFTER_RETURN: u8 = 0xf5;
+    /// The chunk header and left redzone of a C-heap chunk.
+    pub const HEAP_LEFT_REDZONE: u8 = 0xfa;
+    /// Beyond a C-heap chunk's end.
+    pub const HEAP_RIGHT_REDZONE: u8 = 0xfb;
+    /// A freed C-heap chunk waiting in quarantine.
+    pub const HEAP_FREED: u8 = 0xfd;
+}
+
+/// The inline fast path is `(shadow & mask) == 0`: loads ignore READONLY, stores do not.
+pub const LOAD_MASK: u8 = 0xbf;
+pub const STORE_MASK: u8 = 0xff;
+
+/// `flags` argument of every check entry point.
+pub mod flags {
+    /// The access writes (otherwise it reads).
+    pub const WRITE: u32 = 1;
+    /// Bits 1..=3: the source language of the instrumented code.
+    pub const DOMAIN_SHIFT: u32 = 1;
+    pub const DOMAIN_MASK: u32 = 0b111 << DOMAIN_SHIFT;
+    pub const DOMAIN_C: u32 = 0;
+    pub const DOMAIN_RUST: u32 = 1;
+}
+
+/// Runtime entry points the pass calls (all `extern "C"`, defined in `check.rs`, `fake_stack.rs`,
+/// `libc_hooks.rs`, `managed.rs`):
+///   `__ffisan_init_v1()`                                  module constructor; idempotent
+///   `__ffisan_slow_access(addr: u64, size: u64, flags: u32)` the fast path saw a non-zero shadow
+///   `__ffisan_check_range(addr: u64, size: u64, flags: u32)` whole-range check (mem* intrinsics, big or odd accesses)
+///   `__ffisan_libc_<name>(<the libc function's own arguments>, flags: u32)` before a call to <name>
+///       for strlen strnlen strcpy strncpy strcat strncat strcmp strncmp strchr strrchr strstr strdup strndup
+///   `__ffisan_fake_frame_enter(size: u64, real_frame: u64) -> u64` 0: keep the locals on the real stack
+///   `__ffisan_fake_frame_leave(frame: u64, size: u64)`
+///   `ffisan_call_window_begin()` / `ffisan_call_window_end()` around cgo `_Cfunc_` wrappers
+pub const LIBC_HOOKED: &[&str] = &[
+    "strlen", "strnlen", "strcpy", "strncpy", "strcat", "strncat", "strcmp", "strncmp", "strchr", "strrchr",
+    "strstr", "strdup", "strndup",
+];

@@ -1,0 +1,2 @@
+//! ffisan pass plugin. OWNER: pass helper.
+pub mod contract;
