@@ -15,3 +15,10 @@ pub fn describe(addr: usize) -> RegionInfo {
     let _ = addr;
     todo!("regions::describe")
 }
+
+/// Full classification: the heap first (`allocator::describe_heap`), then `describe`.
+/// Backs `ffisan_region_kind` and the region line of reports.
+pub fn classify(addr: usize) -> RegionInfo {
+    let _ = addr;
+    todo!("regions::classify")
+}

@@ -1,0 +1,50 @@
+# ffisan: `make` builds, `make test` runs every test, `make demo` shows reports on the demo programs.
+# Every target installs what is missing first, so a fresh Debian 12 machine needs nothing else.
+
+SHELL := /bin/bash
+LLVM_BIN := /usr/lib/llvm-22/bin
+APT_PACKAGES := clang-22 llvm-22-dev lld-22 libclang-rt-22-dev python3-jsonschema
+RELEASE := target/release
+ARTIFACTS := $(RELEASE)/ffisan $(RELEASE)/libffisan_pass.so $(RELEASE)/libffisan_rt.so
+LIT_JOBS ?= 2
+export PATH := $(HOME)/.cargo/bin:/usr/local/go/bin:$(PATH)
+
+.PHONY: all build deps test lint unit lit demo clean
+
+all: build
+
+# Debian packages the project needs; apt-get only runs when one is missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	fi
+	@command -v cargo >/dev/null || { echo "fatal error: cargo not found (install Rust 1.95 with rustup)"; exit 1; }
+	@command -v go >/dev/null || echo "note: go not found; the Go tests will be skipped"
+
+build: deps
+	cargo build --release
+	ln -sf ffisan $(RELEASE)/ffisan-cc
+	ln -sf ffisan $(RELEASE)/ffisan-c++
+
+lint: deps
+	cargo fmt --all -- --check
+	cargo clippy --release --all-targets -- -D warnings
+
+unit: deps
+	cargo test --release
+
+lit: build
+	$(LLVM_BIN)/lit -sv -j$(LIT_JOBS) test-programs
+
+test: build lint unit lit
+
+demo: build
+	@bash test-programs/demo/run-demo.sh
+
+clean:
+	cargo clean

@@ -1,0 +1,47 @@
+# lit configuration for ffisan's test programs: C, Rust and Go programs checked with FileCheck
+# against the report they must produce (or the absence of any report), IR tests of the pass, CLI tests.
+import os
+import shutil
+
+import lit.formats
+
+config.name = "ffisan"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".c", ".cpp", ".ll", ".rs", ".test", ".go"]
+config.excludes = ["Inputs", "Output", "lit.cfg.py", "lit.local.cfg"]
+config.test_source_root = os.path.dirname(__file__)
+
+root = os.path.dirname(config.test_source_root)
+bin_dir = os.environ.get("FFISAN_HOME", os.path.join(root, "target", "release"))
+config.test_exec_root = os.path.join(root, "target", "lit")
+llvm_bin = "/usr/lib/llvm-22/bin"
+
+ffisan = os.path.join(bin_dir, "ffisan")
+plugin = os.path.join(bin_dir, "libffisan_pass.so")
+go = shutil.which("go") or "/usr/local/go/bin/go"
+
+# Longer names first: lit substitutes in order and %ffisan is a prefix of the others.
+config.substitutions.append(("%ffisan_cc", ffisan + " cc"))
+config.substitutions.append(("%ffisan_cxx", ffisan + " c++"))
+config.substitutions.append(("%ffisan", ffisan))
+config.substitutions.append(("%opt_ffisan", "%s/opt -load-pass-plugin=%s -passes=ffisan" % (llvm_bin, plugin)))
+config.substitutions.append(("%pass_plugin", plugin))
+config.substitutions.append(("%rt_dir", bin_dir))
+config.substitutions.append(("%clang", os.path.join(llvm_bin, "clang")))
+config.substitutions.append(("%go", go))
+config.substitutions.append(("%root", root))
+
+# FileCheck, not, count from LLVM 22; the host PATH after them (go, rustc, cargo).
+path = [llvm_bin, os.path.dirname(go), os.path.expanduser("~/.cargo/bin"), os.environ.get("PATH", "")]
+config.environment["PATH"] = os.pathsep.join(path)
+for var in ["HOME", "GOPATH", "GOCACHE", "GOMODCACHE", "GOFLAGS", "CARGO_HOME", "RUSTUP_HOME", "TMPDIR"]:
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
+# Tests state their own options; a developer's FFISAN_OPTIONS must not leak in.
+config.environment.pop("FFISAN_OPTIONS", None)
+config.environment["GOTOOLCHAIN"] = "local"
+
+if shutil.which("go", path=os.pathsep.join(path)):
+    config.available_features.add("go")
+if shutil.which("rustc", path=os.pathsep.join(path)):
+    config.available_features.add("rustc")
