@@ -30,6 +30,7 @@ build: deps
 	cargo build --release
 	ln -sf ffisan $(RELEASE)/ffisan-cc
 	ln -sf ffisan $(RELEASE)/ffisan-c++
+	mkdir -p $(RELEASE)/include && cp runtime/include/ffisan.h $(RELEASE)/include/
 
 lint: deps
 	cargo fmt --all -- --check

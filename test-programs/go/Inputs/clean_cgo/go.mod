@@ -1,0 +1,3 @@
+module ffisan.test/clean_cgo
+
+go 1.26
