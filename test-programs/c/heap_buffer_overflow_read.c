@@ -19,7 +19,7 @@ int main(void) {
   for (int i = 0; i < 5; i++)
     a[i] = i;
   // CHECK: is located 0 bytes after 20-byte region
-  // CHECK: previously allocated by thread T0 here:
+  // CHECK: {{^}}allocated by thread T0 here:
   // CHECK: in main {{.*}}heap_buffer_overflow_read.c:[[@LINE-5]]
   printf("%d\n", sum(a, 5));
   free(a);

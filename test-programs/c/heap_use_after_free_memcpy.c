@@ -16,6 +16,7 @@ int main(void) {
   char *src = calloc(100, 1);
   char dst[100];
   free(src);
+  __asm__ volatile("" : "+r"(src)); // keep -O2 from deleting the (undefined) use
   copy(dst, src, 100);
   printf("%d\n", dst[0]);
   return 0;

@@ -9,7 +9,7 @@ __attribute__((noinline)) int use_name(const char *name) {
   return name[0]; // reads freed memory
   // CHECK: ERROR: ffisan: heap-use-after-free on address [[ADDR:0x[0-9a-f]+]] at pc
   // CHECK: READ of size 1 at [[ADDR]] thread T0 (domain: c)
-  // CHECK: #0 {{.*}} in use_name {{.*}}heap_use_after_free_read.c:[[@LINE-4]]
+  // CHECK: #0 {{.*}} in use_name {{.*}}heap_use_after_free_read.c:[[@LINE-3]]
 }
 
 int main(void) {

@@ -15,6 +15,7 @@ __attribute__((noinline)) size_t measure(const char *s) {
 int main(void) {
   char *s = malloc(16);
   strcpy(s, "hello");
+  __asm__ volatile("" : "+r"(s) : : "memory"); // keep the string alive at -O2
   free(s);
   printf("%zu\n", measure(s));
   return 0;

@@ -13,6 +13,7 @@ __attribute__((noinline)) void store(int *p, int i) {
 int main(void) {
   int *p = malloc(10 * sizeof(int));
   free(p);
+  __asm__ volatile("" : "+r"(p)); // keep -O2 from deleting the (undefined) use
   store(p, 3);
   // CHECK: is located 12 bytes inside of 40-byte region
   return 0;

@@ -18,7 +18,7 @@ __attribute__((noinline)) int later(void) {
   return saved[1];
   // CHECK: ERROR: ffisan: stack-use-after-return
   // CHECK: READ of size 4 at {{0x[0-9a-f]+}} thread T0
-  // CHECK: #0 {{.*}} in later {{.*}}stack_use_after_return_same_depth.c:[[@LINE-4]]
+  // CHECK: #0 {{.*}} in later {{.*}}stack_use_after_return_same_depth.c:[[@LINE-3]]
 }
 
 int main(void) {

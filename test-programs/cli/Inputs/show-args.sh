@@ -1,0 +1,3 @@
+#!/bin/sh
+# Stands in for the compiler: prints its arguments on one line.
+echo "$*"

@@ -1,0 +1,143 @@
+; Static elision: the function's own allocas, global variables (loads only for constants), and a
+; pointer already checked in the same block with no call in between are not checked again.
+; RUN: %opt_ffisan -S %s | FileCheck %s
+
+target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
+target triple = "x86_64-pc-linux-gnu"
+
+@counter = global i32 0
+@table = constant [4 x i32] [i32 1, i32 2, i32 3, i32 4]
+@external = external global [16 x i8]
+
+declare void @opaque()
+declare i64 @strlen(ptr)
+
+; CHECK-LABEL: define i32 @own_allocas(
+; CHECK-NOT:  __ffisan
+; CHECK:      ret i32
+define i32 @own_allocas(i64 %i) {
+  %a = alloca [8 x i32], align 4
+  %b = alloca i32, align 4
+  %elem = getelementptr inbounds [8 x i32], ptr %a, i64 0, i64 %i
+  store i32 1, ptr %elem, align 4
+  store i32 2, ptr %b, align 4
+  %v = load i32, ptr %elem, align 4
+  ret i32 %v
+}
+
+; Elision is decided on the allocas before they move to the fake frame (the select/phi below make
+; them escape): the function's own accesses to its live frame stay unchecked.
+; CHECK-LABEL: define i32 @own_allocas_through_select(
+; CHECK:      call i64 @__ffisan_fake_frame_enter(
+; CHECK-NOT:  __ffisan_slow_access
+; CHECK:      call void @__ffisan_fake_frame_leave(
+; CHECK-NEXT: ret i32
+define i32 @own_allocas_through_select(i1 %c) {
+  %a = alloca i32, align 4
+  %b = alloca i32, align 4
+  store i32 1, ptr %a, align 4
+  store i32 2, ptr %b, align 4
+  %either = select i1 %c, ptr %a, ptr %b
+  %v = load i32, ptr %either, align 4
+  ret i32 %v
+}
+
+; A phi of two own allocas agrees; a phi mixing an alloca and an argument does not.
+; CHECK-LABEL: define i32 @phis(
+; CHECK:      join:
+; CHECK-NEXT: %same = phi ptr [ %[[X:[0-9]+]], %left ], [ %[[Y:[0-9]+]], %right ]
+; CHECK-NEXT: %mixed = phi ptr [ %[[X]], %left ], [ %p, %right ]
+; CHECK-NEXT: %v = load i32, ptr %same
+; CHECK-NEXT: ptrtoint ptr %mixed to i64
+; CHECK:      call void @__ffisan_slow_access(
+; CHECK:      load i32, ptr %mixed
+define i32 @phis(i1 %c, ptr %p) {
+entry:
+  %x = alloca i32, align 4
+  %y = alloca i32, align 4
+  br i1 %c, label %left, label %right
+left:
+  br label %join
+right:
+  br label %join
+join:
+  %same = phi ptr [ %x, %left ], [ %y, %right ]
+  %mixed = phi ptr [ %x, %left ], [ %p, %right ]
+  %v = load i32, ptr %same, align 4
+  %w = load i32, ptr %mixed, align 4
+  %s = add i32 %v, %w
+  ret i32 %s
+}
+
+; Writable globals (defined or external) are always addressable; a constant global is READONLY,
+; so its loads are elided and a store to it stays checked (write-to-readonly).
+; CHECK-LABEL: define i32 @globals(
+; CHECK-NEXT: store i32 1, ptr @counter
+; CHECK-NEXT: %g = load i32, ptr @counter
+; CHECK-NEXT: %e = getelementptr inbounds [16 x i8], ptr @external, i64 0, i64 %i
+; CHECK-NEXT: store i8 0, ptr %e
+; CHECK-NEXT: %t = getelementptr inbounds [4 x i32], ptr @table, i64 0, i64 %i
+; CHECK-NEXT: %tv = load i32, ptr %t
+; CHECK-NEXT: %[[A:[0-9]+]] = ptrtoint ptr %t to i64
+; CHECK:      call void @__ffisan_slow_access(i64 %[[A]], i64 4, i32 1)
+; CHECK:      store i32 9, ptr %t
+define i32 @globals(i64 %i) {
+  store i32 1, ptr @counter, align 4
+  %g = load i32, ptr @counter, align 4
+  %e = getelementptr inbounds [16 x i8], ptr @external, i64 0, i64 %i
+  store i8 0, ptr %e, align 1
+  %t = getelementptr inbounds [4 x i32], ptr @table, i64 0, i64 %i
+  %tv = load i32, ptr %t, align 4
+  store i32 9, ptr %t, align 4
+  %s = add i32 %g, %tv
+  ret i32 %s
+}
+
+; Without inbounds, a GEP may leave its object: checked.
+; CHECK-LABEL: define i8 @not_inbounds(
+; CHECK:      call void @__ffisan_slow_access(
+define i8 @not_inbounds(i64 %i) {
+  %a = alloca [4 x i8], align 1
+  %p = getelementptr [4 x i8], ptr %a, i64 0, i64 %i
+  %v = load i8, ptr %p, align 1
+  ret i8 %v
+}
+
+; Same pointer and size in one block: the second load is covered by the first; a store after a load
+; needs its own (stricter) check; a load after that store is covered; a call that may free resets.
+; CHECK-LABEL: define i32 @duplicates(
+; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      %first = load i32, ptr %p
+; CHECK-NEXT: %second = load i32, ptr %p
+; CHECK-NEXT: ptrtoint ptr %p
+; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 1)
+; CHECK:      store i32 %second, ptr %p
+; CHECK-NEXT: %third = load i32, ptr %p
+; CHECK-NEXT: call void @__ffisan_libc_strlen(
+; CHECK-NEXT: %n = call i64 @strlen(
+; CHECK-NEXT: %fourth = load i32, ptr %p
+; CHECK-NEXT: call void @opaque()
+; CHECK-NEXT: ptrtoint ptr %p
+; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      %fifth = load i32, ptr %p
+define i32 @duplicates(ptr %p, ptr %s) {
+  %first = load i32, ptr %p, align 4
+  %second = load i32, ptr %p, align 4
+  store i32 %second, ptr %p, align 4
+  %third = load i32, ptr %p, align 4
+  %n = call i64 @strlen(ptr %s)
+  %fourth = load i32, ptr %p, align 4
+  call void @opaque()
+  %fifth = load i32, ptr %p, align 4
+  ret i32 %fifth
+}
+
+; A different size of the same pointer is a different check.
+; CHECK-LABEL: define i8 @duplicate_needs_same_size(
+; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 1, i32 0)
+define i8 @duplicate_needs_same_size(ptr %p) {
+  %a = load i32, ptr %p, align 4
+  %b = load i8, ptr %p, align 1
+  ret i8 %b
+}

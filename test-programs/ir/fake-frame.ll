@@ -1,0 +1,110 @@
+; Stack-use-after-return: escaping static allocas move to one fake frame from the runtime, with the
+; real alloca as fallback; the frame is left before every return.
+; RUN: %opt_ffisan -S %s | FileCheck %s
+
+target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
+target triple = "x86_64-pc-linux-gnu"
+
+declare void @keep(ptr)
+declare i32 @setjmp(ptr) returns_twice
+declare void @llvm.lifetime.start.p0(ptr)
+declare void @llvm.lifetime.end.p0(ptr)
+
+; %buf (12 bytes) at offset 0, %n (escapes too) at offset 16; %local never escapes and stays put.
+; CHECK-LABEL: define i32 @escaping_locals(
+; CHECK-NEXT: %buf = alloca [12 x i8], align 1
+; CHECK-NEXT: %n = alloca i32, align 4
+; CHECK-NEXT: %local = alloca i32, align 4
+; CHECK-NEXT: %[[REAL:[0-9]+]] = ptrtoint ptr %buf to i64
+; CHECK-NEXT: %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter(i64 24, i64 %[[REAL]])
+; CHECK-NEXT: %[[ON:[0-9]+]] = icmp ne i64 %[[F]], 0
+; CHECK-NEXT: %[[P0:[0-9]+]] = inttoptr i64 %[[F]] to ptr
+; CHECK-NEXT: %[[BUF:[0-9]+]] = select i1 %[[ON]], ptr %[[P0]], ptr %buf
+; CHECK-NEXT: %[[A1:[0-9]+]] = add i64 %[[F]], 16
+; CHECK-NEXT: %[[P1:[0-9]+]] = inttoptr i64 %[[A1]] to ptr
+; CHECK-NEXT: %[[N:[0-9]+]] = select i1 %[[ON]], ptr %[[P1]], ptr %n
+; CHECK-NOT:  llvm.lifetime.start.p0(ptr %buf)
+; CHECK:      call void @keep(ptr %[[BUF]])
+; CHECK-NEXT: call void @keep(ptr %[[N]])
+; CHECK-NEXT: store i32 1, ptr %local
+; CHECK-NEXT: %v = load i32, ptr %[[N]]
+; CHECK-NOT:  llvm.lifetime.end.p0(ptr %buf)
+; CHECK:      call void @__ffisan_fake_frame_leave(i64 %[[F]], i64 24)
+; CHECK-NEXT: ret i32 %v
+define i32 @escaping_locals() {
+  %buf = alloca [12 x i8], align 1
+  %n = alloca i32, align 4
+  %local = alloca i32, align 4
+  call void @llvm.lifetime.start.p0(ptr %buf)
+  call void @keep(ptr %buf)
+  call void @keep(ptr %n)
+  store i32 1, ptr %local, align 4
+  %v = load i32, ptr %n, align 4
+  call void @llvm.lifetime.end.p0(ptr %buf)
+  ret i32 %v
+}
+
+; Every return leaves the frame; storing the address somewhere is an escape too.
+; CHECK-LABEL: define void @two_returns(
+; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter(i64 8,
+; CHECK:      store ptr %{{[0-9]+}}, ptr %out
+; CHECK:      call void @__ffisan_fake_frame_leave(i64 %[[F]], i64 8)
+; CHECK-NEXT: ret void
+; CHECK:      call void @__ffisan_fake_frame_leave(i64 %[[F]], i64 8)
+; CHECK-NEXT: ret void
+define void @two_returns(i1 %c, ptr %out) {
+entry:
+  %x = alloca i64, align 8
+  store ptr %x, ptr %out, align 8
+  br i1 %c, label %a, label %b
+a:
+  ret void
+b:
+  ret void
+}
+
+; Over-aligned locals: the frame is padded and its base aligned in IR (the runtime promises 8).
+; CHECK-LABEL: define void @over_aligned(
+; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter(i64 56,
+; CHECK:      %[[UP:[0-9]+]] = add i64 %[[F]], 31
+; CHECK-NEXT: %[[BASE:[0-9]+]] = and i64 %[[UP]], -32
+; CHECK:      inttoptr i64 %[[BASE]] to ptr
+; CHECK:      call void @__ffisan_fake_frame_leave(i64 %[[F]], i64 56)
+define void @over_aligned() {
+  %v = alloca <8 x i32>, align 32
+  call void @keep(ptr %v)
+  ret void
+}
+
+; setjmp returns twice: the second return would use a frame already left. No fake frame.
+; CHECK-LABEL: define i32 @calls_setjmp(
+; CHECK-NOT:  __ffisan_fake_frame
+; CHECK:      ret i32
+define i32 @calls_setjmp() {
+  %env = alloca [200 x i8], align 16
+  %r = call i32 @setjmp(ptr %env)
+  ret i32 %r
+}
+
+; musttail leaves no room between the call and its ret.
+; CHECK-LABEL: define void @has_musttail(
+; CHECK-NOT:  __ffisan_fake_frame
+; CHECK:      ret void
+define void @has_musttail(ptr %p) {
+  %x = alloca i32, align 4
+  call void @keep(ptr %x)
+  musttail call void @keep(ptr %p)
+  ret void
+}
+
+; Locals only loaded and stored need no fake frame.
+; CHECK-LABEL: define i32 @contained(
+; CHECK-NOT:  __ffisan
+; CHECK:      ret i32
+define i32 @contained() {
+  %x = alloca [2 x i32], align 4
+  %e = getelementptr inbounds [2 x i32], ptr %x, i64 0, i64 1
+  store i32 3, ptr %e, align 4
+  %v = load i32, ptr %e, align 4
+  ret i32 %v
+}
