@@ -1,2 +1,16 @@
-//! ffisan pass plugin. OWNER: pass helper.
+//! ffisan LLVM pass plugin: inserts region checks before the loads and stores of native code (C, Rust),
+//! hooks libc string and memory calls, moves escaping locals into fake frames and opens call windows
+//! around cgo wrappers. Shaped as collect, then decide, then instrument, per function.
+mod cgo;
+mod collect;
 pub mod contract;
+mod elide;
+mod fake_frame;
+mod instrument;
+mod instrument_module;
+mod ir;
+mod libc_calls;
+mod plugin;
+mod runtime_api;
+mod skip;
+mod stats;

@@ -1,0 +1,170 @@
+//! Stack-use-after-return: a function's escaping locals move into one "fake frame" from the runtime,
+//! which poisons it (STACK_AFTER_RETURN) when the function returns, so a pointer to a dead local that
+//! is used later is reported instead of silently reading a reused stack slot.
+//!
+//! ```text
+//! entry:
+//!   %buf = alloca [16 x i8]                        ; kept: the fallback when the runtime says 0
+//!   %f = call i64 @__ffisan_fake_frame_enter(i64 SIZE, i64 ptrtoint (ptr %buf))
+//!   %on = icmp ne i64 %f, 0
+//!   %buf.fake = select i1 %on, ptr inttoptr (i64 (%f + OFFSET)), ptr %buf   ; replaces %buf
+//!   ...
+//!   call void @__ffisan_fake_frame_leave(i64 %f, i64 SIZE)                  ; before every ret
+//! ```
+use llvm_sys::core::LLVMGetAllocatedType;
+use llvm_sys::LLVMOpcode;
+
+use crate::collect::FunctionPlan;
+use crate::contract::GRANULE;
+use crate::ir::{self, Emitter, Value};
+use crate::runtime_api;
+
+/// How an alloca's address is used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Uses {
+    /// Only loaded from / stored to (directly or through GEPs and casts): it cannot outlive the call.
+    Contained,
+    /// The address leaves the function's direct loads and stores (passed, stored, compared...).
+    Escapes,
+    /// Tied to its stack slot by an intrinsic (stack protector, localescape, gcroot): never moved.
+    Unmovable,
+}
+
+fn classify_call_use(call: Value) -> Uses {
+    let Some(name) = ir::callee_name(call) else {
+        return Uses::Escapes;
+    };
+    let Some(intrinsic) = name.strip_prefix("llvm.") else {
+        return Uses::Escapes;
+    };
+    let contained = ["lifetime.", "dbg.", "memcpy", "memmove", "memset"];
+    let movable = ["va_start", "va_end", "va_copy"];
+    if contained.iter().any(|p| intrinsic.starts_with(p)) {
+        Uses::Contained
+    } else if movable.iter().any(|p| intrinsic.starts_with(p)) {
+        Uses::Escapes
+    } else {
+        Uses::Unmovable
+    }
+}
+
+fn classify_uses(v: Value, depth: u32) -> Uses {
+    let mut verdict = Uses::Contained;
+    for user in ir::users(v) {
+        let u = match ir::opcode(user) {
+            LLVMOpcode::LLVMLoad => Uses::Contained,
+            LLVMOpcode::LLVMStore if ir::operand(user, 0) != v => Uses::Contained,
+            LLVMOpcode::LLVMGetElementPtr | LLVMOpcode::LLVMBitCast
+                if ir::operand(user, 0) == v && depth < 16 =>
+            {
+                classify_uses(user, depth + 1)
+            }
+            LLVMOpcode::LLVMCall => classify_call_use(user),
+            _ => Uses::Escapes,
+        };
+        verdict = verdict.max(u);
+    }
+    verdict
+}
+
+fn is_lifetime_marker(inst: Value) -> bool {
+    ir::opcode(inst) == LLVMOpcode::LLVMCall
+        && ir::callee_name(inst).is_some_and(|n| n.starts_with("llvm.lifetime."))
+}
+
+/// The layout of one function's fake frame.
+pub struct FakeFrame {
+    /// Each escaping alloca and its offset in the frame.
+    slots: Vec<(Value, u64)>,
+    /// Bytes requested from the runtime (including alignment slack).
+    size: u64,
+    /// Strictest alignment of a slot; the runtime guarantees granule (8-byte) alignment only.
+    align: u64,
+}
+
+/// Whether a function may get a fake frame at all.
+pub fn eligible(plan: &FunctionPlan) -> bool {
+    // returns_twice (setjmp): the frame would be left on the first return and used on the second.
+    // musttail: nothing may stand between the tail call and its ret. No ret: never left.
+    !plan.calls_returns_twice && !plan.has_musttail && !plan.returns.is_empty()
+}
+
+/// Lays out the escaping static allocas of the entry block, if any.
+pub fn plan_frame(em: &Emitter, plan: &FunctionPlan) -> Option<FakeFrame> {
+    let mut slots = Vec::new();
+    let mut offset = 0u64;
+    let mut align = GRANULE as u64;
+    for &alloca in &plan.entry_allocas {
+        if classify_uses(alloca, 0) != Uses::Escapes {
+            continue;
+        }
+        // SAFETY: alloca is an alloca instruction.
+        let ty = unsafe { LLVMGetAllocatedType(alloca) };
+        let count = ir::const_int_value(ir::operand(alloca, 0)).unwrap_or(1);
+        let slot_align = (ir::alignment(alloca) as u64).max(GRANULE as u64);
+        offset = offset.next_multiple_of(slot_align);
+        slots.push((alloca, offset));
+        offset += (em.alloc_size(ty) * count).max(1);
+        align = align.max(slot_align);
+    }
+    if slots.is_empty() {
+        return None;
+    }
+    let size = offset.next_multiple_of(GRANULE as u64) + (align - GRANULE as u64);
+    Some(FakeFrame { slots, size, align })
+}
+
+/// Rewrites the function to use `frame`. Runs after the accesses were instrumented: their elision
+/// was decided on the allocas (the function's own live frame), which the fake frame still is.
+pub fn apply(em: &Emitter, f: Value, plan: &FunctionPlan, frame: &FakeFrame) {
+    let entry_point = plan
+        .entry_point
+        .expect("an entry block ends in a terminator");
+    let uses: Vec<(Value, Vec<Value>)> = frame
+        .slots
+        .iter()
+        .map(|&(a, _)| (a, ir::users(a)))
+        .collect();
+
+    em.position_before(entry_point, em.location_in(f, ir::debug_loc(entry_point)));
+    let enter = runtime_api::fake_frame_enter(em);
+    let leave = runtime_api::fake_frame_leave(em);
+    let size = em.const_i64(frame.size);
+    let real_frame = em.ptr_to_int(frame.slots[0].0);
+    let fake = enter.call(em, &mut [size, real_frame]);
+    let in_fake = em.icmp_ne(fake, em.const_i64(0));
+    let base = if frame.align > GRANULE as u64 {
+        em.and(
+            em.add(fake, em.const_i64(frame.align - 1)),
+            em.const_i64(frame.align.wrapping_neg()),
+        )
+    } else {
+        fake
+    };
+    let mut markers = Vec::new();
+    for ((alloca, offset), (_, users)) in frame.slots.iter().zip(&uses) {
+        let address = if *offset == 0 {
+            base
+        } else {
+            em.add(base, em.const_i64(*offset))
+        };
+        let moved = em.int_to_ptr(address);
+        let local = em.select(in_fake, moved, *alloca);
+        for &user in users {
+            if is_lifetime_marker(user) {
+                markers.push(user);
+            } else {
+                ir::replace_operand_uses(user, *alloca, local);
+            }
+        }
+    }
+    for &ret in &plan.returns {
+        em.position_before(ret, em.location_in(f, ir::debug_loc(ret)));
+        leave.call(em, &mut [fake, size]);
+    }
+    // Lifetime markers may only name an alloca, and the moved local lives for the whole call. Erased
+    // last: the entry point the builder was placed before may be one of them.
+    for marker in markers {
+        ir::erase(marker);
+    }
+}

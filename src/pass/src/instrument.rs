@@ -1,0 +1,207 @@
+//! Instrument: the inline fast path for 1, 2, 4, 8 and aligned 16-byte accesses, the same inline
+//! shadow test guarding a whole-range check for other sizes up to 32 bytes, and a plain whole-range
+//! check for everything else (large, scalable, or run-time sizes).
+//!
+//! Fast path (shadow(a) = (a >> 3) | SHADOW_OFFSET, one byte per 8-byte granule):
+//! ```text
+//!   %a = ptrtoint ptr %p to i64
+//!   %s = load i8, ptr inttoptr ((%a >> 3) | 0x100000000000)
+//!   [%s = or %s, shadow byte of the access's last byte]      ; only if it may straddle granules
+//!   %bad = icmp ne (and %s, MASK), 0                           ; MASK 0xbf for loads, 0xff for stores
+//!   br %bad, label %slow, label %cont, !prof {1, 1048575}
+//! slow:
+//!   call void @__ffisan_slow_access(i64 %a, i64 SIZE, i32 FLAGS), !dbg <the access's location>
+//! ```
+//! A non-zero masked shadow byte is not necessarily an error (partial granules, managed memory):
+//! the runtime's slow path decides.
+use llvm_sys::core::LLVMGetBasicBlockTerminator;
+use llvm_sys::core::LLVMGetInstructionParent;
+
+use crate::collect::{Access, AccessSize};
+use crate::contract::{GRANULE, LOAD_MASK, SHADOW_OFFSET, SHADOW_SCALE, STORE_MASK};
+use crate::ir::{self, Emitter, Value};
+use crate::runtime_api::{self, Domain};
+
+/// Branch weights of the slow path: taken about once in a million.
+const SLOW_PATH_WEIGHT: u32 = 1;
+const FAST_PATH_WEIGHT: u32 = 1_048_575;
+
+extern "C" {
+    /// `shim/register.cpp`: `SplitBlockAndInsertIfThen` with branch weights; returns the new block's
+    /// terminator.
+    fn ffisan_split_block_if_then(
+        cond: Value,
+        split_before: Value,
+        then_weight: u32,
+        else_weight: u32,
+    ) -> Value;
+}
+
+/// `inttoptr((a >> 3) | SHADOW_OFFSET)`
+fn shadow_address(em: &Emitter, addr: Value) -> Value {
+    let shifted = em.lshr(addr, SHADOW_SCALE as u64);
+    em.int_to_ptr(em.or(shifted, em.const_i64(SHADOW_OFFSET as u64)))
+}
+
+/// Splits before `inst` on `cond` and returns the terminator of the cold block (insert before it).
+fn cold_branch(em: &Emitter, cond: Value, inst: Value) -> Value {
+    // SAFETY: cond is an i1 computed just before inst in the same block; the shim splits the block.
+    unsafe {
+        let then_term = ffisan_split_block_if_then(cond, inst, SLOW_PATH_WEIGHT, FAST_PATH_WEIGHT);
+        em.mark(LLVMGetBasicBlockTerminator(LLVMGetInstructionParent(cond)));
+        em.mark(then_term)
+    }
+}
+
+/// Inserts the check for one access before its instruction.
+pub fn instrument_access(em: &Emitter, access: &Access, domain: Domain) {
+    let flags = runtime_api::access_flags(domain, access.is_write);
+    let loc = ir::debug_loc(access.inst);
+    em.position_before(access.inst, loc);
+    let addr = em.ptr_to_int(access.ptr);
+    let align = access.align as u64;
+    match access.size {
+        AccessSize::Fixed(size @ (1 | 2 | 4 | 8)) => {
+            let probes = granule_probes(size, align);
+            shadow_check(
+                em,
+                access,
+                addr,
+                size,
+                flags,
+                ShadowLoad::Bytes(&probes),
+                SlowCall::Access,
+            )
+        }
+        AccessSize::Fixed(16) if align >= 16 => shadow_check(
+            em,
+            access,
+            addr,
+            16,
+            flags,
+            ShadowLoad::AlignedPair,
+            SlowCall::Access,
+        ),
+        // Small odd or unaligned sizes (unaligned vectors, i24, small structs): the same inline
+        // shadow test over every granule they touch, guarding the whole-range check.
+        AccessSize::Fixed(size) if size <= MAX_INLINE_RANGE => {
+            let probes = granule_probes(size, align);
+            shadow_check(
+                em,
+                access,
+                addr,
+                size,
+                flags,
+                ShadowLoad::Bytes(&probes),
+                SlowCall::Range,
+            )
+        }
+        AccessSize::Fixed(size) => check_range(em, addr, em.const_i64(size), flags),
+        AccessSize::Scalable(min) => {
+            let (vscale_ty, vscale) = ir::vscale_i64(em);
+            let scale = em.call(vscale_ty, vscale, &mut []);
+            check_range(em, addr, em.mul(scale, em.const_i64(min)), flags)
+        }
+        AccessSize::Dynamic(len) => check_range(em, addr, em.int_cast_to_i64(len), flags),
+    }
+}
+
+/// Largest fixed size checked inline before falling back to a plain `__ffisan_check_range` call.
+const MAX_INLINE_RANGE: u64 = 32;
+
+/// Byte offsets whose shadow bytes together cover every granule of `[a, a + size)`: one per 8 bytes
+/// from the start, plus the last byte unless alignment proves it shares the previous probe's granule.
+fn granule_probes(size: u64, align: u64) -> Vec<u64> {
+    let granule = GRANULE as u64;
+    let mut probes: Vec<u64> = (0..size).step_by(GRANULE).collect();
+    let last = size - 1;
+    let last_probe = *probes.last().expect("size > 0");
+    // With the start aligned to `align`, the start's offset in its granule is a multiple of `align`,
+    // so byte `last` shares the granule of probe `last_probe` when it is less than
+    // `min(align, 8)` bytes beyond it.
+    let same_granule = last - last_probe < align.min(granule);
+    if last != last_probe && !same_granule {
+        probes.push(last);
+    }
+    probes
+}
+
+/// How the shadow of an access is read.
+enum ShadowLoad<'a> {
+    /// One shadow byte per probe offset, ORed together.
+    Bytes(&'a [u64]),
+    /// A 16-aligned 16-byte access: its two granules' shadow bytes as one 2-aligned i16.
+    AlignedPair,
+}
+
+/// What the cold block calls.
+enum SlowCall {
+    /// `__ffisan_slow_access`: the runtime decides partial granules and managed memory.
+    Access,
+    /// `__ffisan_check_range`: for sizes the slow access path is not meant for.
+    Range,
+}
+
+fn check_range(em: &Emitter, addr: Value, size: Value, flags: u32) {
+    let f = runtime_api::check_range(em);
+    f.call(em, &mut [addr, size, em.const_int(em.i32, flags as u64)]);
+}
+
+fn shadow_check(
+    em: &Emitter,
+    access: &Access,
+    addr: Value,
+    size: u64,
+    flags: u32,
+    load: ShadowLoad,
+    slow_call: SlowCall,
+) {
+    let mask = if access.is_write {
+        STORE_MASK
+    } else {
+        LOAD_MASK
+    } as u64;
+    let (shadow, mask) = match load {
+        ShadowLoad::AlignedPair => (
+            em.load(em.i16, shadow_address(em, addr), 2),
+            em.const_int(em.i16, mask << 8 | mask),
+        ),
+        ShadowLoad::Bytes(probes) => {
+            let mut shadow = em.load(em.i8, shadow_address(em, addr), 1);
+            for &offset in &probes[1..] {
+                let probe = em.add(addr, em.const_i64(offset));
+                shadow = em.or(shadow, em.load(em.i8, shadow_address(em, probe), 1));
+            }
+            (shadow, em.const_int(em.i8, mask))
+        }
+    };
+    let bad = em.icmp_ne(em.and(shadow, mask), em.const_int(ir::type_of(mask), 0));
+    let slow_block_end = cold_branch(em, bad, access.inst);
+    em.position_before(slow_block_end, ir::debug_loc(access.inst));
+    let mut args = [addr, em.const_i64(size), em.const_int(em.i32, flags as u64)];
+    match slow_call {
+        SlowCall::Access => runtime_api::slow_access(em).call(em, &mut args),
+        SlowCall::Range => runtime_api::check_range(em).call(em, &mut args),
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::granule_probes;
+
+    #[test]
+    fn probes_cover_every_granule() {
+        assert_eq!(granule_probes(1, 1), vec![0]);
+        assert_eq!(granule_probes(4, 4), vec![0]);
+        assert_eq!(granule_probes(8, 8), vec![0]);
+        assert_eq!(granule_probes(4, 1), vec![0, 3]);
+        assert_eq!(granule_probes(8, 4), vec![0, 7]);
+        assert_eq!(granule_probes(3, 1), vec![0, 2]);
+        assert_eq!(granule_probes(16, 4), vec![0, 8, 15]);
+        assert_eq!(granule_probes(16, 8), vec![0, 8]);
+        assert_eq!(granule_probes(32, 8), vec![0, 8, 16, 24]);
+        assert_eq!(granule_probes(12, 8), vec![0, 8]);
+        assert_eq!(granule_probes(12, 4), vec![0, 8]);
+        assert_eq!(granule_probes(12, 2), vec![0, 8, 11]);
+    }
+}
