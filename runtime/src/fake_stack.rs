@@ -1,1 +1,246 @@
+//! Fake stack frames for stack-use-after-return: escaping locals live in per-thread, size-classed
+//! slots that stay poisoned after the function returns, until the slot comes round again.
 //! OWNER: regions-and-threads helper.
+//!
+//! One NORESERVE reservation holds a block per thread registry slot (pages cost nothing until a
+//! thread uses them). A block has one area per size class (64 B .. 64 KiB, powers of two), each a
+//! ring of slots with a cursor that moves round-robin, so a freed slot is not reused at once, then
+//! the per-slot metadata. A slot is claimed by a compare-and-swap on its recorded frame address, so
+//! signal handlers may re-enter, and slots are independent, so frames may be freed in any order
+//! (swapcontext). The block is found from an address by arithmetic: no table, no lock.
+
+use crate::contract::shadow_value::STACK_AFTER_RETURN;
+use crate::shadow;
+use crate::threads::{self, MAX_THREADS};
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+const MIN_LOG: u32 = 6;
+const CLASSES: usize = 11; // 64 B ..= 64 KiB
+const MAX_FRAME: u64 = 1 << (MIN_LOG as usize + CLASSES - 1);
+/// Bytes of slots per size class and thread.
+const CLASS_BYTES: usize = 256 << 10;
+const FRAMES_BYTES: usize = CLASSES * CLASS_BYTES;
+/// All classes' slot counts: 4096 + 2048 + ... + 4.
+const TOTAL_SLOTS: usize =
+    (CLASS_BYTES >> MIN_LOG) * 2 - (CLASS_BYTES >> (MIN_LOG as usize + CLASSES - 1));
+
+struct ClassState {
+    cursor: AtomicUsize,
+    used: AtomicUsize,
+    /// Set when the class was full and collecting found nothing; cleared by any leave.
+    full: AtomicBool,
+}
+
+/// Lives right after the slot areas of each block (zero pages = all slots free).
+struct Meta {
+    activated: AtomicBool,
+    classes: [ClassState; CLASSES],
+    /// The real frame recorded by the owner of each slot; 0 = free.
+    frames: [AtomicUsize; TOTAL_SLOTS],
+}
+
+const BLOCK_BYTES: usize = (FRAMES_BYTES + core::mem::size_of::<Meta>()).next_multiple_of(64 << 10);
+const RESERVATION: usize = BLOCK_BYTES * MAX_THREADS;
+
+/// Base of the reservation; 0 = not yet mapped, 1 = mapping failed (fake frames disabled).
+static BASE: AtomicUsize = AtomicUsize::new(0);
+
+fn base() -> Option<usize> {
+    let mut b = BASE.load(Ordering::Acquire);
+    if b == 0 {
+        let p = unsafe {
+            libc::mmap(
+                core::ptr::null_mut(),
+                RESERVATION,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+                -1,
+                0,
+            )
+        };
+        let mapped = if p == libc::MAP_FAILED { 1 } else { p as usize };
+        b = match BASE.compare_exchange(0, mapped, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => mapped,
+            Err(winner) => {
+                if mapped != 1 {
+                    unsafe { libc::munmap(p, RESERVATION) };
+                }
+                winner
+            }
+        };
+    }
+    (b > 1).then_some(b)
+}
+
+fn meta(block: usize) -> &'static Meta {
+    unsafe { &*((block + FRAMES_BYTES) as *const Meta) }
+}
+
+fn slot_size(class: usize) -> usize {
+    1 << (MIN_LOG as usize + class)
+}
+
+fn slot_count(class: usize) -> usize {
+    CLASS_BYTES >> (MIN_LOG as usize + class)
+}
+
+/// Index of class `class`'s first slot in `Meta::frames`.
+fn first_slot(class: usize) -> usize {
+    (0..class).map(slot_count).sum()
+}
+
+fn class_of(size: u64) -> usize {
+    if size <= 1 << MIN_LOG {
+        0
+    } else {
+        (64 - (size - 1).leading_zeros() - MIN_LOG) as usize
+    }
+}
+
+/// Gives the caller a fake frame of `size` bytes, or 0 to keep its locals on the real stack.
+#[no_mangle]
+pub extern "C" fn __ffisan_fake_frame_enter(size: u64, real_frame: u64) -> u64 {
+    if size > MAX_FRAME || !crate::options::get().detect_stack_use_after_return {
+        return 0;
+    }
+    let Some(thread) = threads::current_slot() else {
+        return 0;
+    };
+    let Some(base) = base() else { return 0 };
+    let block = base + thread * BLOCK_BYTES;
+    let meta = meta(block);
+    if !meta.activated.load(Ordering::Relaxed) {
+        meta.activated.store(true, Ordering::Relaxed);
+    }
+    let class = class_of(size);
+    let state = &meta.classes[class];
+    let count = slot_count(class);
+    let frames = &meta.frames[first_slot(class)..][..count];
+    let real_frame = real_frame.max(1) as usize;
+    for attempt in 0..2 {
+        if state.used.load(Ordering::Relaxed) < count {
+            let start = state.cursor.load(Ordering::Relaxed);
+            for i in 0..count {
+                let index = (start + i) & (count - 1);
+                let f = &frames[index];
+                if f.load(Ordering::Relaxed) == 0
+                    && f.compare_exchange(0, real_frame, Ordering::Acquire, Ordering::Relaxed)
+                        .is_ok()
+                {
+                    state.cursor.store(index + 1, Ordering::Relaxed);
+                    state.used.fetch_add(1, Ordering::Relaxed);
+                    let frame = block + class * CLASS_BYTES + index * slot_size(class);
+                    shadow::unpoison(frame, size as usize);
+                    return frame as u64;
+                }
+            }
+        }
+        if attempt == 1
+            || state.full.load(Ordering::Relaxed)
+            || collect_leaked(block, class, real_frame) == 0
+        {
+            state.full.store(true, Ordering::Relaxed);
+            return 0;
+        }
+    }
+    0
+}
+
+/// Frees the frames of `class` that longjmp left behind. The entering function (real frame
+/// `current`) is live and so are its callers, whose frames are above it; a frame recorded at or
+/// below `current` on the same real thread stack belongs to a function that cannot still be running.
+fn collect_leaked(block: usize, class: usize, current: usize) -> usize {
+    let sp = threads::stack_pointer();
+    let (lo, hi) = threads::current_stack();
+    let on_stack = |a: usize| a >= lo && a < hi;
+    if !on_stack(sp) || !on_stack(current) {
+        return 0; // on an alternate or coroutine stack: cannot tell what is dead
+    }
+    let meta = meta(block);
+    let frames = &meta.frames[first_slot(class)..][..slot_count(class)];
+    let mut freed = 0;
+    for (index, f) in frames.iter().enumerate() {
+        let rf = f.load(Ordering::Relaxed);
+        if rf != 0 && rf >= lo && rf <= current {
+            let frame = block + class * CLASS_BYTES + index * slot_size(class);
+            shadow::poison(frame, slot_size(class), STACK_AFTER_RETURN);
+            if f.compare_exchange(rf, 0, Ordering::Release, Ordering::Relaxed)
+                .is_ok()
+            {
+                meta.classes[class].used.fetch_sub(1, Ordering::Relaxed);
+                freed += 1;
+            }
+        }
+    }
+    freed
+}
+
+/// The function that got `frame` from `__ffisan_fake_frame_enter` returns: poison the frame.
+#[no_mangle]
+pub extern "C" fn __ffisan_fake_frame_leave(frame: u64, size: u64) {
+    let frame = frame as usize;
+    let Some((block, class, index)) = locate(frame) else {
+        return;
+    };
+    // Poison before freeing: a signal handler claiming the slot right after unpoisons it again.
+    shadow::poison(
+        frame,
+        (size as usize).clamp(1, slot_size(class)),
+        STACK_AFTER_RETURN,
+    );
+    let meta = meta(block);
+    let f = &meta.frames[first_slot(class) + index];
+    if f.swap(0, Ordering::Release) != 0 {
+        let state = &meta.classes[class];
+        state.used.fetch_sub(1, Ordering::Relaxed);
+        state.full.store(false, Ordering::Relaxed);
+    }
+}
+
+/// Block, class and slot index of a slot-aligned address inside the reservation.
+fn locate(addr: usize) -> Option<(usize, usize, usize)> {
+    let base = BASE.load(Ordering::Acquire);
+    if base <= 1 || addr < base || addr >= base + RESERVATION {
+        return None;
+    }
+    let block = base + (addr - base) / BLOCK_BYTES * BLOCK_BYTES;
+    let offset = addr - block;
+    if offset >= FRAMES_BYTES {
+        return None; // metadata, not a frame
+    }
+    let class = offset / CLASS_BYTES;
+    Some((block, class, (offset % CLASS_BYTES) / slot_size(class)))
+}
+
+/// If `addr` is in a fake frame slot: the owning thread registry slot and the frame's bounds.
+pub fn describe(addr: usize) -> Option<(usize, usize, usize)> {
+    let (block, class, index) = locate(addr)?;
+    let base = BASE.load(Ordering::Relaxed);
+    let lo = block + class * CLASS_BYTES + index * slot_size(class);
+    Some(((block - base) / BLOCK_BYTES, lo, lo + slot_size(class)))
+}
+
+/// Thread registry slot `thread` is being given up (its thread exits): poison the frames still in
+/// use (pthread_exit and longjmp leave some), give the pages back and clear the metadata.
+pub fn release(thread: usize) {
+    let base = BASE.load(Ordering::Acquire);
+    if base <= 1 {
+        return;
+    }
+    let block = base + thread * BLOCK_BYTES;
+    let meta = meta(block);
+    if !meta.activated.load(Ordering::Relaxed) {
+        return;
+    }
+    for class in 0..CLASSES {
+        let frames = &meta.frames[first_slot(class)..][..slot_count(class)];
+        for (index, f) in frames.iter().enumerate() {
+            if f.load(Ordering::Relaxed) != 0 {
+                let frame = block + class * CLASS_BYTES + index * slot_size(class);
+                shadow::poison(frame, slot_size(class), STACK_AFTER_RETURN);
+            }
+        }
+    }
+    // Private anonymous pages read back as zeros: all slots free, cursors at 0, not activated.
+    unsafe { libc::madvise(block as *mut libc::c_void, BLOCK_BYTES, libc::MADV_DONTNEED) };
+}
