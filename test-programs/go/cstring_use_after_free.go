@@ -1,6 +1,6 @@
 // A C.CString freed with C.free and then read by C: heap-use-after-free with its allocation and
 // free stacks.
-// RUN: cd %T && %ffisan go build -o %t %s && not %t 2>&1 | FileCheck %s
+// RUN: mkdir -p %t.dir && cd %t.dir && %ffisan go build -o %t %s && not %t 2>&1 | FileCheck %s
 package main
 
 /*
@@ -10,7 +10,7 @@ package main
 static size_t name_length(const char *s) {
 	return strlen(s);
 	// CHECK: ERROR: ffisan: heap-use-after-free
-	// CHECK: READ of size 6
+	// CHECK: READ of size 7
 	// CHECK: #0 {{.*}} in name_length {{.*}}cstring_use_after_free.go:[[@LINE-3]]
 	// CHECK: freed by thread
 	// CHECK: previously allocated by thread

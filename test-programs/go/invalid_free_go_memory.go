@@ -1,5 +1,5 @@
 // C.free of Go memory: an invalid-free naming the managed region, not a crash inside glibc.
-// RUN: cd %T && %ffisan go build -o %t %s && not %t 2>&1 | FileCheck %s
+// RUN: mkdir -p %t.dir && cd %t.dir && %ffisan go build -o %t %s && not %t 2>&1 | FileCheck %s
 package main
 
 // #include <stdlib.h>

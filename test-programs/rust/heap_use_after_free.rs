@@ -9,7 +9,7 @@ extern "C" {
 
 #[inline(never)]
 fn peek(p: *const u8, i: usize) -> u8 {
-    unsafe { std::ptr::read_volatile(p.add(i)) }
+    unsafe { *p.add(i) }
     // CHECK: ERROR: ffisan: heap-use-after-free
     // CHECK: READ of size 1 at {{0x[0-9a-f]+}} thread T0 (domain: rust)
     // CHECK: #0 {{.*}} in {{.*}}peek{{.*}} {{.*}}heap_use_after_free.rs:[[@LINE-3]]

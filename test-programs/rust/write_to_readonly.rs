@@ -8,7 +8,7 @@ extern "C" {
 
 #[inline(never)]
 fn capitalise(p: *mut u8) {
-    unsafe { std::ptr::write_volatile(p, b'H') }
+    unsafe { *p = b'H' }
     // CHECK: ERROR: ffisan: write-to-readonly
     // CHECK: WRITE of size 1 at {{0x[0-9a-f]+}} thread T0 (domain: rust)
     // CHECK: #0 {{.*}} in {{.*}}capitalise{{.*}} {{.*}}write_to_readonly.rs:[[@LINE-3]]

@@ -78,9 +78,12 @@ fn instrument_function(
     // Collect, then decide: nothing in the function changes until both are done.
     let plan: FunctionPlan = collect::collect(em, f, role);
     let decisions = elide::decide(&plan, f);
-    let frame = (role == FunctionRole::Native && fake_frame::eligible(&plan))
-        .then(|| fake_frame::plan_frame(em, &plan))
-        .flatten();
+    // cgo wrappers too: at -O2 the C function Go calls is inlined into its wrapper, and its
+    // escaping locals with it. The wrapper's own locals never escape, so they stay where they are.
+    let frame = (matches!(role, FunctionRole::Native | FunctionRole::CgoWrapper)
+        && fake_frame::eligible(&plan))
+    .then(|| fake_frame::plan_frame(em, &plan))
+    .flatten();
 
     // Instrument.
     for &(call, name) in &plan.string_calls {

@@ -1,0 +1,83 @@
+//! The flags that instrument a build, in one place: what `cc`, `go`, `rustc` and `cargo` add.
+
+use crate::home::{Home, PLUGIN_FILE, RUNTIME_LIB};
+use anyhow::Result;
+
+/// Added to every C/C++ compile (before the user's flags, so a user's `-g0` or
+/// `-fomit-frame-pointer` still wins).
+pub fn c_compile_flags(home: &Home) -> Result<Vec<String>> {
+    let dir = home.dir_str()?;
+    let mut flags = vec![
+        format!("-fpass-plugin={dir}/{PLUGIN_FILE}"),
+        "-g".to_string(),
+        "-fno-omit-frame-pointer".to_string(),
+    ];
+    // `#include "ffisan.h"` (the managed-region API) works without a -I of the user's: `make`
+    // installs the header beside the runtime. -isystem: the user's own -I directories come first.
+    if home.dir.join("include").join("ffisan.h").is_file() {
+        flags.push(format!("-isystem{dir}/include"));
+    }
+    Ok(flags)
+}
+
+/// Added to every C/C++ link (after the user's arguments). `--no-as-needed` keeps the runtime even
+/// when nothing references it directly: it must load to interpose malloc and free.
+pub fn c_link_flags(home: &Home) -> Result<Vec<String>> {
+    let dir = home.dir_str()?;
+    Ok(vec![
+        format!("-L{dir}"),
+        "-Wl,--no-as-needed".to_string(),
+        format!("-l{RUNTIME_LIB}"),
+        "-Wl,--as-needed".to_string(),
+        format!("-Wl,-rpath,{dir}"),
+    ])
+}
+
+/// What rustc needs to run the pass plugin (`-Z` needs nightly or `RUSTC_BOOTSTRAP=1`).
+pub const RUSTC_BOOTSTRAP: (&str, &str) = ("RUSTC_BOOTSTRAP", "1");
+
+/// Added to an instrumented rustc compile, before the user's arguments; `user_args` decide whether
+/// the frame-pointer and debuginfo defaults are still needed.
+pub fn rustc_compile_flags(
+    home: &Home,
+    user_args: &crate::rustc_args::RustcArgs,
+) -> Result<Vec<String>> {
+    let dir = home.dir_str()?;
+    let mut flags = vec![
+        "-Z".to_string(),
+        format!("llvm-plugins={dir}/{PLUGIN_FILE}"),
+    ];
+    if !user_args.sets_codegen_option("force-frame-pointers") {
+        flags.extend(["-C".to_string(), "force-frame-pointers=yes".to_string()]);
+    }
+    if !user_args.sets_debuginfo() {
+        flags.extend(["-C".to_string(), "debuginfo=line-tables-only".to_string()]);
+    }
+    Ok(flags)
+}
+
+/// Links the runtime into a Rust binary. `-Z pre-link-arg` puts the runtime first on the linker
+/// line: with `-C link-arg` it would come after `-lc`, libc would precede it in DT_NEEDED and
+/// glibc's malloc would win symbol lookup over the runtime's. rlibs ignore link arguments.
+pub fn rustc_link_flags(home: &Home) -> Result<Vec<String>> {
+    let dir = home.dir_str()?;
+    let mut flags = Vec::new();
+    for pre in [
+        format!("-L{dir}"),
+        "-Wl,--no-as-needed".to_string(),
+        format!("-l{RUNTIME_LIB}"),
+    ] {
+        flags.extend(["-Z".to_string(), format!("pre-link-arg={pre}")]);
+    }
+    flags.extend(["-C".to_string(), format!("link-arg=-Wl,-rpath,{dir}")]);
+    Ok(flags)
+}
+
+/// Links the runtime into doctests, which rustdoc builds from instrumented rlibs.
+pub fn rustdoc_link_flags(home: &Home) -> Result<Vec<String>> {
+    let mut flags = Vec::new();
+    for arg in c_link_flags(home)? {
+        flags.extend(["-C".to_string(), format!("link-arg={arg}")]);
+    }
+    Ok(flags)
+}
