@@ -1,11 +1,588 @@
-//! OWNER: heap-and-reports helper.
+//! The C heap: malloc and its family, interposing glibc's (which routes strdup, getline, asprintf,
+//! open_memstream, ... through them). A chunk is one glibc block laid out as
+//! [left redzone ending in a 16-byte header][user bytes][right redzone], painted in the shadow.
 
-use crate::errors::RegionInfo;
+use crate::contract::{shadow_value, APP_END, GRANULE};
+use crate::errors::{Access, Domain, ErrorKind, FixedStr, RegionInfo, RegionKind};
+use crate::internal_alloc::{__libc_free, __libc_memalign};
+use crate::report::Finding;
+use crate::shadow::{self, shadow_byte};
+use crate::sync::{set_errno, SpinLock};
+use crate::{quarantine, stack_depot, unwind};
+use core::fmt::Write;
+use core::sync::atomic::{AtomicU64, Ordering};
+use libc::{c_int, c_void, size_t};
+
+/// The header just before the user bytes. `word` packs the requested size (bits 0..42), log2 of
+/// the left redzone length (bits 42..48) and a tag that is both magic and state (bits 48..64);
+/// `stacks` holds the depot ids of the allocation (low half) and free (high half) stacks.
+#[repr(C)]
+struct Header {
+    word: AtomicU64,
+    stacks: AtomicU64,
+}
+
+const HEADER_SIZE: usize = 16;
+/// glibc's own malloc alignment; every user pointer is at least this aligned.
+const MIN_ALIGN: usize = 16;
+const SIZE_BITS: u32 = 42;
+const SIZE_MASK: u64 = (1 << SIZE_BITS) - 1;
+const LOG_SHIFT: u32 = 42;
+const TAG_SHIFT: u32 = 48;
+const TAG_LIVE: u64 = 0xa11c;
+const TAG_FREED: u64 = 0xf4ee;
+/// Requests above this fail with ENOMEM (the size field has 42 bits).
+const MAX_CHUNK_SIZE: usize = SIZE_MASK as usize;
+/// Largest alignment accepted (the left redzone is as long as the alignment).
+const MAX_ALIGN: usize = 1 << 30;
+/// Chunks at least this big are also listed in a table, so finding the chunk of an interior
+/// address never needs an unbounded shadow scan.
+const LARGE_CHUNK: usize = 1 << 20;
+/// How far (application bytes) a shadow scan looks for a chunk's left redzone.
+const SCAN_LIMIT: usize = LARGE_CHUNK + 2 * 4096;
+/// Calloc of blocks this big may skip zeroing when glibc gave fresh mmap'd (zero) memory.
+const FRESH_MMAP_MIN: usize = 128 * 1024;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Live,
+    Freed,
+}
+
+#[derive(Clone, Copy)]
+struct Chunk {
+    user: usize,
+    size: usize,
+    left_redzone: usize,
+    state: State,
+}
+
+impl Chunk {
+    fn block(&self) -> usize {
+        self.user - self.left_redzone
+    }
+    fn end(&self) -> usize {
+        self.user + body_bytes(self.size)
+    }
+    fn block_bytes(&self) -> usize {
+        self.end() - self.block()
+    }
+    fn header(&self) -> &'static Header {
+        unsafe { header_at(self.user) }
+    }
+    fn stacks(&self) -> (u32, u32) {
+        let s = self.header().stacks.load(Ordering::Acquire);
+        (s as u32, (s >> 32) as u32)
+    }
+    fn region(&self, kind: RegionKind) -> RegionInfo {
+        let mut name = FixedStr::new();
+        let _ = write!(name, "{}-byte chunk", self.size);
+        RegionInfo {
+            kind,
+            lo: self.user,
+            hi: self.user + self.size,
+            name,
+        }
+    }
+    fn region_by_state(&self) -> RegionInfo {
+        self.region(if self.state == State::Live {
+            RegionKind::CHeap
+        } else {
+            RegionKind::Freed
+        })
+    }
+}
+
+/// Right redzone by chunk size (like ASan's adaptive redzones): small chunks stay cheap, big
+/// ones catch longer overruns.
+fn right_redzone(size: usize) -> usize {
+    match size {
+        0..=48 => 16,
+        49..=96 => 32,
+        97..=448 => 64,
+        449..=3968 => 128,
+        3969..=16128 => 256,
+        16129..=32256 => 512,
+        32257..=64512 => 1024,
+        _ => 2048,
+    }
+}
+
+/// User bytes rounded to whole granules plus the right redzone, rounded to 16.
+fn body_bytes(size: usize) -> usize {
+    (size.next_multiple_of(GRANULE) + right_redzone(size)).next_multiple_of(MIN_ALIGN)
+}
+
+unsafe fn header_at(user: usize) -> &'static Header {
+    &*((user - HEADER_SIZE) as *const Header)
+}
+
+fn encode(size: usize, left_redzone: usize, tag: u64) -> u64 {
+    size as u64 | (left_redzone.trailing_zeros() as u64) << LOG_SHIFT | tag << TAG_SHIFT
+}
+
+fn decode(user: usize, word: u64) -> Option<Chunk> {
+    let state = match word >> TAG_SHIFT {
+        TAG_LIVE => State::Live,
+        TAG_FREED => State::Freed,
+        _ => return None,
+    };
+    let left_redzone = 1usize << ((word >> LOG_SHIFT) & 63);
+    if left_redzone < HEADER_SIZE || left_redzone > MAX_ALIGN || user < left_redzone {
+        return None;
+    }
+    Some(Chunk {
+        user,
+        size: (word & SIZE_MASK) as usize,
+        left_redzone,
+        state,
+    })
+}
+
+/// The chunk starting exactly at `user`, found without ever faulting: only an address whose two
+/// preceding granules are painted as a left redzone (and which is not itself in one) can have
+/// our header before it, so only then is the header read.
+fn chunk_at(user: usize) -> Option<Chunk> {
+    if user % MIN_ALIGN != 0 || user < 2 * HEADER_SIZE || user >= APP_END {
+        return None;
+    }
+    let left = shadow_value::HEAP_LEFT_REDZONE;
+    if shadow_byte(user - 8) != left || shadow_byte(user - 16) != left || shadow_byte(user) == left
+    {
+        return None;
+    }
+    decode(
+        user,
+        unsafe { header_at(user) }.word.load(Ordering::Acquire),
+    )
+}
+
+/// Chunks of at least LARGE_CHUNK bytes: (block, end, user).
+static LARGE_CHUNKS: SpinLock<Vec<(usize, usize, usize)>> = SpinLock::new(Vec::new());
+
+fn large_lookup(addr: usize) -> Option<Chunk> {
+    let user = LARGE_CHUNKS
+        .lock()
+        .iter()
+        .find(|&&(lo, hi, _)| addr >= lo && addr < hi)
+        .map(|e| e.2)?;
+    chunk_at(user)
+}
+
+/// Zeroes the shadow of [addr, addr+size) (granule-aligned); big ranges give their pages back.
+fn clear_shadow(addr: usize, size: usize) {
+    const PAGE: usize = 4096;
+    let lo = shadow::shadow_addr(addr) as usize;
+    let hi = lo + size.div_ceil(GRANULE);
+    let (inner_lo, inner_hi) = (lo.next_multiple_of(PAGE), hi & !(PAGE - 1));
+    if inner_hi >= inner_lo + 16 * PAGE {
+        unsafe {
+            core::ptr::write_bytes(lo as *mut u8, 0, inner_lo - lo);
+            libc::madvise(
+                inner_lo as *mut c_void,
+                inner_hi - inner_lo,
+                libc::MADV_DONTNEED,
+            );
+            core::ptr::write_bytes(inner_hi as *mut u8, 0, hi - inner_hi);
+        }
+    } else {
+        unsafe { core::ptr::write_bytes(lo as *mut u8, 0, hi - lo) };
+    }
+}
+
+/// Whether glibc served `block` straight from a fresh mmap (so it is already zero): the
+/// IS_MMAPPED bit of glibc's chunk size field just before it.
+fn is_fresh_mmap(block: usize, bytes: usize) -> bool {
+    bytes >= FRESH_MMAP_MIN && unsafe { *((block - 8) as *const usize) } & 2 != 0
+}
+
+fn allocate(size: usize, align: usize, zero: bool) -> *mut c_void {
+    shadow::ensure_mapped();
+    let align = align.max(MIN_ALIGN);
+    if size > MAX_CHUNK_SIZE || align > MAX_ALIGN {
+        set_errno(libc::ENOMEM);
+        return core::ptr::null_mut();
+    }
+    let left = align;
+    let body = body_bytes(size);
+    let block = unsafe { __libc_memalign(align, left + body) } as usize;
+    if block == 0 {
+        set_errno(libc::ENOMEM);
+        return core::ptr::null_mut();
+    }
+    let user = block + left;
+    let header = unsafe { header_at(user) };
+    unsafe {
+        // A wide left redzone must not hold a stale header from memory's previous life.
+        core::ptr::write_bytes(block as *mut u8, 0, left - HEADER_SIZE);
+    }
+    header.stacks.store(0, Ordering::Relaxed);
+    header
+        .word
+        .store(encode(size, left, TAG_LIVE), Ordering::Release);
+    shadow::poison(block, left, shadow_value::HEAP_LEFT_REDZONE);
+    let whole = size & !(GRANULE - 1);
+    clear_shadow(user, whole);
+    shadow::unpoison(user + whole, size - whole);
+    let span = size.next_multiple_of(GRANULE);
+    shadow::poison(user + span, body - span, shadow_value::HEAP_RIGHT_REDZONE);
+    if size >= LARGE_CHUNK {
+        LARGE_CHUNKS.lock().push((block, user + body, user));
+    }
+    if zero && !is_fresh_mmap(block, left + body) {
+        unsafe { core::ptr::write_bytes(user as *mut u8, 0, size) };
+    }
+    let alloc_stack = stack_depot::record_here();
+    header.stacks.store(alloc_stack as u64, Ordering::Release);
+    user as *mut c_void
+}
+
+/// Live → freed: poison, remember who freed it, queue it. False if another free got there first.
+fn retire(chunk: Chunk) -> bool {
+    let live = encode(chunk.size, chunk.left_redzone, TAG_LIVE);
+    let freed = encode(chunk.size, chunk.left_redzone, TAG_FREED);
+    let header = chunk.header();
+    if header
+        .word
+        .compare_exchange(live, freed, Ordering::AcqRel, Ordering::Acquire)
+        .is_err()
+    {
+        return false;
+    }
+    shadow::poison(
+        chunk.user,
+        chunk.size.next_multiple_of(GRANULE),
+        shadow_value::HEAP_FREED,
+    );
+    let free_stack = stack_depot::record_here();
+    header
+        .stacks
+        .fetch_or((free_stack as u64) << 32, Ordering::AcqRel);
+    quarantine::push(chunk.user, chunk.block_bytes());
+    true
+}
+
+/// Gives a chunk leaving the quarantine back to glibc. A header that no longer says "freed"
+/// (overwritten by uninstrumented code) is leaked rather than trusted.
+pub fn release(user: usize) {
+    let header = unsafe { header_at(user) };
+    let Some(chunk) = decode(user, header.word.load(Ordering::Acquire)) else {
+        return;
+    };
+    if chunk.state != State::Freed {
+        return;
+    }
+    header.word.store(0, Ordering::Release);
+    if chunk.size >= LARGE_CHUNK {
+        LARGE_CHUNKS.lock().retain(|e| e.2 != user);
+    }
+    clear_shadow(chunk.block(), chunk.block_bytes());
+    unsafe { __libc_free(chunk.block() as *mut c_void) };
+}
+
+enum FreeOutcome {
+    Freed,
+    Reported,
+}
+
+/// free() and the freeing half of realloc(): never faults, whatever `p` is.
+fn deallocate(p: usize) -> FreeOutcome {
+    shadow::ensure_mapped();
+    match chunk_at(p) {
+        Some(chunk) if chunk.state == State::Live && retire(chunk) => FreeOutcome::Freed,
+        Some(_) => {
+            report_double_free(p);
+            FreeOutcome::Reported
+        }
+        None => {
+            report_invalid_free(p);
+            FreeOutcome::Reported
+        }
+    }
+}
+
+fn report_double_free(p: usize) {
+    let chunk = chunk_at(p);
+    let (alloc_stack, free_stack) = chunk.map(|c| c.stacks()).unwrap_or((0, 0));
+    crate::report::report(&Finding {
+        kind: ErrorKind::DoubleFree,
+        access: Access::Free,
+        size: chunk.map_or(0, |c| c.size),
+        addr: p,
+        domain: Domain::C,
+        region: chunk.map_or_else(
+            || crate::regions::describe(p),
+            |c| c.region(RegionKind::Freed),
+        ),
+        stack: unwind::capture(unwind::ERROR_STACK_DEPTH, true),
+        alloc_stack,
+        free_stack,
+    });
+}
+
+fn report_invalid_free(p: usize) {
+    let chunk = find_chunk(p);
+    let region = match chunk {
+        Some(c) if c.state == State::Live => c.region(RegionKind::HeapInterior),
+        Some(c) => c.region(RegionKind::Freed),
+        None => crate::regions::describe(p),
+    };
+    let (alloc_stack, free_stack) = chunk.map(|c| c.stacks()).unwrap_or((0, 0));
+    crate::report::report(&Finding {
+        kind: ErrorKind::InvalidFree,
+        access: Access::Free,
+        size: 0,
+        addr: p,
+        domain: Domain::C,
+        region,
+        stack: unwind::capture(unwind::ERROR_STACK_DEPTH, true),
+        alloc_stack,
+        free_stack,
+    });
+}
+
+/// Walks the shadow down from granule `a` while it reads `value`; the first granule that does
+/// not, or None below `floor`. Skips 8 granules per step where it can.
+fn skip_back(mut a: usize, value: u8, floor: usize) -> Option<usize> {
+    let repeated = u64::from_ne_bytes([value; 8]);
+    loop {
+        if a < floor {
+            return None;
+        }
+        let s = shadow::shadow_addr(a) as usize;
+        if s % 8 == 7 && a >= floor + 8 * GRANULE {
+            let word = unsafe { *((s - 7) as *const u64) };
+            if word == repeated {
+                a -= 8 * GRANULE;
+                continue;
+            }
+        }
+        if unsafe { *(s as *const u8) } != value {
+            return Some(a);
+        }
+        a = a.checked_sub(GRANULE)?;
+    }
+}
+
+/// The chunk whose block [left redzone start, right redzone end) holds `addr`, live or freed.
+fn find_chunk(addr: usize) -> Option<Chunk> {
+    if addr >= APP_END || addr < 2 * HEADER_SIZE {
+        return None;
+    }
+    let granule = addr & !(GRANULE - 1);
+    let floor = granule.saturating_sub(SCAN_LIMIT);
+    let candidate = match shadow_byte(granule) {
+        shadow_value::HEAP_LEFT_REDZONE => {
+            // In a left redzone: the chunk is the one to the right.
+            let mut a = granule + GRANULE;
+            while a < granule + MAX_ALIGN.min(SCAN_LIMIT)
+                && shadow_byte(a) == shadow_value::HEAP_LEFT_REDZONE
+            {
+                a += GRANULE;
+            }
+            chunk_at(a)
+        }
+        shadow_value::HEAP_RIGHT_REDZONE | shadow_value::HEAP_FREED | 0..=7 => {
+            // Down through right redzone, the partial granule, the user bytes, to the header.
+            let mut a = skip_back(granule, shadow_value::HEAP_RIGHT_REDZONE, floor);
+            if let Some(g) = a {
+                if (1..GRANULE as u8).contains(&shadow_byte(g)) {
+                    a = g.checked_sub(GRANULE);
+                }
+            }
+            let a = a.and_then(|g| match shadow_byte(g) {
+                v @ (0 | shadow_value::HEAP_FREED) => skip_back(g, v, floor),
+                _ => Some(g),
+            });
+            a.filter(|&g| shadow_byte(g) == shadow_value::HEAP_LEFT_REDZONE)
+                .and_then(|g| chunk_at(g + GRANULE))
+        }
+        _ => None,
+    };
+    match candidate {
+        Some(c) if addr >= c.block() && addr < c.end() => Some(c),
+        _ => large_lookup(addr),
+    }
+}
 
 /// If `addr` lies in a chunk the allocator knows (live, freed in quarantine, or their redzones), what
 /// it is: CHeap (live chunk bytes or redzone), Freed, with lo/hi = the chunk's user bytes. Never
 /// touches memory other than the shadow and our own chunk headers, so any address is safe.
 pub fn describe_heap(addr: usize) -> Option<RegionInfo> {
-    let _ = addr;
-    todo!("allocator::describe_heap")
+    find_chunk(addr).map(|c| c.region_by_state())
+}
+
+/// Depot ids of the allocation and free stacks of the chunk holding `addr` (0: unknown).
+pub fn chunk_stacks(addr: usize) -> (u32, u32) {
+    find_chunk(addr).map_or((0, 0), |c| c.stacks())
+}
+
+// ---- fork: no lock of ours may be held by a thread that does not exist in the child ----
+
+extern "C" fn fork_prepare() {
+    core::mem::forget(LARGE_CHUNKS.lock());
+    quarantine::lock_for_fork();
+}
+
+extern "C" fn fork_done() {
+    quarantine::unlock_after_fork();
+    unsafe { LARGE_CHUNKS.force_unlock() };
+}
+
+/// Registered once at init (before report's own handlers, so report's lock is taken first).
+pub fn install_fork_handlers() {
+    unsafe { libc::pthread_atfork(Some(fork_prepare), Some(fork_done), Some(fork_done)) };
+}
+
+// ---- the interposed C API ----
+
+/// Keeps the exported function's own frame on the stack (no tail call), so recorded stacks read
+/// "#0 in malloc" rather than naming an internal helper.
+#[inline(always)]
+fn entry_frame<T>(value: T) -> T {
+    core::hint::black_box(value)
+}
+
+#[no_mangle]
+pub extern "C" fn malloc(size: size_t) -> *mut c_void {
+    entry_frame(allocate(size, MIN_ALIGN, false))
+}
+
+#[no_mangle]
+pub extern "C" fn calloc(count: size_t, size: size_t) -> *mut c_void {
+    match count.checked_mul(size) {
+        Some(bytes) => entry_frame(allocate(bytes, MIN_ALIGN, true)),
+        None => {
+            set_errno(libc::ENOMEM);
+            core::ptr::null_mut()
+        }
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn free(p: *mut c_void) {
+    if !p.is_null() {
+        entry_frame(deallocate(p as usize));
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn cfree(p: *mut c_void) {
+    // black_box keeps this body distinct from free's, so the two symbols are not folded into one.
+    free(core::hint::black_box(p))
+}
+
+/// Always moves: a copy in a new chunk and the old one freed, so stale pointers are caught.
+#[no_mangle]
+pub extern "C" fn realloc(p: *mut c_void, size: size_t) -> *mut c_void {
+    if p.is_null() {
+        return malloc(size);
+    }
+    shadow::ensure_mapped();
+    let old = match chunk_at(p as usize) {
+        Some(chunk) if chunk.state == State::Live => chunk,
+        _ => {
+            deallocate(p as usize); // reports double-free or invalid-free
+            return core::ptr::null_mut();
+        }
+    };
+    if size == 0 {
+        // glibc frees and returns NULL.
+        deallocate(p as usize);
+        return core::ptr::null_mut();
+    }
+    let new = malloc(size);
+    if new.is_null() {
+        return new;
+    }
+    unsafe { core::ptr::copy_nonoverlapping(p as *const u8, new as *mut u8, old.size.min(size)) };
+    deallocate(p as usize);
+    entry_frame(new)
+}
+
+#[no_mangle]
+pub extern "C" fn reallocarray(p: *mut c_void, count: size_t, size: size_t) -> *mut c_void {
+    match count.checked_mul(size) {
+        Some(bytes) => realloc(p, bytes),
+        None => {
+            set_errno(libc::ENOMEM);
+            core::ptr::null_mut()
+        }
+    }
+}
+
+/// # Safety
+/// `out` must be writable, as for glibc's posix_memalign.
+#[no_mangle]
+pub unsafe extern "C" fn posix_memalign(
+    out: *mut *mut c_void,
+    align: size_t,
+    size: size_t,
+) -> c_int {
+    if !align.is_power_of_two() || align % core::mem::size_of::<usize>() != 0 {
+        return libc::EINVAL;
+    }
+    let saved = crate::sync::errno();
+    let p = entry_frame(allocate(size, align, false));
+    if p.is_null() {
+        set_errno(saved); // posix_memalign reports through its result, not errno
+        return libc::ENOMEM;
+    }
+    *out = p;
+    0
+}
+
+#[no_mangle]
+pub extern "C" fn aligned_alloc(align: size_t, size: size_t) -> *mut c_void {
+    if !align.is_power_of_two() {
+        set_errno(libc::EINVAL);
+        return core::ptr::null_mut();
+    }
+    entry_frame(allocate(size, align, false))
+}
+
+#[no_mangle]
+pub extern "C" fn memalign(align: size_t, size: size_t) -> *mut c_void {
+    // glibc rounds an alignment that is not a power of two up to the next one.
+    match align.checked_next_power_of_two() {
+        Some(a) if a <= MAX_ALIGN => entry_frame(allocate(size, a, false)),
+        _ => {
+            set_errno(libc::EINVAL);
+            core::ptr::null_mut()
+        }
+    }
+}
+
+fn page_size() -> usize {
+    unsafe { libc::sysconf(libc::_SC_PAGESIZE) as usize }
+}
+
+#[no_mangle]
+pub extern "C" fn valloc(size: size_t) -> *mut c_void {
+    entry_frame(allocate(size, page_size(), false))
+}
+
+#[no_mangle]
+pub extern "C" fn pvalloc(size: size_t) -> *mut c_void {
+    let page = page_size();
+    match size.max(1).checked_next_multiple_of(page) {
+        Some(rounded) => entry_frame(allocate(rounded, page, false)),
+        None => {
+            set_errno(libc::ENOMEM);
+            core::ptr::null_mut()
+        }
+    }
+}
+
+/// The requested size: all of it may be written, nothing more.
+#[no_mangle]
+pub extern "C" fn malloc_usable_size(p: *mut c_void) -> size_t {
+    if p.is_null() {
+        return 0;
+    }
+    shadow::ensure_mapped();
+    match chunk_at(p as usize) {
+        Some(chunk) if chunk.state == State::Live => chunk.size,
+        _ => 0,
+    }
 }

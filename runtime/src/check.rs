@@ -1,9 +1,161 @@
-//! The slow path behind the inline checks: decides whether a flagged access is really an error.
-//! OWNER: heap-and-reports helper.
+//! The slow path behind the inline checks: decides whether a flagged access is really an error,
+//! and the whole-range check used for `llvm.mem*` and libc calls.
 
-/// Checks [addr, addr+size) (any size, any alignment) and reports the first error found.
-/// Used by the `llvm.mem*` instrumentation and by `libc_hooks`.
+use crate::contract::{flags, shadow_value, APP_END, GRANULE, LOAD_MASK, STORE_MASK};
+use crate::errors::{Access, Domain, ErrorKind, FixedStr, RegionInfo, RegionKind};
+use crate::options::ManagedPolicy;
+use crate::report::Finding;
+use crate::shadow;
+use crate::unwind;
+
+/// What one shadow byte means for an access covering bytes [lo, hi) of its granule `g`:
+/// None if fine, else the kind and the first offending address.
+fn judge(
+    s: u8,
+    g: usize,
+    lo: usize,
+    hi: usize,
+    write: bool,
+    managed_ok: &mut Option<bool>,
+) -> Option<(ErrorKind, usize)> {
+    let first = lo.max(g);
+    match s {
+        shadow_value::ADDRESSABLE => None,
+        1..=7 => {
+            // Only the first `s` bytes of the granule exist: the tail of a C-heap chunk.
+            let valid_end = g + s as usize;
+            (hi.min(g + GRANULE) > valid_end)
+                .then(|| (ErrorKind::HeapBufferOverflow, first.max(valid_end)))
+        }
+        shadow_value::READONLY => write.then_some((ErrorKind::WriteToReadonly, first)),
+        shadow_value::MANAGED => {
+            let ok =
+                *managed_ok.get_or_insert_with(|| match crate::options::get().managed_policy {
+                    ManagedPolicy::Off => true,
+                    ManagedPolicy::Window => crate::managed::window_open(),
+                    ManagedPolicy::Strict => false,
+                });
+            (!ok).then_some((ErrorKind::CrossDomainAccess, first))
+        }
+        shadow_value::HEAP_FREED => Some((ErrorKind::HeapUseAfterFree, first)),
+        shadow_value::HEAP_LEFT_REDZONE | shadow_value::HEAP_RIGHT_REDZONE => {
+            Some((ErrorKind::HeapBufferOverflow, first))
+        }
+        shadow_value::STACK_AFTER_RETURN => crate::options::get()
+            .detect_stack_use_after_return
+            .then_some((ErrorKind::StackUseAfterReturn, first)),
+        _ => None, // a value this runtime does not paint: do not guess
+    }
+}
+
+/// The first error in [addr, addr+size), scanning fast over clean shadow (8 granules per step).
+fn find_error(addr: usize, size: usize, write: bool) -> Option<(ErrorKind, usize)> {
+    let end = addr.saturating_add(size).min(APP_END);
+    if addr >= end {
+        return None;
+    }
+    let mask = if write { STORE_MASK } else { LOAD_MASK };
+    let wide_mask = u64::from_ne_bytes([mask; 8]);
+    let mut managed_ok = None;
+    let mut g = addr & !(GRANULE - 1);
+    while g < end {
+        let s_addr = shadow::shadow_addr(g) as usize;
+        if s_addr % 8 == 0 && g + 8 * GRANULE <= end {
+            let word = unsafe { *(s_addr as *const u64) };
+            if word & wide_mask == 0 {
+                g += 8 * GRANULE;
+                continue;
+            }
+        }
+        let s = unsafe { *(s_addr as *const u8) };
+        if s & mask != 0 {
+            if let Some(found) = judge(s, g, addr, end, write, &mut managed_ok) {
+                return Some(found);
+            }
+        }
+        g += GRANULE;
+    }
+    None
+}
+
+/// Where the reported address lies, for the region line.
+fn region_of(kind: ErrorKind, addr: usize) -> RegionInfo {
+    match kind {
+        ErrorKind::HeapUseAfterFree | ErrorKind::HeapBufferOverflow => {
+            crate::allocator::describe_heap(addr).unwrap_or_else(|| crate::regions::describe(addr))
+        }
+        ErrorKind::CrossDomainAccess => {
+            crate::managed::find(addr).unwrap_or_else(|| crate::regions::describe(addr))
+        }
+        ErrorKind::StackUseAfterReturn => {
+            let mut name = FixedStr::new();
+            name.push_str("dead stack frame");
+            RegionInfo {
+                kind: RegionKind::Stack,
+                lo: addr,
+                hi: addr,
+                name,
+            }
+        }
+        _ => crate::regions::describe(addr),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn report_access(kind: ErrorKind, addr: usize, size: usize, flags: u32) {
+    let region = region_of(kind, addr);
+    let heap = matches!(region.kind, RegionKind::CHeap | RegionKind::Freed);
+    let (alloc_stack, free_stack) = if heap {
+        crate::allocator::chunk_stacks(addr)
+    } else {
+        (0, 0)
+    };
+    crate::report::report(&Finding {
+        kind,
+        access: if flags & flags::WRITE != 0 {
+            Access::Write
+        } else {
+            Access::Read
+        },
+        size,
+        addr,
+        domain: Domain::from_flags(flags),
+        region,
+        stack: unwind::capture(unwind::ERROR_STACK_DEPTH, false),
+        alloc_stack,
+        free_stack,
+    });
+}
+
+/// Checks [addr, addr+size) (any size, any alignment) and reports the first error found, at the
+/// first offending byte (like ASan's range checks). Used by the `llvm.mem*` instrumentation and
+/// by `libc_hooks`.
 pub fn check_range(addr: usize, size: usize, flags: u32) {
-    let _ = (addr, size, flags);
-    todo!("check::check_range")
+    if size == 0 {
+        return;
+    }
+    let write = flags & flags::WRITE != 0;
+    if let Some((kind, bad)) = find_error(addr, size, write) {
+        report_access(kind, bad, size, flags);
+    } else if crate::options::get().detect_stack_use_after_return
+        && crate::threads::is_dead_stack(addr)
+    {
+        report_access(ErrorKind::StackUseAfterReturn, addr, size, flags);
+    }
+}
+
+/// The inline fast path saw a non-zero shadow byte for a load or store of `size` bytes at `addr`.
+/// The report names the access's own address, like ASan.
+#[no_mangle]
+pub extern "C" fn __ffisan_slow_access(addr: u64, size: u64, flags: u32) {
+    let (addr, size) = (addr as usize, size as usize);
+    if let Some((kind, _)) = find_error(addr, size.max(1), flags & flags::WRITE != 0) {
+        report_access(kind, addr, size, flags);
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn __ffisan_check_range(addr: u64, size: u64, flags: u32) {
+    check_range(addr as usize, size as usize, flags);
 }

@@ -57,6 +57,6 @@ pub mod flags {
 ///   `__ffisan_fake_frame_leave(frame: u64, size: u64)`
 ///   `ffisan_call_window_begin()` / `ffisan_call_window_end()` around cgo `_Cfunc_` wrappers
 pub const LIBC_HOOKED: &[&str] = &[
-    "strlen", "strnlen", "strcpy", "strncpy", "strcat", "strncat", "strcmp", "strncmp", "strchr", "strrchr",
-    "strstr", "strdup", "strndup",
+    "strlen", "strnlen", "strcpy", "strncpy", "strcat", "strncat", "strcmp", "strncmp", "strchr",
+    "strrchr", "strstr", "strdup", "strndup",
 ];

@@ -139,7 +139,24 @@ pub struct FixedStr<const N: usize> {
 
 impl<const N: usize> FixedStr<N> {
     pub const fn new() -> Self {
-        FixedStr { len: 0, bytes: [0; N] }
+        FixedStr {
+            len: 0,
+            bytes: [0; N],
+        }
+    }
+    /// For defaults in `static`s: copies at compile time (truncated when too long).
+    pub const fn from_const(s: &str) -> Self {
+        let src = s.as_bytes();
+        let mut bytes = [0u8; N];
+        let mut len = 0;
+        while len < src.len() && len < N {
+            bytes[len] = src[len];
+            len += 1;
+        }
+        FixedStr { len, bytes }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
     }
     pub fn from_str(s: &str) -> Self {
         let mut f = Self::new();

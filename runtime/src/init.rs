@@ -13,7 +13,10 @@ pub fn ensure_initialized() {
     if STATE.load(Ordering::Acquire) == DONE {
         return;
     }
-    if STATE.compare_exchange(NOT_STARTED, RUNNING, Ordering::AcqRel, Ordering::Acquire).is_err() {
+    if STATE
+        .compare_exchange(NOT_STARTED, RUNNING, Ordering::AcqRel, Ordering::Acquire)
+        .is_err()
+    {
         return; // another thread (or this one, re-entering) is initialising
     }
     crate::shadow::ensure_mapped();

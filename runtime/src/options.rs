@@ -1,7 +1,9 @@
 //! FFISAN_OPTIONS: declared once in one table, from which defaults, the parser and help=1 come.
-//! OWNER: heap-and-reports helper. The field names below are the interface other modules use.
+//! The field names are the interface other modules use.
 
 use crate::errors::FixedStr;
+use core::cell::UnsafeCell;
+use core::fmt::Write;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ManagedPolicy {
@@ -10,26 +12,273 @@ pub enum ManagedPolicy {
     Off,
 }
 
-pub struct Options {
-    pub halt_on_error: bool,
-    pub exitcode: i32,
-    pub log_path: FixedStr<256>,
-    pub json_path: FixedStr<256>,
-    pub suppressions: FixedStr<256>,
-    pub quarantine_size_mb: usize,
-    pub managed_policy: ManagedPolicy,
-    pub detect_stack_use_after_return: bool,
-    pub symbolize: bool,
-    pub malloc_context_size: usize,
-    pub verbosity: u32,
+/// A value type an option can have: how it is parsed, shown in help=1, and what a bad value expects.
+trait OptionValue: Sized {
+    const EXPECTED: &'static str;
+    fn parse(text: &str) -> Option<Self>;
+    fn show(&self, out: &mut FixedStr<512>);
+}
+
+impl OptionValue for bool {
+    const EXPECTED: &'static str = "0 or 1";
+    fn parse(text: &str) -> Option<bool> {
+        match text {
+            "1" | "true" | "yes" => Some(true),
+            "0" | "false" | "no" => Some(false),
+            _ => None,
+        }
+    }
+    fn show(&self, out: &mut FixedStr<512>) {
+        out.push_str(if *self { "1" } else { "0" });
+    }
+}
+
+impl OptionValue for i32 {
+    const EXPECTED: &'static str = "an integer";
+    fn parse(text: &str) -> Option<i32> {
+        text.parse().ok()
+    }
+    fn show(&self, out: &mut FixedStr<512>) {
+        let _ = write!(out, "{self}");
+    }
+}
+
+impl OptionValue for u32 {
+    const EXPECTED: &'static str = "a non-negative integer";
+    fn parse(text: &str) -> Option<u32> {
+        text.parse().ok()
+    }
+    fn show(&self, out: &mut FixedStr<512>) {
+        let _ = write!(out, "{self}");
+    }
+}
+
+impl OptionValue for usize {
+    const EXPECTED: &'static str = "a non-negative integer";
+    fn parse(text: &str) -> Option<usize> {
+        text.parse().ok()
+    }
+    fn show(&self, out: &mut FixedStr<512>) {
+        let _ = write!(out, "{self}");
+    }
+}
+
+impl OptionValue for FixedStr<256> {
+    const EXPECTED: &'static str = "a path of at most 255 bytes";
+    fn parse(text: &str) -> Option<Self> {
+        (text.len() < 256).then(|| FixedStr::from_str(text))
+    }
+    fn show(&self, out: &mut FixedStr<512>) {
+        let _ = write!(out, "\"{}\"", self.as_str());
+    }
+}
+
+impl OptionValue for ManagedPolicy {
+    const EXPECTED: &'static str = "window, strict or off";
+    fn parse(text: &str) -> Option<ManagedPolicy> {
+        match text {
+            "window" => Some(ManagedPolicy::Window),
+            "strict" => Some(ManagedPolicy::Strict),
+            "off" => Some(ManagedPolicy::Off),
+            _ => None,
+        }
+    }
+    fn show(&self, out: &mut FixedStr<512>) {
+        out.push_str(match self {
+            ManagedPolicy::Window => "window",
+            ManagedPolicy::Strict => "strict",
+            ManagedPolicy::Off => "off",
+        });
+    }
+}
+
+/// The table: every option with its type, default and one-line meaning (modelled on asan_flags.inc).
+macro_rules! ffisan_options {
+    ($m:ident) => {
+        $m! {
+            halt_on_error: bool = true,
+                "stop at the first finding (0: report each distinct finding once and go on)";
+            exitcode: i32 = 1,
+                "exit status of a process that had a finding";
+            log_path: FixedStr<256> = FixedStr::from_const("stderr"),
+                "where text reports go: stderr, stdout or a file (gets .PID appended; %p is the pid)";
+            json_path: FixedStr<256> = FixedStr::from_const(""),
+                "also write one JSON line per finding to this file (%p is the pid); empty: none";
+            suppressions: FixedStr<256> = FixedStr::from_const(""),
+                "file of kind:glob lines; findings whose stack matches are not reported";
+            quarantine_size_mb: usize = 256,
+                "freed C-heap memory kept poisoned to catch use-after-free, in MiB";
+            managed_policy: ManagedPolicy = ManagedPolicy::Window,
+                "native access to managed memory: window (only inside a call window), strict, off";
+            detect_stack_use_after_return: bool = true,
+                "report accesses to dead stack frames";
+            symbolize: bool = true,
+                "symbolize stacks with llvm-symbolizer (0: module+offset only)";
+            malloc_context_size: usize = 16,
+                "frames recorded for allocation and free stacks";
+            verbosity: u32 = 0,
+                "1: print runtime notes (e.g. how many findings were suppressed)";
+            help: bool = false,
+                "print these options and go on";
+        }
+    };
+}
+
+macro_rules! define_struct {
+    ($($name:ident: $ty:ty = $default:expr, $doc:literal;)*) => {
+        pub struct Options {
+            $(#[doc = $doc] pub $name: $ty,)*
+        }
+
+        impl Options {
+            pub const DEFAULT: Options = Options { $($name: $default,)* };
+
+            /// Sets one option from its text; Err(expected) for a bad value, None for an unknown key.
+            fn set(&mut self, key: &str, value: &str) -> Option<Result<(), &'static str>> {
+                match key {
+                    $(stringify!($name) => Some(match <$ty as OptionValue>::parse(value) {
+                        Some(v) => {
+                            self.$name = v;
+                            Ok(())
+                        }
+                        None => Err(<$ty as OptionValue>::EXPECTED),
+                    }),)*
+                    _ => None,
+                }
+            }
+        }
+
+        /// Every option name, comma-separated, for error messages.
+        const VALID_KEYS: &str = concat!($(stringify!($name), ", ",)*);
+
+        /// One help line per option: name, default, meaning.
+        fn print_help() {
+            let defaults = Options::DEFAULT;
+            crate::sync::write_stderr(b"Available FFISAN_OPTIONS (key=value, separated by ':'):\n");
+            $(
+                let mut line = FixedStr::<512>::new();
+                let _ = write!(line, "  {:<30} default ", stringify!($name));
+                defaults.$name.show(&mut line);
+                let _ = writeln!(line, "  {}", $doc);
+                crate::sync::write_stderr(line.as_str().as_bytes());
+            )*
+        }
+    };
+}
+
+ffisan_options!(define_struct);
+
+struct OptionsCell(UnsafeCell<Options>);
+// Written only by `init`, from the library constructor, before any other thread can look.
+unsafe impl Sync for OptionsCell {}
+
+static OPTIONS: OptionsCell = OptionsCell(UnsafeCell::new(Options::DEFAULT));
+
+/// Parses `key=value:key=value` onto `options`. Err is the one-line message to print.
+pub fn parse_into(options: &mut Options, text: &str) -> Result<(), FixedStr<1024>> {
+    for item in text.split(':') {
+        let item = item.trim();
+        if item.is_empty() {
+            continue;
+        }
+        let (key, value) = match item.split_once('=') {
+            Some((k, v)) => (k.trim(), v.trim()),
+            None => (item, ""),
+        };
+        let mut message = FixedStr::<1024>::new();
+        match options.set(key, value) {
+            Some(Ok(())) => {}
+            Some(Err(expected)) => {
+                let _ = write!(
+                    message,
+                    "ffisan: error: bad value '{value}' for option '{key}' in FFISAN_OPTIONS (expected {expected})"
+                );
+                return Err(message);
+            }
+            None => {
+                let valid = VALID_KEYS.trim_end_matches(", ");
+                let _ = write!(
+                    message,
+                    "ffisan: error: unknown option '{key}' in FFISAN_OPTIONS (valid: {valid})"
+                );
+                return Err(message);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Parses FFISAN_OPTIONS (a bad key or value is a one-line error and exit 1).
 pub fn init() {
-    todo!("options::init")
+    let raw = unsafe { libc::getenv(c"FFISAN_OPTIONS".as_ptr()) };
+    if raw.is_null() {
+        return;
+    }
+    let bytes = unsafe { core::ffi::CStr::from_ptr(raw) }.to_bytes();
+    let Ok(text) = core::str::from_utf8(bytes) else {
+        crate::sync::die(b"ffisan: error: FFISAN_OPTIONS is not valid UTF-8\n");
+    };
+    let options = unsafe { &mut *OPTIONS.0.get() };
+    if let Err(message) = parse_into(options, text) {
+        crate::sync::write_stderr(message.as_str().as_bytes());
+        crate::sync::die(b"\n");
+    }
+    if options.help {
+        print_help();
+    }
 }
 
 /// The options in force (defaults before init).
 pub fn get() -> &'static Options {
-    todo!("options::get")
+    unsafe { &*OPTIONS.0.get() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_type() {
+        let mut o = Options::DEFAULT;
+        parse_into(
+            &mut o,
+            "halt_on_error=0:exitcode=23:log_path=/tmp/x.%p:managed_policy=strict:verbosity=2",
+        )
+        .unwrap_or_else(|e| panic!("{}", e.as_str()));
+        assert!(!o.halt_on_error);
+        assert_eq!(o.exitcode, 23);
+        assert_eq!(o.log_path.as_str(), "/tmp/x.%p");
+        assert_eq!(o.managed_policy, ManagedPolicy::Strict);
+        assert_eq!(o.verbosity, 2);
+        assert_eq!(o.quarantine_size_mb, 256);
+    }
+
+    #[test]
+    fn unknown_key_names_the_valid_ones() {
+        let mut o = Options::DEFAULT;
+        let e = parse_into(&mut o, "symbolize=1:foo=2").err().unwrap();
+        assert!(e.as_str().starts_with("ffisan: error: unknown option 'foo' in FFISAN_OPTIONS (valid: halt_on_error, exitcode,"));
+        assert!(e.as_str().ends_with("verbosity, help)"));
+    }
+
+    #[test]
+    fn bad_value_says_what_was_expected() {
+        let mut o = Options::DEFAULT;
+        let e = parse_into(&mut o, "managed_policy=sometimes")
+            .err()
+            .unwrap();
+        assert_eq!(
+            e.as_str(),
+            "ffisan: error: bad value 'sometimes' for option 'managed_policy' in FFISAN_OPTIONS (expected window, strict or off)"
+        );
+        assert!(parse_into(&mut o, "exitcode=abc").is_err());
+        assert!(parse_into(&mut o, "halt_on_error").is_err());
+    }
+
+    #[test]
+    fn empty_items_are_skipped() {
+        let mut o = Options::DEFAULT;
+        assert!(parse_into(&mut o, "::symbolize=0:").is_ok());
+        assert!(!o.symbolize);
+    }
 }

@@ -1,6 +1,614 @@
-//! OWNER: heap-and-reports helper.
+//! Reports: one finding at a time (a global lock keeps concurrent findings from interleaving),
+//! printed as ASan-shaped text and one JSON line, then halt or go on (recover mode counts findings
+//! and turns the exit status into `exitcode`).
 
-/// Opens log/json outputs and registers the exit summary.
+use crate::errors::{Access, Domain, ErrorKind, RegionInfo, RegionKind};
+use crate::symbolize::Frame;
+use crate::sync::SpinLock;
+use crate::unwind::StackTrace;
+use core::cell::Cell;
+use core::fmt::Write;
+
+/// One finding, as the detector saw it. Thread, window state and pid are added when reported.
+pub struct Finding {
+    pub kind: ErrorKind,
+    pub access: Access,
+    /// Bytes accessed (for a free: the chunk's size, 0 when it is not a chunk).
+    pub size: usize,
+    pub addr: usize,
+    pub domain: Domain,
+    pub region: RegionInfo,
+    pub stack: StackTrace,
+    /// Depot ids of the chunk's allocation and free stacks (0: none).
+    pub alloc_stack: u32,
+    pub free_stack: u32,
+}
+
+const SEEN_CAPACITY: usize = 4096;
+const TEXT_BUFFER: usize = 16 * 1024;
+const JSON_BUFFER: usize = 64 * 1024;
+
+struct State {
+    log: Option<(i32, libc::pid_t)>,
+    json: Option<(i32, libc::pid_t)>,
+    /// (kind, pc, suppressed) of findings already handled: recover mode reports each once, and a
+    /// suppressed one is not symbolized again.
+    seen: [(u8, usize, bool); SEEN_CAPACITY],
+    seen_len: usize,
+    counts: [u32; ErrorKind::ALL.len()],
+    suppressed: u32,
+    text: [u8; TEXT_BUFFER],
+    json_text: [u8; JSON_BUFFER],
+}
+
+static STATE: SpinLock<State> = SpinLock::new(State {
+    log: None,
+    json: None,
+    seen: [(0, 0, false); SEEN_CAPACITY],
+    seen_len: 0,
+    counts: [0; ErrorKind::ALL.len()],
+    suppressed: 0,
+    text: [0; TEXT_BUFFER],
+    json_text: [0; JSON_BUFFER],
+});
+
+thread_local! {
+    static IN_REPORT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A fixed buffer that writes itself to `fd` when full and when flushed: reports do not allocate
+/// for their output, and a line that fits is written with one write(2).
+struct Out<'a> {
+    fd: i32,
+    buf: &'a mut [u8],
+    len: usize,
+}
+
+impl<'a> Out<'a> {
+    fn new(fd: i32, buf: &'a mut [u8]) -> Self {
+        Out { fd, buf, len: 0 }
+    }
+    fn flush(&mut self) {
+        crate::sync::write_fd(self.fd, &self.buf[..self.len]);
+        self.len = 0;
+    }
+}
+
+impl Write for Out<'_> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        for chunk in s.as_bytes().chunks(self.buf.len()) {
+            if self.len + chunk.len() > self.buf.len() {
+                self.flush();
+            }
+            self.buf[self.len..self.len + chunk.len()].copy_from_slice(chunk);
+            self.len += chunk.len();
+        }
+        Ok(())
+    }
+}
+
+fn pid() -> libc::pid_t {
+    unsafe { libc::getpid() }
+}
+
+/// Expands `%p` to the pid; with `append_pid`, a path without `%p` gets `.PID` appended (ASan's log_path).
+fn expand_path(path: &str, append_pid: bool) -> String {
+    let pid = pid().to_string();
+    if path.contains("%p") {
+        path.replace("%p", &pid)
+    } else if append_pid {
+        format!("{path}.{pid}")
+    } else {
+        path.to_string()
+    }
+}
+
+fn open_append(path: &str) -> Option<i32> {
+    let c = std::ffi::CString::new(path).ok()?;
+    let fd = unsafe {
+        libc::open(
+            c.as_ptr(),
+            libc::O_WRONLY | libc::O_CREAT | libc::O_APPEND | libc::O_CLOEXEC,
+            0o644 as libc::c_uint,
+        )
+    };
+    (fd >= 0).then_some(fd)
+}
+
+/// The fd text reports go to (opened on first use, again in a forked child).
+fn log_fd(state: &mut State) -> i32 {
+    let path = crate::options::get().log_path.as_str();
+    match path {
+        "" | "stderr" => return 2,
+        "stdout" => return 1,
+        _ => {}
+    }
+    if let Some((fd, owner)) = state.log {
+        if owner == pid() {
+            return fd;
+        }
+    }
+    let full = expand_path(path, true);
+    let fd = open_append(&full).unwrap_or_else(|| {
+        crate::sync::write_stderr(
+            format!("ffisan: warning: cannot open log_path '{full}', using stderr\n").as_bytes(),
+        );
+        2
+    });
+    state.log = Some((fd, pid()));
+    fd
+}
+
+fn json_fd(state: &mut State) -> Option<i32> {
+    let path = crate::options::get().json_path.as_str();
+    if path.is_empty() {
+        return None;
+    }
+    if let Some((fd, owner)) = state.json {
+        if owner == pid() {
+            return Some(fd);
+        }
+    }
+    let full = expand_path(path, false);
+    let fd = open_append(&full);
+    if fd.is_none() {
+        crate::sync::write_stderr(
+            format!("ffisan: warning: cannot open json_path '{full}'\n").as_bytes(),
+        );
+    }
+    state.json = Some((fd.unwrap_or(-1), pid()));
+    fd
+}
+
+fn symbolize_stack(pcs: &[usize]) -> Vec<Frame> {
+    let debug_info = crate::options::get().symbolize;
+    pcs.iter()
+        .flat_map(|&pc| {
+            crate::symbolize::symbolize(pc, debug_info && !crate::unwind::in_runtime(pc))
+        })
+        .collect()
+}
+
+/// A stored alloc/free stack: its thread and frames.
+fn depot_stack(id: u32) -> Option<(u32, Vec<Frame>)> {
+    crate::stack_depot::get(id).map(|s| (s.thread, symbolize_stack(s.pcs)))
+}
+
+/// Reports a finding (unless suppressed, or a repeat in recover mode), then halts or returns.
+pub fn report(finding: &Finding) {
+    if IN_REPORT.try_with(|r| r.replace(true)).unwrap_or(true) {
+        crate::sync::write_stderr(b"ffisan: a finding while reporting another one; ignored\n");
+        return;
+    }
+    report_locked(finding);
+    let _ = IN_REPORT.try_with(|r| r.set(false));
+}
+
+fn report_locked(finding: &Finding) {
+    let options = crate::options::get();
+    let pc = finding.stack.user_pc();
+    let kind_index = ErrorKind::ALL
+        .iter()
+        .position(|&k| k == finding.kind)
+        .unwrap_or(0);
+    let mut state = STATE.lock();
+    let key = (kind_index as u8, pc);
+    match state.seen[..state.seen_len]
+        .iter()
+        .find(|s| (s.0, s.1) == key)
+    {
+        Some(&(_, _, true)) => {
+            state.suppressed += 1;
+            return;
+        }
+        Some(_) if !options.halt_on_error => return,
+        _ => {}
+    }
+    let stack = symbolize_stack(finding.stack.frames());
+    let suppressed = crate::suppressions::is_suppressed(finding.kind, &stack);
+    if state.seen_len < SEEN_CAPACITY {
+        let n = state.seen_len;
+        state.seen[n] = (key.0, key.1, suppressed);
+        state.seen_len += 1;
+    }
+    if suppressed {
+        state.suppressed += 1;
+        return;
+    }
+    state.counts[kind_index] += 1;
+
+    let heap = matches!(
+        finding.region.kind,
+        RegionKind::CHeap | RegionKind::Freed | RegionKind::HeapInterior
+    );
+    let alloc = if heap {
+        depot_stack(finding.alloc_stack)
+    } else {
+        None
+    };
+    let free = if heap {
+        depot_stack(finding.free_stack)
+    } else {
+        None
+    };
+    let info = Context {
+        finding,
+        pc,
+        thread: crate::threads::current_thread_number(),
+        window_open: crate::managed::window_open(),
+        pid: pid(),
+        stack: &stack,
+        alloc: alloc.as_ref(),
+        free: free.as_ref(),
+    };
+
+    let fd = log_fd(&mut state);
+    let json = json_fd(&mut state);
+    let State {
+        text, json_text, ..
+    } = &mut *state;
+    let mut out = Out::new(fd, &mut text[..]);
+    let _ = info.write_text(&mut out);
+    out.flush();
+    if let Some(fd) = json {
+        let mut out = Out::new(fd, &mut json_text[..]);
+        let _ = info.write_json(&mut out);
+        out.flush();
+    }
+    if options.halt_on_error {
+        unsafe { libc::_exit(options.exitcode) };
+    }
+}
+
+/// Everything a printed finding says.
+struct Context<'a> {
+    finding: &'a Finding,
+    pc: usize,
+    thread: u32,
+    window_open: bool,
+    pid: libc::pid_t,
+    stack: &'a [Frame],
+    alloc: Option<&'a (u32, Vec<Frame>)>,
+    free: Option<&'a (u32, Vec<Frame>)>,
+}
+
+fn write_frames(out: &mut impl Write, frames: &[Frame]) -> core::fmt::Result {
+    if frames.is_empty() {
+        return writeln!(out, "    <empty stack>");
+    }
+    for (i, f) in frames.iter().enumerate() {
+        write!(out, "    #{i} {:#x} ", f.pc)?;
+        if let Some(function) = &f.function {
+            write!(out, "in {function} ")?;
+        }
+        write_location(out, f)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// "file:line:column" (zero parts left out), or "(module+0xoffset)" without debug info.
+fn write_location(out: &mut impl Write, f: &Frame) -> core::fmt::Result {
+    match &f.file {
+        Some(file) => {
+            write!(out, "{file}")?;
+            if f.line != 0 {
+                write!(out, ":{}", f.line)?;
+                if f.column != 0 {
+                    write!(out, ":{}", f.column)?;
+                }
+            }
+            Ok(())
+        }
+        None => write!(
+            out,
+            "({}+{:#x})",
+            f.module.as_deref().unwrap_or("<unknown module>"),
+            f.module_offset
+        ),
+    }
+}
+
+/// The frame the SUMMARY line names: the first program frame with a source location.
+fn summary_frame(frames: &[Frame]) -> Option<&Frame> {
+    let program = || frames.iter().filter(|f| !crate::unwind::in_runtime(f.pc));
+    program()
+        .find(|f| f.file.is_some())
+        .or_else(|| program().next())
+        .or(frames.first())
+}
+
+impl Context<'_> {
+    fn write_text(&self, out: &mut impl Write) -> core::fmt::Result {
+        let f = self.finding;
+        let kind = f.kind.name();
+        writeln!(
+            out,
+            "=={}==ERROR: ffisan: {kind} on address {:#x} at pc {:#x}",
+            self.pid, f.addr, self.pc
+        )?;
+        match f.access {
+            Access::Free => write!(out, "FREE at {:#x}", f.addr)?,
+            access => write!(
+                out,
+                "{} of size {} at {:#x}",
+                access.upper(),
+                f.size,
+                f.addr
+            )?,
+        }
+        writeln!(
+            out,
+            " thread T{} (domain: {})",
+            self.thread,
+            f.domain.name()
+        )?;
+        write_frames(out, self.stack)?;
+        self.write_region(out)?;
+        if let Some((thread, frames)) = self.free {
+            writeln!(out, "freed by thread T{thread} here:")?;
+            write_frames(out, frames)?;
+        }
+        if let Some((thread, frames)) = self.alloc {
+            let previously = if self.free.is_some() {
+                "previously allocated"
+            } else {
+                "allocated"
+            };
+            writeln!(out, "{previously} by thread T{thread} here:")?;
+            write_frames(out, frames)?;
+        }
+        write!(out, "SUMMARY: ffisan: {kind}")?;
+        if let Some(frame) = summary_frame(self.stack) {
+            out.write_char(' ')?;
+            write_location(out, frame)?;
+            write!(out, " in {}", frame.function.as_deref().unwrap_or("??"))?;
+        }
+        writeln!(out)
+    }
+
+    fn write_region(&self, out: &mut impl Write) -> core::fmt::Result {
+        let f = self.finding;
+        let r = &f.region;
+        let (a, name) = (f.addr, r.name.as_str());
+        if f.kind == ErrorKind::StackUseAfterReturn {
+            return writeln!(
+                out,
+                "{a:#x} is located in a dead stack frame of thread T{}",
+                self.thread
+            );
+        }
+        match r.kind {
+            RegionKind::CHeap | RegionKind::Freed | RegionKind::HeapInterior => {
+                write!(out, "{a:#x} is located ")?;
+                if a < r.lo {
+                    write!(out, "{} bytes before", r.lo - a)?;
+                } else if a >= r.hi {
+                    write!(out, "{} bytes after", a - r.hi)?;
+                } else {
+                    write!(out, "{} bytes inside of", a - r.lo)?;
+                }
+                writeln!(
+                    out,
+                    " {}-byte region [{:#x},{:#x}) in the C heap",
+                    r.hi - r.lo,
+                    r.lo,
+                    r.hi
+                )
+            }
+            RegionKind::Managed => {
+                let window = if self.window_open { "open" } else { "closed" };
+                writeln!(out, "{a:#x} is located in the managed region {name} [{:#x},{:#x}) (call window: {window})", r.lo, r.hi)
+            }
+            RegionKind::Stack => writeln!(
+                out,
+                "{a:#x} is located in the {name} [{:#x},{:#x})",
+                r.lo, r.hi
+            ),
+            RegionKind::Global => writeln!(
+                out,
+                "{a:#x} is located in global data of {name} [{:#x},{:#x})",
+                r.lo, r.hi
+            ),
+            RegionKind::ReadOnly => writeln!(out, "{a:#x} is located in read-only data of {name}"),
+            RegionKind::Unknown => writeln!(
+                out,
+                "{a:#x} is not in any region ffisan knows (unknown memory)"
+            ),
+        }
+    }
+
+    fn region_json(&self) -> (&'static str, String) {
+        let r = &self.finding.region;
+        if self.finding.kind == ErrorKind::StackUseAfterReturn {
+            return (
+                "stack",
+                format!("dead stack frame of thread T{}", self.thread),
+            );
+        }
+        (r.kind.name(), r.name.as_str().to_string())
+    }
+
+    fn write_json(&self, out: &mut impl Write) -> core::fmt::Result {
+        let f = self.finding;
+        let (region, region_name) = self.region_json();
+        write!(
+            out,
+            "{{\"version\":1,\"kind\":\"{}\",\"access\":\"{}\",\"size\":{}",
+            f.kind.name(),
+            f.access.name(),
+            f.size
+        )?;
+        write!(
+            out,
+            ",\"address\":\"{:#x}\",\"pc\":\"{:#x}\"",
+            f.addr, self.pc
+        )?;
+        write!(out, ",\"region\":\"{region}\",\"region_name\":")?;
+        write_json_string(out, &region_name)?;
+        write!(
+            out,
+            ",\"region_lo\":\"{:#x}\",\"region_hi\":\"{:#x}\"",
+            f.region.lo, f.region.hi
+        )?;
+        write!(
+            out,
+            ",\"domain\":\"{}\",\"thread\":{},\"window_open\":{}",
+            f.domain.name(),
+            self.thread,
+            self.window_open
+        )?;
+        write!(out, ",\"pid\":{},\"stack\":", self.pid)?;
+        write_json_frames(out, self.stack)?;
+        for (name, stack) in [("alloc", self.alloc), ("free", self.free)] {
+            write!(out, ",\"{name}_stack\":")?;
+            write_json_frames(out, stack.map_or(&[][..], |s| &s.1))?;
+            match stack {
+                Some((thread, _)) => write!(out, ",\"{name}_thread\":{thread}")?,
+                None => write!(out, ",\"{name}_thread\":null")?,
+            }
+        }
+        writeln!(out, "}}")
+    }
+}
+
+fn write_json_frames(out: &mut impl Write, frames: &[Frame]) -> core::fmt::Result {
+    out.write_char('[')?;
+    for (i, f) in frames.iter().enumerate() {
+        if i > 0 {
+            out.write_char(',')?;
+        }
+        write!(out, "{{\"pc\":\"{:#x}\",\"function\":", f.pc)?;
+        write_json_opt(out, f.function.as_deref())?;
+        out.write_str(",\"file\":")?;
+        write_json_opt(out, f.file.as_deref())?;
+        write!(
+            out,
+            ",\"line\":{},\"column\":{},\"module\":",
+            f.line, f.column
+        )?;
+        write_json_opt(out, f.module.as_deref())?;
+        out.write_char('}')?;
+    }
+    out.write_char(']')
+}
+
+fn write_json_opt(out: &mut impl Write, s: Option<&str>) -> core::fmt::Result {
+    match s {
+        Some(s) => write_json_string(out, s),
+        None => out.write_str("null"),
+    }
+}
+
+/// A JSON string literal: quotes, backslashes and control characters escaped.
+pub fn write_json_string(out: &mut impl Write, s: &str) -> core::fmt::Result {
+    out.write_char('"')?;
+    let mut rest = s;
+    while let Some(i) = rest.find(|c: char| c == '"' || c == '\\' || (c as u32) < 0x20) {
+        out.write_str(&rest[..i])?;
+        match rest.as_bytes()[i] {
+            b'"' => out.write_str("\\\"")?,
+            b'\\' => out.write_str("\\\\")?,
+            b'\n' => out.write_str("\\n")?,
+            b'\r' => out.write_str("\\r")?,
+            b'\t' => out.write_str("\\t")?,
+            c => write!(out, "\\u{:04x}", c)?,
+        }
+        rest = &rest[i + 1..];
+    }
+    out.write_str(rest)?;
+    out.write_char('"')
+}
+
+/// At exit: in recover mode, one line counting the findings and exit status `exitcode` if there
+/// were any; with verbosity>=1, how many were suppressed.
+extern "C" fn at_exit() {
+    let options = crate::options::get();
+    let mut state = STATE.lock();
+    let total: u32 = state.counts.iter().sum();
+    let suppressed = state.suppressed;
+    if (options.halt_on_error || total == 0) && (options.verbosity == 0 || suppressed == 0) {
+        return;
+    }
+    // The program's own buffered output comes first, as it would without us.
+    unsafe { libc::fflush(core::ptr::null_mut()) };
+    let fd = log_fd(&mut state);
+    let mut line = String::new();
+    if !options.halt_on_error && total > 0 {
+        let plural = if total == 1 { "" } else { "s" };
+        let _ = write!(line, "=={}==ffisan: {total} finding{plural}:", pid());
+        let by_kind = ErrorKind::ALL
+            .iter()
+            .zip(state.counts.iter())
+            .filter(|(_, &n)| n > 0);
+        for (i, (kind, n)) in by_kind.enumerate() {
+            let _ = write!(
+                line,
+                "{} {} {n}",
+                if i == 0 { "" } else { "," },
+                kind.name()
+            );
+        }
+        line.push('\n');
+    }
+    if options.verbosity >= 1 && suppressed > 0 {
+        let _ = writeln!(
+            line,
+            "=={}==ffisan: {suppressed} finding(s) suppressed",
+            pid()
+        );
+    }
+    crate::sync::write_fd(fd, line.as_bytes());
+    if !options.halt_on_error && total > 0 {
+        unsafe { libc::_exit(options.exitcode) };
+    }
+}
+
+extern "C" fn fork_prepare() {
+    core::mem::forget(STATE.lock());
+}
+
+extern "C" fn fork_parent() {
+    unsafe { STATE.force_unlock() };
+}
+
+extern "C" fn fork_child() {
+    // The child counts its own findings; its log and json files are reopened with its pid.
+    unsafe { STATE.force_unlock() };
+    let mut state = STATE.lock();
+    state.counts = [0; ErrorKind::ALL.len()];
+    state.suppressed = 0;
+}
+
+/// Loads suppressions, installs the fork handlers and registers the exit summary.
 pub fn init() {
-    todo!("report::init")
+    crate::suppressions::init();
+    crate::allocator::install_fork_handlers();
+    unsafe {
+        libc::pthread_atfork(Some(fork_prepare), Some(fork_parent), Some(fork_child));
+        libc::atexit(at_exit);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_escaping() {
+        let mut s = String::new();
+        write_json_string(&mut s, "a\"b\\c\nd\u{1}é").unwrap();
+        assert_eq!(s, "\"a\\\"b\\\\c\\nd\\u0001é\"");
+    }
+
+    #[test]
+    fn path_expansion() {
+        let p = pid();
+        assert_eq!(expand_path("/tmp/x", true), format!("/tmp/x.{p}"));
+        assert_eq!(
+            expand_path("/tmp/x.%p.log", true),
+            format!("/tmp/x.{p}.log")
+        );
+        assert_eq!(expand_path("/tmp/r.json", false), "/tmp/r.json");
+    }
 }

@@ -17,7 +17,10 @@ pub fn ensure_mapped() {
             SHADOW_OFFSET as *mut libc::c_void,
             SHADOW_SIZE,
             libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED_NOREPLACE,
+            libc::MAP_PRIVATE
+                | libc::MAP_ANONYMOUS
+                | libc::MAP_NORESERVE
+                | libc::MAP_FIXED_NOREPLACE,
             -1,
             0,
         )
@@ -52,7 +55,9 @@ pub fn shadow_byte(addr: usize) -> u8 {
 #[inline]
 pub fn byte_is_readable(addr: usize) -> bool {
     let s = shadow_byte(addr);
-    s == shadow_value::ADDRESSABLE || s == shadow_value::READONLY || ((s as i8) > 0 && s < GRANULE as u8 && (addr % GRANULE) < s as usize)
+    s == shadow_value::ADDRESSABLE
+        || s == shadow_value::READONLY
+        || ((s as i8) > 0 && s < GRANULE as u8 && (addr % GRANULE) < s as usize)
 }
 
 /// Sets the shadow of [addr, addr+size) to `value`. `addr` must be granule-aligned; a trailing

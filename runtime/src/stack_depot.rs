@@ -1,1 +1,172 @@
-//! OWNER: heap-and-reports helper.
+//! Stores each distinct stack (with the number of the thread that recorded it) once and names it
+//! by a u32 id, so a chunk header only needs 4 bytes per stack. Lock-free: entries live in one
+//! reserved mmap arena, are immutable once published, and are pushed onto hash buckets with CAS.
+
+use core::cell::Cell;
+use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+
+/// Address space reserved for entries (MAP_NORESERVE: only the pages used cost memory).
+/// Ids are offsets / 8, so they fit a u32 for any arena below 32 GiB.
+const ARENA_SIZE: usize = 1 << 30;
+const BUCKET_COUNT: usize = 1 << 16;
+/// Entry layout: next id, hash, thread, depth (u32 each), then `depth` pcs.
+const ENTRY_HEADER: usize = 16;
+
+static BUCKETS: [AtomicU32; BUCKET_COUNT] = [const { AtomicU32::new(0) }; BUCKET_COUNT];
+static ARENA: AtomicUsize = AtomicUsize::new(0);
+/// Bytes handed out; starts at 8 so that id 0 means "no stack".
+static ARENA_USED: AtomicUsize = AtomicUsize::new(8);
+
+/// A stored stack: the thread that recorded it and its pcs (innermost first).
+#[derive(Clone, Copy)]
+pub struct StoredStack {
+    pub thread: u32,
+    pub pcs: &'static [usize],
+}
+
+fn arena() -> usize {
+    let base = ARENA.load(Ordering::Acquire);
+    if base != 0 {
+        return base;
+    }
+    // Racing threads each map; the loser unmaps its copy.
+    let p = unsafe {
+        libc::mmap(
+            core::ptr::null_mut(),
+            ARENA_SIZE,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        return 0;
+    }
+    match ARENA.compare_exchange(0, p as usize, Ordering::AcqRel, Ordering::Acquire) {
+        Ok(_) => p as usize,
+        Err(winner) => {
+            unsafe { libc::munmap(p, ARENA_SIZE) };
+            winner
+        }
+    }
+}
+
+fn hash(pcs: &[usize], thread: u32) -> u32 {
+    // FNV-1a over the words: cheap and good enough to spread return addresses.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ thread as u64;
+    for &pc in pcs {
+        h ^= pc as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+        h ^= h >> 29;
+    }
+    (h ^ (h >> 32)) as u32
+}
+
+unsafe fn entry_words(base: usize, id: u32) -> *mut u32 {
+    (base + id as usize * 8) as *mut u32
+}
+
+/// Stores `pcs` recorded by `thread`; returns its id (0 when the arena is exhausted).
+pub fn store(pcs: &[usize], thread: u32) -> u32 {
+    let base = arena();
+    if base == 0 {
+        return 0;
+    }
+    let h = hash(pcs, thread);
+    let bucket = &BUCKETS[h as usize % BUCKET_COUNT];
+    let mut id = bucket.load(Ordering::Acquire);
+    while id != 0 {
+        let e = unsafe { entry_words(base, id) };
+        let (next, eh, et, depth) = unsafe { (*e, *e.add(1), *e.add(2), *e.add(3) as usize) };
+        if eh == h && et == thread && depth == pcs.len() {
+            let stored = unsafe { core::slice::from_raw_parts(e.add(4).cast::<usize>(), depth) };
+            if stored == pcs {
+                return id;
+            }
+        }
+        id = next;
+    }
+    let bytes = ENTRY_HEADER + pcs.len() * 8;
+    let offset = ARENA_USED.fetch_add(bytes, Ordering::Relaxed);
+    if offset + bytes > ARENA_SIZE {
+        return 0;
+    }
+    let new_id = (offset / 8) as u32;
+    let e = unsafe { entry_words(base, new_id) };
+    unsafe {
+        *e.add(1) = h;
+        *e.add(2) = thread;
+        *e.add(3) = pcs.len() as u32;
+        core::ptr::copy_nonoverlapping(pcs.as_ptr(), e.add(4).cast::<usize>(), pcs.len());
+    }
+    // Publish. A concurrent insert of the same stack may leave a duplicate: harmless.
+    let mut head = bucket.load(Ordering::Acquire);
+    loop {
+        unsafe { *e = head };
+        match bucket.compare_exchange_weak(head, new_id, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => return new_id,
+            Err(now) => head = now,
+        }
+    }
+}
+
+/// The stack named by `id` (None for 0 or an id this depot never gave out).
+pub fn get(id: u32) -> Option<StoredStack> {
+    let base = ARENA.load(Ordering::Acquire);
+    if id == 0 || base == 0 || id as usize * 8 >= ARENA_USED.load(Ordering::Acquire).min(ARENA_SIZE)
+    {
+        return None;
+    }
+    unsafe {
+        let e = entry_words(base, id);
+        let depth = *e.add(3) as usize;
+        Some(StoredStack {
+            thread: *e.add(2),
+            pcs: core::slice::from_raw_parts(e.add(4).cast::<usize>(), depth),
+        })
+    }
+}
+
+thread_local! {
+    /// Set while this thread records a stack: a malloc made by the unwinder (or by the thread
+    /// registry) must not record a stack of its own.
+    static RECORDING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Records the calling thread's stack (`malloc_context_size` frames, the runtime entry point kept
+/// as frame #0) and returns its id; 0 before init, when re-entered, or when disabled.
+pub fn record_here() -> u32 {
+    let depth = crate::options::get().malloc_context_size;
+    if !crate::init::is_initialized() {
+        return 0;
+    }
+    let Ok(false) = RECORDING.try_with(|r| r.replace(true)) else {
+        return 0;
+    };
+    let trace = crate::unwind::capture(depth, true);
+    let thread = crate::threads::current_thread_number();
+    let id = store(trace.frames(), thread);
+    let _ = RECORDING.try_with(|r| r.set(false));
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_stack_same_id() {
+        let a = store(&[1, 2, 3], 0);
+        let b = store(&[1, 2, 3], 0);
+        let c = store(&[1, 2, 3], 1);
+        let d = store(&[1, 2], 0);
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_ne!(a, d);
+        let s = get(c).unwrap();
+        assert_eq!(s.thread, 1);
+        assert_eq!(s.pcs, &[1, 2, 3]);
+        assert!(get(0).is_none());
+    }
+}

@@ -11,7 +11,7 @@ static long sum(const long *v, int n) {
 		s += v[i];
 	// CHECK: ERROR: ffisan: cross-domain-access
 	// CHECK: READ of size {{8|16|32}}
-	// CHECK: #0 {{.*}} in sum {{.*}}cross_domain_strict.go:[[@LINE-4]]
+	// CHECK: #0 {{.*}} in sum {{.*}}cross_domain_strict.go:[[@LINE-3]]
 	// CHECK: (call window: open)
 	return s;
 }
