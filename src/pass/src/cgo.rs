@@ -1,6 +1,8 @@
 //! cgo: which functions are cgo's own C (never instrumented), which are the `_Cfunc_` wrappers Go
 //! calls C through (wrapped in a call window), and the window itself.
-use crate::ir::{self, Emitter, Value};
+use inkwell::values::{FunctionValue, InstructionValue};
+
+use crate::emitter::Emitter;
 use crate::runtime_api;
 
 /// A cgo wrapper `_cgo_<hex>_Cfunc_<name>`: the C function Go calls for `C.<name>(...)`.
@@ -23,17 +25,19 @@ pub fn is_cgo_runtime_function(name: &str) -> bool {
 
 /// Opens the call window at the wrapper's entry and closes it before every return: while the window is
 /// open, native code runs on behalf of a Go caller and may touch the Go memory it was passed.
-pub fn insert_call_window(em: &Emitter, wrapper: Value, entry_point: Value, returns: &[Value]) {
+pub fn insert_call_window<'ctx>(
+    em: &Emitter<'ctx>,
+    wrapper: FunctionValue<'ctx>,
+    entry_point: InstructionValue<'ctx>,
+    returns: &[InstructionValue<'ctx>],
+) {
     let begin = runtime_api::call_window_begin(em);
     let end = runtime_api::call_window_end(em);
-    em.position_before(
-        entry_point,
-        em.location_in(wrapper, ir::debug_loc(entry_point)),
-    );
-    begin.call(em, &mut []);
+    em.position_at_function_edge(entry_point, wrapper);
+    begin.call(em, &[]);
     for &ret in returns {
-        em.position_before(ret, em.location_in(wrapper, ir::debug_loc(ret)));
-        end.call(em, &mut []);
+        em.position_at_function_edge(ret, wrapper);
+        end.call(em, &[]);
     }
 }
 

@@ -1,32 +1,35 @@
 //! Collect: one read-only walk over a function that lists what may need a check (memory accesses and
 //! the ranges of memory calls), the libc string calls to hook, the returns, the entry block's static
 //! allocas and the facts that rule out a fake frame. Nothing is changed here.
-use llvm_sys::core::LLVMGetEntryBasicBlock;
-use llvm_sys::LLVMOpcode;
-use llvm_sys::LLVMTypeKind;
+use inkwell::types::{BasicType, BasicTypeEnum};
+use inkwell::values::{
+    BasicValueEnum, FunctionValue, InstructionOpcode, InstructionValue, IntValue, PointerValue,
+};
 
-use crate::ir::{self, Emitter, Value};
+use crate::emitter::Emitter;
+use crate::inkwell_gaps;
+use crate::ir;
 use crate::libc_calls::{self, KnownCall};
 use crate::skip::FunctionRole;
 
 /// How many bytes an access touches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AccessSize {
+pub enum AccessSize<'ctx> {
     /// Known at compile time.
     Fixed(u64),
     /// A scalable vector: `vscale * min` bytes.
     Scalable(u64),
     /// The value of an integer operand (the length of a memory call).
-    Dynamic(Value),
+    Dynamic(IntValue<'ctx>),
 }
 
 /// One memory operand to check before `inst` runs.
 #[derive(Clone, Copy, Debug)]
-pub struct Access {
+pub struct Access<'ctx> {
     /// The instruction the check goes before (and whose debug location reports use).
-    pub inst: Value,
-    pub ptr: Value,
-    pub size: AccessSize,
+    pub inst: InstructionValue<'ctx>,
+    pub ptr: PointerValue<'ctx>,
+    pub size: AccessSize<'ctx>,
     /// Alignment of the access in bytes (1 for memory calls, which assume none).
     pub align: u32,
     pub is_write: bool,
@@ -40,93 +43,96 @@ pub enum Event {
 }
 
 #[derive(Default)]
-pub struct FunctionPlan {
-    pub accesses: Vec<Access>,
+pub struct FunctionPlan<'ctx> {
+    pub accesses: Vec<Access<'ctx>>,
     /// Per basic block, its accesses and possibly-freeing calls in order.
     pub blocks: Vec<Vec<Event>>,
     /// libc string calls and the hook name for each.
-    pub string_calls: Vec<(Value, &'static str)>,
+    pub string_calls: Vec<(InstructionValue<'ctx>, &'static str)>,
     /// Number of memory-function calls checked by range (libc and intrinsics).
     pub memory_calls: usize,
-    pub returns: Vec<Value>,
+    pub returns: Vec<InstructionValue<'ctx>>,
     /// The allocas at the top of the entry block (static: constant size, allocated once per call).
-    pub entry_allocas: Vec<Value>,
+    pub entry_allocas: Vec<InstructionValue<'ctx>>,
     /// The first instruction of the entry block after those allocas: where entry code goes.
-    pub entry_point: Option<Value>,
+    pub entry_point: Option<InstructionValue<'ctx>>,
     /// A `returns_twice` callee (setjmp, vfork): a second return would see a left fake frame.
     pub calls_returns_twice: bool,
     /// A `musttail` call must be followed by `ret` alone: no room for the frame leave call.
     pub has_musttail: bool,
 }
 
-fn access_size(em: &Emitter, ty: llvm_sys::prelude::LLVMTypeRef) -> Option<AccessSize> {
-    // SAFETY: ty is a live type of the module.
-    unsafe {
-        use llvm_sys::core::*;
-        if LLVMTypeIsSized(ty) == 0 {
+/// Size of the value an access loads or stores: the result of `inst` (operand None) or its operand.
+fn access_size<'ctx>(
+    em: &Emitter<'ctx>,
+    inst: InstructionValue<'ctx>,
+    value_operand: Option<u32>,
+) -> Option<AccessSize<'ctx>> {
+    let value = match value_operand {
+        Some(index) => ir::operand(inst, index),
+        None => inkwell_gaps::result(inst),
+    };
+    let Some(value) = value else {
+        let size = inkwell_gaps::unrepresentable_store_size(&em.target_data, inst, value_operand);
+        return size.map(AccessSize::Fixed);
+    };
+    let ty = value.get_type();
+    if !ty.is_sized() {
+        return None;
+    }
+    if let BasicTypeEnum::ScalableVectorType(vector) = ty {
+        let elem = vector.get_element_type();
+        if matches!(elem, BasicTypeEnum::ScalableVectorType(_)) {
             return None;
         }
-        if LLVMGetTypeKind(ty) == LLVMTypeKind::LLVMScalableVectorTypeKind {
-            let elem = LLVMGetElementType(ty);
-            if LLVMGetTypeKind(elem) == LLVMTypeKind::LLVMScalableVectorTypeKind {
-                return None;
-            }
-            let elem_bits = llvm_sys::target::LLVMSizeOfTypeInBits(em.data_layout, elem);
-            return Some(AccessSize::Scalable(
-                (elem_bits * LLVMGetVectorSize(ty) as u64).div_ceil(8),
-            ));
-        }
+        let elem_bits = em.target_data.get_bit_size(&elem);
+        return Some(AccessSize::Scalable(
+            (elem_bits * vector.get_size() as u64).div_ceil(8),
+        ));
     }
-    Some(AccessSize::Fixed(em.store_size(ty)))
+    Some(AccessSize::Fixed(em.store_size(&ty)))
 }
 
 /// The memory operand of a load, store or atomic, if it is one ffisan checks.
-fn memory_access(em: &Emitter, inst: Value) -> Option<Access> {
-    let (ptr, value_ty, is_write) = match ir::opcode(inst) {
-        LLVMOpcode::LLVMLoad => (ir::operand(inst, 0), ir::type_of(inst), false),
-        LLVMOpcode::LLVMStore => (
-            ir::operand(inst, 1),
-            ir::type_of(ir::operand(inst, 0)),
-            true,
-        ),
-        LLVMOpcode::LLVMAtomicRMW => (
-            ir::operand(inst, 0),
-            ir::type_of(ir::operand(inst, 1)),
-            true,
-        ),
-        LLVMOpcode::LLVMAtomicCmpXchg => (
-            ir::operand(inst, 0),
-            ir::type_of(ir::operand(inst, 1)),
-            true,
-        ),
+fn memory_access<'ctx>(em: &Emitter<'ctx>, inst: InstructionValue<'ctx>) -> Option<Access<'ctx>> {
+    // (pointer operand, loaded or stored value: None for the load's own result, is_write)
+    let (ptr_index, value_operand, is_write) = match inst.get_opcode() {
+        InstructionOpcode::Load => (0, None, false),
+        InstructionOpcode::Store => (1, Some(0), true),
+        InstructionOpcode::AtomicRMW | InstructionOpcode::AtomicCmpXchg => (0, Some(1), true),
         _ => return None,
     };
+    let ptr = ir::pointer_operand(inst, ptr_index)?;
     // Other address spaces are not ordinary memory (x86 %fs/%gs-relative, GPU memories).
-    if ir::address_space(ptr) != 0 {
+    if !ir::in_default_address_space(ptr) {
         return None;
     }
-    let size = access_size(em, value_ty)?;
+    let size = access_size(em, inst, value_operand)?;
     if size == AccessSize::Fixed(0) {
         return None;
     }
+    let align = match inst.get_alignment() {
+        Ok(align) => align,
+        Err(_) => inkwell_gaps::atomic_alignment(inst),
+    };
     Some(Access {
         inst,
         ptr,
         size,
-        align: ir::alignment(inst).max(1),
+        align: align.max(1),
         is_write,
     })
 }
 
-fn is_static_alloca(inst: Value) -> bool {
-    ir::opcode(inst) == LLVMOpcode::LLVMAlloca
-        && ir::address_space(inst) == 0
-        && ir::const_int_value(ir::operand(inst, 0)).is_some()
+fn is_static_alloca(inst: InstructionValue) -> bool {
+    inst.get_opcode() == InstructionOpcode::Alloca
+        && matches!(inkwell_gaps::result(inst), Some(BasicValueEnum::PointerValue(p)) if ir::in_default_address_space(p))
+        && ir::operand(inst, 0).and_then(ir::const_int_value).is_some()
 }
 
 /// A call to a libc memory or string function (not an intrinsic). In a cgo wrapper such a call is
 /// `C.strlen(p)` itself: its arguments are the pointers the C function reads, so they are checked.
-fn is_libc_call(inst: Value) -> bool {
+fn is_libc_call(inst: InstructionValue) -> bool {
     ir::is_call_like(inst)
         && ir::callee_name(inst).is_some_and(|n| !n.starts_with("llvm."))
         && libc_calls::classify(inst).is_some()
@@ -135,14 +141,17 @@ fn is_libc_call(inst: Value) -> bool {
 /// Walks `f` once. In a cgo wrapper only code inlined into it (user C) is collected: the wrapper's
 /// own loads and stores read the argument frame on the goroutine stack, managed memory by design;
 /// the one exception is a direct libc call (`C.strlen(p)`), whose arguments are C's to check.
-pub fn collect(em: &Emitter, f: Value, role: FunctionRole) -> FunctionPlan {
+pub fn collect<'ctx>(
+    em: &Emitter<'ctx>,
+    f: FunctionValue<'ctx>,
+    role: FunctionRole,
+) -> FunctionPlan<'ctx> {
     let mut plan = FunctionPlan::default();
-    // SAFETY: f is a defined function, so it has an entry block.
-    let entry = unsafe { LLVMGetEntryBasicBlock(f) };
+    let entry = f.get_first_basic_block();
     for bb in ir::function_blocks(f) {
         let mut events = Vec::new();
         let instructions = ir::block_instructions(bb);
-        if bb == entry {
+        if Some(bb) == entry {
             plan.entry_allocas = instructions
                 .iter()
                 .copied()
@@ -151,9 +160,9 @@ pub fn collect(em: &Emitter, f: Value, role: FunctionRole) -> FunctionPlan {
             plan.entry_point = instructions.iter().copied().find(|&i| !is_static_alloca(i));
         }
         for inst in instructions {
-            match ir::opcode(inst) {
-                LLVMOpcode::LLVMRet => plan.returns.push(inst),
-                LLVMOpcode::LLVMCall | LLVMOpcode::LLVMInvoke | LLVMOpcode::LLVMCallBr => {
+            match inst.get_opcode() {
+                InstructionOpcode::Return => plan.returns.push(inst),
+                InstructionOpcode::Call | InstructionOpcode::Invoke | InstructionOpcode::CallBr => {
                     plan.calls_returns_twice |= ir::call_has_fn_attr(inst, "returns_twice");
                     plan.has_musttail |= ir::is_musttail_call(inst);
                 }
@@ -180,9 +189,14 @@ pub fn collect(em: &Emitter, f: Value, role: FunctionRole) -> FunctionPlan {
                 Some(KnownCall::Ranges(ranges)) => {
                     plan.memory_calls += 1;
                     for r in ranges {
-                        let ptr = ir::operand(inst, r.ptr_arg);
-                        let len = ir::operand(inst, r.len_arg);
-                        if ir::const_int_value(len) == Some(0) {
+                        let Some(ptr) = ir::pointer_operand(inst, r.ptr_arg) else {
+                            continue;
+                        };
+                        let Some(BasicValueEnum::IntValue(len)) = ir::operand(inst, r.len_arg)
+                        else {
+                            continue;
+                        };
+                        if len.get_zero_extended_constant() == Some(0) {
                             continue;
                         }
                         events.push(Event::Access(plan.accesses.len()));

@@ -15,11 +15,13 @@
 //!   later load (the store mask tests every bit the load mask does), not the other way round.
 use std::collections::HashMap;
 
-use llvm_sys::core::*;
-use llvm_sys::LLVMOpcode;
+use inkwell::values::{
+    BasicValue, BasicValueEnum, FunctionValue, InstructionOpcode, PhiValue, PointerValue,
+};
 
 use crate::collect::{AccessSize, Event, FunctionPlan};
-use crate::ir::{self, Value};
+use crate::inkwell_gaps;
+use crate::ir;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
@@ -43,94 +45,86 @@ enum Origin {
 /// How deep `origin` follows phis and selects before giving up.
 const MAX_ORIGIN_DEPTH: u32 = 8;
 
-fn is_instruction(v: Value) -> bool {
-    // SAFETY: v is a live value.
-    unsafe { !LLVMIsAInstruction(v).is_null() }
-}
-
 /// Strips inbounds GEPs and pointer casts (as instructions or constant expressions).
-fn strip_inbounds(mut v: Value) -> Value {
+fn strip_inbounds(mut v: BasicValueEnum) -> BasicValueEnum {
     loop {
-        // SAFETY: v is a live value; operand 0 exists for GEPs and casts.
-        let next = unsafe {
-            let op = if is_instruction(v) {
-                Some(ir::opcode(v))
-            } else if !LLVMIsAConstantExpr(v).is_null() {
-                Some(LLVMGetConstOpcode(v))
-            } else {
-                None
-            };
-            match op {
-                Some(LLVMOpcode::LLVMGetElementPtr) if LLVMIsInBounds(v) != 0 => {
-                    LLVMGetOperand(v, 0)
+        let next = match v.as_instruction_value() {
+            Some(inst) => match inst.get_opcode() {
+                InstructionOpcode::GetElementPtr if inst.get_in_bounds_flag() == Ok(true) => {
+                    ir::operand(inst, 0)
                 }
-                Some(LLVMOpcode::LLVMBitCast) => LLVMGetOperand(v, 0),
-                _ => return v,
-            }
+                InstructionOpcode::BitCast => ir::operand(inst, 0),
+                _ => None,
+            },
+            None => inkwell_gaps::constant_cast_or_inbounds_gep_base(v),
         };
-        v = next;
+        match next {
+            Some(base) => v = base,
+            None => return v,
+        }
     }
 }
 
-fn origin(v: Value, f: Value, depth: u32) -> Origin {
+fn origin<'ctx>(v: BasicValueEnum<'ctx>, f: FunctionValue<'ctx>, depth: u32) -> Origin {
     let v = strip_inbounds(v);
-    // SAFETY: v is a live value; the queries below only classify it.
-    unsafe {
-        if !LLVMIsAAllocaInst(v).is_null() {
-            return if ir::parent_function(v) == f {
-                Origin::OwnFrame
-            } else {
-                Origin::Unknown
-            };
-        }
-        if !LLVMIsAGlobalVariable(v).is_null() {
-            return Origin::Global {
-                constant: LLVMIsGlobalConstant(v) != 0,
-            };
-        }
-        if depth >= MAX_ORIGIN_DEPTH || !is_instruction(v) {
-            return Origin::Unknown;
-        }
-        let incoming: Vec<Value> = match ir::opcode(v) {
-            LLVMOpcode::LLVMPHI => (0..LLVMCountIncoming(v))
-                .map(|i| LLVMGetIncomingValue(v, i))
-                .collect(),
-            LLVMOpcode::LLVMSelect => vec![LLVMGetOperand(v, 1), LLVMGetOperand(v, 2)],
-            // `llvm.threadlocal.address(@tls)`: a thread-local global, addressable like any global.
-            LLVMOpcode::LLVMCall
-                if ir::callee_name(v)
-                    .is_some_and(|n| n.starts_with("llvm.threadlocal.address")) =>
-            {
-                vec![LLVMGetOperand(v, 0)]
-            }
-            _ => return Origin::Unknown,
+    let inst = v.as_instruction_value();
+    if let Some(alloca) = inst.filter(|i| i.get_opcode() == InstructionOpcode::Alloca) {
+        return if ir::parent_function(alloca) == Some(f) {
+            Origin::OwnFrame
+        } else {
+            Origin::Unknown
         };
-        let mut agreed: Option<Origin> = None;
-        for value in incoming {
-            if value == v {
-                continue; // a loop phi feeding itself adds nothing
-            }
-            let o = origin(value, f, depth + 1);
-            match agreed {
-                None => agreed = Some(o),
-                Some(a) if a == o => {}
-                // Mixed constant and writable globals: both are globals, writes need the check.
-                Some(Origin::Global { .. }) if matches!(o, Origin::Global { .. }) => {
-                    agreed = Some(Origin::Global { constant: true })
-                }
-                Some(_) => return Origin::Unknown,
-            }
-        }
-        agreed.unwrap_or(Origin::Unknown)
     }
+    if let Some(global) = inkwell_gaps::as_global_variable(v) {
+        return Origin::Global {
+            constant: global.is_constant(),
+        };
+    }
+    let Some(inst) = inst.filter(|_| depth < MAX_ORIGIN_DEPTH) else {
+        return Origin::Unknown;
+    };
+    let incoming: Vec<BasicValueEnum> = match inst.get_opcode() {
+        InstructionOpcode::Phi => {
+            let phi = PhiValue::try_from(inst).expect("a phi instruction is a phi");
+            phi.get_incomings().map(|(value, _)| value).collect()
+        }
+        InstructionOpcode::Select => [1, 2]
+            .iter()
+            .filter_map(|&i| ir::operand(inst, i))
+            .collect(),
+        // `llvm.threadlocal.address(@tls)`: a thread-local global, addressable like any global.
+        InstructionOpcode::Call
+            if ir::callee_name(inst).is_some_and(|n| n.starts_with("llvm.threadlocal.address")) =>
+        {
+            ir::operand(inst, 0).into_iter().collect()
+        }
+        _ => return Origin::Unknown,
+    };
+    let mut agreed: Option<Origin> = None;
+    for value in incoming {
+        if value == v {
+            continue; // a loop phi feeding itself adds nothing
+        }
+        let o = origin(value, f, depth + 1);
+        match agreed {
+            None => agreed = Some(o),
+            Some(a) if a == o => {}
+            // Mixed constant and writable globals: both are globals, writes need the check.
+            Some(Origin::Global { .. }) if matches!(o, Origin::Global { .. }) => {
+                agreed = Some(Origin::Global { constant: true })
+            }
+            Some(_) => return Origin::Unknown,
+        }
+    }
+    agreed.unwrap_or(Origin::Unknown)
 }
 
 /// Decides, for each access of `plan`, whether it is checked or why not.
-pub fn decide(plan: &FunctionPlan, f: Value) -> Vec<Decision> {
+pub fn decide<'ctx>(plan: &FunctionPlan<'ctx>, f: FunctionValue<'ctx>) -> Vec<Decision> {
     let mut decisions: Vec<Decision> = plan
         .accesses
         .iter()
-        .map(|a| match origin(a.ptr, f, 0) {
+        .map(|a| match origin(a.ptr.into(), f, 0) {
             Origin::OwnFrame => Decision::ElidedStack,
             Origin::Global { constant: false } => Decision::ElidedGlobal,
             Origin::Global { constant: true } if !a.is_write => Decision::ElidedGlobal,
@@ -140,7 +134,7 @@ pub fn decide(plan: &FunctionPlan, f: Value) -> Vec<Decision> {
 
     for events in &plan.blocks {
         // (pointer, size) → whether a store (write) check already covers it.
-        let mut checked: HashMap<(Value, u64), bool> = HashMap::new();
+        let mut checked: HashMap<(PointerValue, u64), bool> = HashMap::new();
         for event in events {
             let index = match *event {
                 Event::MayFree => {

@@ -11,12 +11,15 @@
 //!   ...
 //!   call void @__ffisan_fake_frame_leave(i64 %f, i64 SIZE)                  ; before every ret
 //! ```
-use llvm_sys::core::LLVMGetAllocatedType;
-use llvm_sys::LLVMOpcode;
+use inkwell::values::{
+    BasicValue, BasicValueEnum, FunctionValue, InstructionOpcode, InstructionValue, PointerValue,
+};
 
 use crate::collect::FunctionPlan;
 use crate::contract::GRANULE;
-use crate::ir::{self, Emitter, Value};
+use crate::emitter::Emitter;
+use crate::inkwell_gaps;
+use crate::ir;
 use crate::runtime_api;
 
 /// How an alloca's address is used.
@@ -30,7 +33,7 @@ enum Uses {
     Unmovable,
 }
 
-fn classify_call_use(call: Value) -> Uses {
+fn classify_call_use(call: InstructionValue) -> Uses {
     let Some(name) = ir::callee_name(call) else {
         return Uses::Escapes;
     };
@@ -48,18 +51,20 @@ fn classify_call_use(call: Value) -> Uses {
     }
 }
 
-fn classify_uses(v: Value, depth: u32) -> Uses {
+fn classify_uses(v: InstructionValue, depth: u32) -> Uses {
+    let is_v =
+        |operand: Option<BasicValueEnum>| operand.and_then(|o| o.as_instruction_value()) == Some(v);
     let mut verdict = Uses::Contained;
     for user in ir::users(v) {
-        let u = match ir::opcode(user) {
-            LLVMOpcode::LLVMLoad => Uses::Contained,
-            LLVMOpcode::LLVMStore if ir::operand(user, 0) != v => Uses::Contained,
-            LLVMOpcode::LLVMGetElementPtr | LLVMOpcode::LLVMBitCast
-                if ir::operand(user, 0) == v && depth < 16 =>
+        let u = match user.get_opcode() {
+            InstructionOpcode::Load => Uses::Contained,
+            InstructionOpcode::Store if !is_v(ir::operand(user, 0)) => Uses::Contained,
+            InstructionOpcode::GetElementPtr | InstructionOpcode::BitCast
+                if is_v(ir::operand(user, 0)) && depth < 16 =>
             {
                 classify_uses(user, depth + 1)
             }
-            LLVMOpcode::LLVMCall => classify_call_use(user),
+            InstructionOpcode::Call => classify_call_use(user),
             _ => Uses::Escapes,
         };
         verdict = verdict.max(u);
@@ -67,15 +72,15 @@ fn classify_uses(v: Value, depth: u32) -> Uses {
     verdict
 }
 
-fn is_lifetime_marker(inst: Value) -> bool {
-    ir::opcode(inst) == LLVMOpcode::LLVMCall
+fn is_lifetime_marker(inst: InstructionValue) -> bool {
+    inst.get_opcode() == InstructionOpcode::Call
         && ir::callee_name(inst).is_some_and(|n| n.starts_with("llvm.lifetime."))
 }
 
 /// The layout of one function's fake frame.
-pub struct FakeFrame {
+pub struct FakeFrame<'ctx> {
     /// Each escaping alloca and its offset in the frame.
-    slots: Vec<(Value, u64)>,
+    slots: Vec<(PointerValue<'ctx>, u64)>,
     /// Bytes requested from the runtime (including alignment slack).
     size: u64,
     /// Strictest alignment of a slot; the runtime guarantees granule (8-byte) alignment only.
@@ -90,7 +95,7 @@ pub fn eligible(plan: &FunctionPlan) -> bool {
 }
 
 /// Lays out the escaping static allocas of the entry block, if any.
-pub fn plan_frame(em: &Emitter, plan: &FunctionPlan) -> Option<FakeFrame> {
+pub fn plan_frame<'ctx>(em: &Emitter<'ctx>, plan: &FunctionPlan<'ctx>) -> Option<FakeFrame<'ctx>> {
     let mut slots = Vec::new();
     let mut offset = 0u64;
     let mut align = GRANULE as u64;
@@ -98,13 +103,17 @@ pub fn plan_frame(em: &Emitter, plan: &FunctionPlan) -> Option<FakeFrame> {
         if classify_uses(alloca, 0) != Uses::Escapes {
             continue;
         }
-        // SAFETY: alloca is an alloca instruction.
-        let ty = unsafe { LLVMGetAllocatedType(alloca) };
-        let count = ir::const_int_value(ir::operand(alloca, 0)).unwrap_or(1);
-        let slot_align = (ir::alignment(alloca) as u64).max(GRANULE as u64);
+        let Some(BasicValueEnum::PointerValue(address)) = inkwell_gaps::result(alloca) else {
+            continue;
+        };
+        let count = ir::operand(alloca, 0)
+            .and_then(ir::const_int_value)
+            .unwrap_or(1);
+        let alloca_align = alloca.get_alignment().expect("an alloca has an alignment");
+        let slot_align = (alloca_align as u64).max(GRANULE as u64);
         offset = offset.next_multiple_of(slot_align);
-        slots.push((alloca, offset));
-        offset += (em.alloc_size(ty) * count).max(1);
+        slots.push((address, offset));
+        offset += (inkwell_gaps::allocated_size(&em.target_data, alloca) * count).max(1);
         align = align.max(slot_align);
     }
     if slots.is_empty() {
@@ -116,22 +125,27 @@ pub fn plan_frame(em: &Emitter, plan: &FunctionPlan) -> Option<FakeFrame> {
 
 /// Rewrites the function to use `frame`. Runs after the accesses were instrumented: their elision
 /// was decided on the allocas (the function's own live frame), which the fake frame still is.
-pub fn apply(em: &Emitter, f: Value, plan: &FunctionPlan, frame: &FakeFrame) {
+pub fn apply<'ctx>(
+    em: &Emitter<'ctx>,
+    f: FunctionValue<'ctx>,
+    plan: &FunctionPlan<'ctx>,
+    frame: &FakeFrame<'ctx>,
+) {
     let entry_point = plan
         .entry_point
         .expect("an entry block ends in a terminator");
-    let uses: Vec<(Value, Vec<Value>)> = frame
+    let users: Vec<Vec<InstructionValue>> = frame
         .slots
         .iter()
-        .map(|&(a, _)| (a, ir::users(a)))
+        .map(|&(a, _)| ir::users(a.as_instruction().expect("a slot is an alloca")))
         .collect();
 
-    em.position_before(entry_point, em.location_in(f, ir::debug_loc(entry_point)));
+    em.position_at_function_edge(entry_point, f);
     let enter = runtime_api::fake_frame_enter(em);
     let leave = runtime_api::fake_frame_leave(em);
     let size = em.const_i64(frame.size);
     let real_frame = em.ptr_to_int(frame.slots[0].0);
-    let fake = enter.call(em, &mut [size, real_frame]);
+    let fake = enter.call_for_int(em, &[size.into(), real_frame.into()]);
     let in_fake = em.icmp_ne(fake, em.const_i64(0));
     let base = if frame.align > GRANULE as u64 {
         em.and(
@@ -142,7 +156,7 @@ pub fn apply(em: &Emitter, f: Value, plan: &FunctionPlan, frame: &FakeFrame) {
         fake
     };
     let mut markers = Vec::new();
-    for ((alloca, offset), (_, users)) in frame.slots.iter().zip(&uses) {
+    for ((alloca, offset), users) in frame.slots.iter().zip(&users) {
         let address = if *offset == 0 {
             base
         } else {
@@ -159,12 +173,12 @@ pub fn apply(em: &Emitter, f: Value, plan: &FunctionPlan, frame: &FakeFrame) {
         }
     }
     for &ret in &plan.returns {
-        em.position_before(ret, em.location_in(f, ir::debug_loc(ret)));
-        leave.call(em, &mut [fake, size]);
+        em.position_at_function_edge(ret, f);
+        leave.call(em, &[fake.into(), size.into()]);
     }
     // Lifetime markers may only name an alloca, and the moved local lives for the whole call. Erased
     // last: the entry point the builder was placed before may be one of them.
     for marker in markers {
-        ir::erase(marker);
+        marker.erase_from_basic_block();
     }
 }

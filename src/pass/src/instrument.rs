@@ -14,12 +14,13 @@
 //! ```
 //! A non-zero masked shadow byte is not necessarily an error (partial granules, managed memory):
 //! the runtime's slow path decides.
-use llvm_sys::core::LLVMGetBasicBlockTerminator;
-use llvm_sys::core::LLVMGetInstructionParent;
+use inkwell::values::{AsValueRef, InstructionValue, IntValue, PointerValue};
+use llvm_sys::prelude::LLVMValueRef;
 
 use crate::collect::{Access, AccessSize};
 use crate::contract::{GRANULE, LOAD_MASK, SHADOW_OFFSET, SHADOW_SCALE, STORE_MASK};
-use crate::ir::{self, Emitter, Value};
+use crate::emitter::Emitter;
+use crate::ir;
 use crate::runtime_api::{self, Domain};
 
 /// Branch weights of the slow path: taken about once in a million.
@@ -30,31 +31,48 @@ extern "C" {
     /// `shim/register.cpp`: `SplitBlockAndInsertIfThen` with branch weights; returns the new block's
     /// terminator.
     fn ffisan_split_block_if_then(
-        cond: Value,
-        split_before: Value,
+        cond: LLVMValueRef,
+        split_before: LLVMValueRef,
         then_weight: u32,
         else_weight: u32,
-    ) -> Value;
+    ) -> LLVMValueRef;
 }
 
 /// `inttoptr((a >> 3) | SHADOW_OFFSET)`
-fn shadow_address(em: &Emitter, addr: Value) -> Value {
+fn shadow_address<'ctx>(em: &Emitter<'ctx>, addr: IntValue<'ctx>) -> PointerValue<'ctx> {
     let shifted = em.lshr(addr, SHADOW_SCALE as u64);
     em.int_to_ptr(em.or(shifted, em.const_i64(SHADOW_OFFSET as u64)))
 }
 
 /// Splits before `inst` on `cond` and returns the terminator of the cold block (insert before it).
-fn cold_branch(em: &Emitter, cond: Value, inst: Value) -> Value {
-    // SAFETY: cond is an i1 computed just before inst in the same block; the shim splits the block.
-    unsafe {
-        let then_term = ffisan_split_block_if_then(cond, inst, SLOW_PATH_WEIGHT, FAST_PATH_WEIGHT);
-        em.mark(LLVMGetBasicBlockTerminator(LLVMGetInstructionParent(cond)));
-        em.mark(then_term)
-    }
+fn cold_branch<'ctx>(
+    em: &Emitter<'ctx>,
+    cond: IntValue<'ctx>,
+    inst: InstructionValue<'ctx>,
+) -> InstructionValue<'ctx> {
+    let cond_inst = cond
+        .as_instruction()
+        .expect("the shadow test is an instruction");
+    // SAFETY: cond is an i1 computed just before inst in the same block; the shim splits the block
+    // and returns the cold block's terminator.
+    let then_term = unsafe {
+        InstructionValue::new(ffisan_split_block_if_then(
+            cond.as_value_ref(),
+            inst.as_value_ref(),
+            SLOW_PATH_WEIGHT,
+            FAST_PATH_WEIGHT,
+        ))
+    };
+    let branch = cond_inst
+        .get_parent()
+        .and_then(|block| block.get_terminator())
+        .expect("the split block ends in the new branch");
+    em.mark_instruction(branch);
+    em.mark_instruction(then_term)
 }
 
 /// Inserts the check for one access before its instruction.
-pub fn instrument_access(em: &Emitter, access: &Access, domain: Domain) {
+pub fn instrument_access<'ctx>(em: &Emitter<'ctx>, access: &Access<'ctx>, domain: Domain) {
     let flags = runtime_api::access_flags(domain, access.is_write);
     let loc = ir::debug_loc(access.inst);
     em.position_before(access.inst, loc);
@@ -98,8 +116,11 @@ pub fn instrument_access(em: &Emitter, access: &Access, domain: Domain) {
         }
         AccessSize::Fixed(size) => check_range(em, addr, em.const_i64(size), flags),
         AccessSize::Scalable(min) => {
-            let (vscale_ty, vscale) = ir::vscale_i64(em);
-            let scale = em.call(vscale_ty, vscale, &mut []);
+            let (vscale_ty, vscale) = em.vscale_i64();
+            let scale = em.call(vscale_ty, vscale, &[]).try_as_basic_value();
+            let scale = scale
+                .expect_basic("llvm.vscale returns i64")
+                .into_int_value();
             check_range(em, addr, em.mul(scale, em.const_i64(min)), flags)
         }
         AccessSize::Dynamic(len) => check_range(em, addr, em.int_cast_to_i64(len), flags),
@@ -142,15 +163,16 @@ enum SlowCall {
     Range,
 }
 
-fn check_range(em: &Emitter, addr: Value, size: Value, flags: u32) {
+fn check_range<'ctx>(em: &Emitter<'ctx>, addr: IntValue<'ctx>, size: IntValue<'ctx>, flags: u32) {
     let f = runtime_api::check_range(em);
-    f.call(em, &mut [addr, size, em.const_int(em.i32, flags as u64)]);
+    let flags = em.i32.const_int(flags as u64, false);
+    f.call(em, &[addr.into(), size.into(), flags.into()]);
 }
 
-fn shadow_check(
-    em: &Emitter,
-    access: &Access,
-    addr: Value,
+fn shadow_check<'ctx>(
+    em: &Emitter<'ctx>,
+    access: &Access<'ctx>,
+    addr: IntValue<'ctx>,
     size: u64,
     flags: u32,
     load: ShadowLoad,
@@ -164,7 +186,7 @@ fn shadow_check(
     let (shadow, mask) = match load {
         ShadowLoad::AlignedPair => (
             em.load(em.i16, shadow_address(em, addr), 2),
-            em.const_int(em.i16, mask << 8 | mask),
+            em.i16.const_int(mask << 8 | mask, false),
         ),
         ShadowLoad::Bytes(probes) => {
             let mut shadow = em.load(em.i8, shadow_address(em, addr), 1);
@@ -172,16 +194,17 @@ fn shadow_check(
                 let probe = em.add(addr, em.const_i64(offset));
                 shadow = em.or(shadow, em.load(em.i8, shadow_address(em, probe), 1));
             }
-            (shadow, em.const_int(em.i8, mask))
+            (shadow, em.i8.const_int(mask, false))
         }
     };
-    let bad = em.icmp_ne(em.and(shadow, mask), em.const_int(ir::type_of(mask), 0));
+    let bad = em.icmp_ne(em.and(shadow, mask), mask.get_type().const_zero());
     let slow_block_end = cold_branch(em, bad, access.inst);
     em.position_before(slow_block_end, ir::debug_loc(access.inst));
-    let mut args = [addr, em.const_i64(size), em.const_int(em.i32, flags as u64)];
+    let flags = em.i32.const_int(flags as u64, false);
+    let args = [addr.into(), em.const_i64(size).into(), flags.into()];
     match slow_call {
-        SlowCall::Access => runtime_api::slow_access(em).call(em, &mut args),
-        SlowCall::Range => runtime_api::check_range(em).call(em, &mut args),
+        SlowCall::Access => runtime_api::slow_access(em).call(em, &args),
+        SlowCall::Range => runtime_api::check_range(em).call(em, &args),
     };
 }
 

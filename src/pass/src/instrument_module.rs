@@ -1,15 +1,16 @@
 //! The pass over one module: skip what must not be touched, then per function collect, decide,
 //! instrument; finally add the runtime constructor and mark the module as done.
-use llvm_sys::core::*;
-use llvm_sys::prelude::LLVMModuleRef;
-use llvm_sys::LLVMLinkage;
+use inkwell::attributes::{Attribute, AttributeLoc};
+use inkwell::module::Linkage;
+use inkwell::values::{AsValueRef, FunctionValue};
+use llvm_sys::prelude::{LLVMModuleRef, LLVMValueRef};
 
 use crate::cgo;
 use crate::collect::{self, FunctionPlan};
 use crate::elide::{self, Decision};
+use crate::emitter::Emitter;
 use crate::fake_frame;
 use crate::instrument;
-use crate::ir::{self, Emitter, Value};
 use crate::libc_calls;
 use crate::runtime_api::{self, Domain, MODULE_CTOR};
 use crate::skip::{self, FunctionRole};
@@ -21,7 +22,7 @@ const CTOR_PRIORITY: i32 = 1;
 
 extern "C" {
     /// `shim/register.cpp`: appends a function to `llvm.global_ctors`.
-    fn ffisan_append_global_ctor(module: LLVMModuleRef, ctor: Value, priority: i32);
+    fn ffisan_append_global_ctor(module: LLVMModuleRef, ctor: LLVMValueRef, priority: i32);
 }
 
 /// Called by the C++ pass (`shim/register.cpp`) for each module; true if the module changed.
@@ -30,18 +31,20 @@ extern "C" {
 /// `module` must be a valid module that nothing else uses during the call.
 #[no_mangle]
 pub unsafe extern "C" fn ffisan_instrument_module(module: LLVMModuleRef) -> bool {
-    if module.is_null()
-        || skip::module_is_instrumented(module)
-        || skip::module_is_cgo_runtime(module)
-    {
+    if module.is_null() {
         return false;
     }
-    let domain = skip::module_domain(module);
-    // SAFETY: the host passes the live module being optimised; the emitter does not outlive this call.
+    // SAFETY: the host passes the live module being optimised; the emitter does not outlive this
+    // call and never disposes the module.
     let em = unsafe { Emitter::new(module) };
+    if skip::module_is_instrumented(&em.module) || skip::module_is_cgo_runtime(&em.module) {
+        return false;
+    }
+    let domain = skip::module_domain(&em.module);
     let mut stats = ModuleStats::default();
 
-    let functions = module_functions(module);
+    // Listed before any runtime function is declared.
+    let functions: Vec<FunctionValue> = em.module.get_functions().collect();
     for f in functions {
         let role = skip::function_role(f);
         if role != FunctionRole::Skip {
@@ -50,27 +53,14 @@ pub unsafe extern "C" fn ffisan_instrument_module(module: LLVMModuleRef) -> bool
     }
 
     add_module_ctor(&em);
-    skip::mark_module_instrumented(module);
-    stats.write_if_requested(&skip::module_identifier(module));
+    skip::mark_module_instrumented(&em.module);
+    stats.write_if_requested(&skip::module_identifier(&em.module));
     true
 }
 
-fn module_functions(module: LLVMModuleRef) -> Vec<Value> {
-    let mut out = Vec::new();
-    // SAFETY: iterating the live module's functions before any is added.
-    unsafe {
-        let mut f = LLVMGetFirstFunction(module);
-        while !f.is_null() {
-            out.push(f);
-            f = LLVMGetNextFunction(f);
-        }
-    }
-    out
-}
-
-fn instrument_function(
-    em: &Emitter,
-    f: Value,
+fn instrument_function<'ctx>(
+    em: &Emitter<'ctx>,
+    f: FunctionValue<'ctx>,
     role: FunctionRole,
     domain: Domain,
     stats: &mut ModuleStats,
@@ -111,24 +101,23 @@ fn instrument_function(
 /// `llvm.global_ctors`.
 fn add_module_ctor(em: &Emitter) {
     let init = runtime_api::init(em);
-    let ctor_ty = em.function_type(em.void, &mut []);
-    let name = std::ffi::CString::new(MODULE_CTOR).expect("no NUL");
-    // SAFETY: adds a new internal function with one block to the live module.
+    let ctor_ty = em.void_function_type(&[]);
+    let ctor = em
+        .module
+        .add_function(MODULE_CTOR, ctor_ty, Some(Linkage::Internal));
+    let nounwind = Attribute::get_named_enum_kind_id("nounwind");
+    ctor.add_attribute(
+        AttributeLoc::Function,
+        em.context.create_enum_attribute(nounwind, 0),
+    );
+    let entry = em.context.append_basic_block(ctor, "entry");
+    em.builder.position_at_end(entry);
+    em.builder.unset_current_debug_location();
+    init.call(em, &[]);
+    let ret = em.builder.build_return(None);
+    em.mark_instruction(ret.expect("the builder is positioned"));
+    // SAFETY: ctor is a function of the live module; the shim appends it to llvm.global_ctors.
     unsafe {
-        let ctor = LLVMAddFunction(em.module, name.as_ptr(), ctor_ty);
-        LLVMSetLinkage(ctor, LLVMLinkage::LLVMInternalLinkage);
-        let kind = "nounwind";
-        let nounwind = LLVMGetEnumAttributeKindForName(kind.as_ptr().cast(), kind.len());
-        LLVMAddAttributeAtIndex(
-            ctor,
-            ir::FUNCTION_INDEX,
-            LLVMCreateEnumAttribute(em.ctx, nounwind, 0),
-        );
-        let entry = LLVMAppendBasicBlockInContext(em.ctx, ctor, c"entry".as_ptr());
-        LLVMPositionBuilderAtEnd(em.builder, entry);
-        LLVMSetCurrentDebugLocation2(em.builder, std::ptr::null_mut());
-        init.call(em, &mut []);
-        em.mark(LLVMBuildRetVoid(em.builder));
-        ffisan_append_global_ctor(em.module, ctor, CTOR_PRIORITY);
-    }
+        ffisan_append_global_ctor(em.module.as_mut_ptr(), ctor.as_value_ref(), CTOR_PRIORITY)
+    };
 }

@@ -1,8 +1,12 @@
 //! libc calls that read or write memory on the program's behalf. The memory functions are checked
 //! over their whole ranges with `__ffisan_check_range`; the string functions, whose range the pass
 //! cannot know, get a call to the runtime's `__ffisan_libc_<name>` hook with the same arguments.
+use inkwell::types::BasicMetadataTypeEnum;
+use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, InstructionValue};
+
 use crate::contract::LIBC_HOOKED;
-use crate::ir::{self, Emitter, Value};
+use crate::emitter::Emitter;
+use crate::ir;
 use crate::runtime_api::{self, Domain};
 
 /// Kind of a libc parameter, to recognise only calls whose shape matches the libc function.
@@ -72,17 +76,18 @@ pub enum KnownCall {
     Ranges(&'static [RangeArg]),
 }
 
-fn shape_matches(call: Value, params: &[Param]) -> bool {
+fn shape_matches(call: InstructionValue, params: &[Param]) -> bool {
     if ir::num_call_args(call) as usize != params.len() {
         return false;
     }
-    params.iter().enumerate().all(|(i, p)| {
-        let ty = ir::type_of(ir::operand(call, i as u32));
-        match p {
-            Ptr => ir::is_pointer(ty) && ir::address_space(ir::operand(call, i as u32)) == 0,
-            Int => ir::is_integer(ty),
-        }
-    })
+    params
+        .iter()
+        .enumerate()
+        .all(|(i, p)| match (p, ir::operand(call, i as u32)) {
+            (Ptr, Some(BasicValueEnum::PointerValue(ptr))) => ir::in_default_address_space(ptr),
+            (Int, Some(BasicValueEnum::IntValue(_))) => true,
+            _ => false,
+        })
 }
 
 /// The libc function an `llvm.mem*` intrinsic stands for (`llvm.memcpy.inline.p0.p0.i64` → memcpy).
@@ -98,9 +103,9 @@ fn intrinsic_libc_name(callee: &str) -> Option<&'static str> {
 
 /// Classifies a call: a hooked string function, a memory function or intrinsic, or nothing known.
 /// Only calls to declared (external) functions count as libc: a module's own `strlen` is ordinary code.
-pub fn classify(call: Value) -> Option<KnownCall> {
+pub fn classify(call: InstructionValue) -> Option<KnownCall> {
     let callee = ir::called_function(call)?;
-    let name = ir::name(callee);
+    let name = ir::function_name(callee);
     if let Some(base) = intrinsic_libc_name(&name) {
         let (_, _, ranges) = MEMORY_FUNCTIONS.iter().find(|(n, _, _)| *n == base)?;
         // Intrinsics carry an extra `i1 isvolatile`; their first three arguments match libc's.
@@ -119,7 +124,7 @@ pub fn classify(call: Value) -> Option<KnownCall> {
 
 /// True for calls that cannot free memory, so an earlier check of a pointer stays valid across them:
 /// intrinsics and the libc memory and string functions.
-pub fn cannot_free(call: Value) -> bool {
+pub fn cannot_free(call: InstructionValue) -> bool {
     let Some(name) = ir::callee_name(call) else {
         return false;
     };
@@ -127,14 +132,23 @@ pub fn cannot_free(call: Value) -> bool {
 }
 
 /// Inserts `__ffisan_libc_<name>(args..., flags)` right before the libc call, at its debug location.
-pub fn insert_string_hook(em: &Emitter, call: Value, libc_name: &str, domain: Domain) {
-    let n = ir::num_call_args(call);
-    let mut args: Vec<Value> = (0..n).map(|i| ir::operand(call, i)).collect();
-    let types: Vec<_> = args.iter().map(|&a| ir::type_of(a)).collect();
+pub fn insert_string_hook<'ctx>(
+    em: &Emitter<'ctx>,
+    call: InstructionValue<'ctx>,
+    libc_name: &str,
+    domain: Domain,
+) {
+    // The call's shape matched the libc function's: every argument is a pointer or an integer.
+    let values: Vec<BasicValueEnum> = (0..ir::num_call_args(call))
+        .map(|i| ir::operand(call, i).expect("a libc argument is a pointer or an integer"))
+        .collect();
+    let types: Vec<BasicMetadataTypeEnum> = values.iter().map(|v| v.get_type().into()).collect();
     let hook = runtime_api::libc_hook(em, libc_name, &types);
-    args.push(em.const_int(em.i32, runtime_api::access_flags(domain, false) as u64));
+    let flags = runtime_api::access_flags(domain, false) as u64;
+    let mut args: Vec<BasicMetadataValueEnum> = values.into_iter().map(Into::into).collect();
+    args.push(em.i32.const_int(flags, false).into());
     em.position_before(call, ir::debug_loc(call));
-    hook.call(em, &mut args);
+    hook.call(em, &args);
 }
 
 #[cfg(test)]

@@ -1,9 +1,10 @@
 //! The runtime entry points the pass calls, declared on demand in the module being instrumented.
 //! Names and signatures follow `contract.rs` (the runtime's `contract.rs` is the other half).
-use llvm_sys::prelude::LLVMTypeRef;
+use inkwell::types::{BasicMetadataTypeEnum, FunctionType};
+use inkwell::values::{BasicMetadataValueEnum, CallSiteValue, FunctionValue, IntValue, ValueKind};
 
 use crate::contract::{self, flags};
-use crate::ir::{Emitter, Value};
+use crate::emitter::Emitter;
 
 pub const SLOW_ACCESS: &str = "__ffisan_slow_access";
 pub const CHECK_RANGE: &str = "__ffisan_check_range";
@@ -40,19 +41,36 @@ pub fn access_flags(domain: Domain, is_write: bool) -> u32 {
 
 /// A runtime function: its type (for the call) and its declaration in the module.
 #[derive(Clone, Copy)]
-pub struct RuntimeFn {
-    pub ty: LLVMTypeRef,
-    pub func: Value,
+pub struct RuntimeFn<'ctx> {
+    pub ty: FunctionType<'ctx>,
+    pub func: FunctionValue<'ctx>,
 }
 
-impl RuntimeFn {
-    pub fn call(&self, em: &Emitter, args: &mut [Value]) -> Value {
+impl<'ctx> RuntimeFn<'ctx> {
+    pub fn call(
+        &self,
+        em: &Emitter<'ctx>,
+        args: &[BasicMetadataValueEnum<'ctx>],
+    ) -> CallSiteValue<'ctx> {
         em.call(self.ty, self.func, args)
+    }
+
+    /// Calls a runtime function that returns an integer (`__ffisan_fake_frame_enter`).
+    pub fn call_for_int(
+        &self,
+        em: &Emitter<'ctx>,
+        args: &[BasicMetadataValueEnum<'ctx>],
+    ) -> IntValue<'ctx> {
+        match self.call(em, args).try_as_basic_value() {
+            ValueKind::Basic(value) => value.into_int_value(),
+            ValueKind::Instruction(_) => {
+                panic!("{} returns void", self.func.get_name().to_string_lossy())
+            }
+        }
     }
 }
 
-fn declare(em: &Emitter, name: &str, ret: LLVMTypeRef, params: &mut [LLVMTypeRef]) -> RuntimeFn {
-    let ty = em.function_type(ret, params);
+fn declare<'ctx>(em: &Emitter<'ctx>, name: &str, ty: FunctionType<'ctx>) -> RuntimeFn<'ctx> {
     RuntimeFn {
         ty,
         func: em.get_or_declare(name, ty),
@@ -60,45 +78,49 @@ fn declare(em: &Emitter, name: &str, ret: LLVMTypeRef, params: &mut [LLVMTypeRef
 }
 
 /// `void __ffisan_slow_access(u64 addr, u64 size, u32 flags)`
-pub fn slow_access(em: &Emitter) -> RuntimeFn {
-    declare(em, SLOW_ACCESS, em.void, &mut [em.i64, em.i64, em.i32])
+pub fn slow_access<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
+    let ty = em.void_function_type(&[em.i64.into(), em.i64.into(), em.i32.into()]);
+    declare(em, SLOW_ACCESS, ty)
 }
 
 /// `void __ffisan_check_range(u64 addr, u64 size, u32 flags)`
-pub fn check_range(em: &Emitter) -> RuntimeFn {
-    declare(em, CHECK_RANGE, em.void, &mut [em.i64, em.i64, em.i32])
+pub fn check_range<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
+    let ty = em.void_function_type(&[em.i64.into(), em.i64.into(), em.i32.into()]);
+    declare(em, CHECK_RANGE, ty)
 }
 
 /// `u64 __ffisan_fake_frame_enter(u64 size, u64 real_frame)`; 0 keeps the locals on the real stack.
-pub fn fake_frame_enter(em: &Emitter) -> RuntimeFn {
-    declare(em, FAKE_FRAME_ENTER, em.i64, &mut [em.i64, em.i64])
+pub fn fake_frame_enter<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
+    let ty = em.i64.fn_type(&[em.i64.into(), em.i64.into()], false);
+    declare(em, FAKE_FRAME_ENTER, ty)
 }
 
 /// `void __ffisan_fake_frame_leave(u64 frame, u64 size)`
-pub fn fake_frame_leave(em: &Emitter) -> RuntimeFn {
-    declare(em, FAKE_FRAME_LEAVE, em.void, &mut [em.i64, em.i64])
+pub fn fake_frame_leave<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
+    let ty = em.void_function_type(&[em.i64.into(), em.i64.into()]);
+    declare(em, FAKE_FRAME_LEAVE, ty)
 }
 
-pub fn call_window_begin(em: &Emitter) -> RuntimeFn {
-    declare(em, CALL_WINDOW_BEGIN, em.void, &mut [])
+pub fn call_window_begin<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
+    declare(em, CALL_WINDOW_BEGIN, em.void_function_type(&[]))
 }
 
-pub fn call_window_end(em: &Emitter) -> RuntimeFn {
-    declare(em, CALL_WINDOW_END, em.void, &mut [])
+pub fn call_window_end<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
+    declare(em, CALL_WINDOW_END, em.void_function_type(&[]))
 }
 
-pub fn init(em: &Emitter) -> RuntimeFn {
-    declare(em, &init_name(), em.void, &mut [])
+pub fn init<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
+    declare(em, &init_name(), em.void_function_type(&[]))
 }
 
 /// `void __ffisan_libc_<name>(<the libc function's own arguments>..., u32 flags)`
-pub fn libc_hook(em: &Emitter, libc_name: &str, arg_types: &[LLVMTypeRef]) -> RuntimeFn {
-    let mut params: Vec<LLVMTypeRef> = arg_types.to_vec();
-    params.push(em.i32);
-    declare(
-        em,
-        &format!("{LIBC_HOOK_PREFIX}{libc_name}"),
-        em.void,
-        &mut params,
-    )
+pub fn libc_hook<'ctx>(
+    em: &Emitter<'ctx>,
+    libc_name: &str,
+    arg_types: &[BasicMetadataTypeEnum<'ctx>],
+) -> RuntimeFn<'ctx> {
+    let mut params = arg_types.to_vec();
+    params.push(em.i32.into());
+    let ty = em.void_function_type(&params);
+    declare(em, &format!("{LIBC_HOOK_PREFIX}{libc_name}"), ty)
 }

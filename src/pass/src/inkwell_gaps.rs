@@ -1,0 +1,188 @@
+//! The few IR queries and edits inkwell 0.11 does not offer (or offers in a form that would change what
+//! the pass does), straight from the LLVM C API (llvm-sys). Each helper says which gap it fills.
+//!
+//! Every value and instruction handed to these helpers comes from the module being instrumented and
+//! lives as long as that module; that is the invariant that makes the `unsafe` blocks below sound.
+use inkwell::builder::Builder;
+use inkwell::context::ContextRef;
+use inkwell::debug_info::{DILocation, DISubprogram};
+use inkwell::module::Module;
+use inkwell::targets::TargetData;
+use inkwell::values::{AsValueRef, BasicValueEnum, FunctionValue, GlobalValue, InstructionValue};
+use llvm_sys::core::{
+    LLVMGetAlignment, LLVMGetAllocatedType, LLVMGetCalledValue, LLVMGetConstOpcode,
+    LLVMGetNamedMetadata, LLVMGetOperand, LLVMGetTypeKind, LLVMGetUser, LLVMIsAConstantExpr,
+    LLVMIsAGlobalVariable, LLVMIsInBounds, LLVMSetCurrentDebugLocation2, LLVMTypeIsSized,
+    LLVMTypeOf,
+};
+use llvm_sys::debuginfo::{LLVMDIBuilderCreateDebugLocation, LLVMDILocationGetInlinedAt};
+use llvm_sys::prelude::{LLVMTypeRef, LLVMValueRef};
+use llvm_sys::target::{LLVMABISizeOfType, LLVMStoreSizeOfType};
+use llvm_sys::{LLVMOpcode, LLVMTypeKind};
+
+/// Whether inkwell's `BasicValueEnum`/`BasicTypeEnum` can stand for a value of type `ty`: they panic
+/// on tokens, metadata, labels, x86_amx and target extension types instead of refusing them.
+fn is_basic_type(ty: LLVMTypeRef) -> bool {
+    use LLVMTypeKind::*;
+    // SAFETY: ty is a live type.
+    let kind = unsafe { LLVMGetTypeKind(ty) };
+    matches!(
+        kind,
+        LLVMHalfTypeKind
+            | LLVMBFloatTypeKind
+            | LLVMFloatTypeKind
+            | LLVMDoubleTypeKind
+            | LLVMX86_FP80TypeKind
+            | LLVMFP128TypeKind
+            | LLVMPPC_FP128TypeKind
+            | LLVMIntegerTypeKind
+            | LLVMStructTypeKind
+            | LLVMPointerTypeKind
+            | LLVMArrayTypeKind
+            | LLVMVectorTypeKind
+            | LLVMScalableVectorTypeKind
+    )
+}
+
+/// `value` as a `BasicValueEnum`, or None when its type is one inkwell cannot represent.
+fn basic_value<'ctx>(value: LLVMValueRef) -> Option<BasicValueEnum<'ctx>> {
+    // SAFETY: value is a live value; it is wrapped only when its type is a basic type.
+    unsafe {
+        (!value.is_null() && is_basic_type(LLVMTypeOf(value))).then(|| BasicValueEnum::new(value))
+    }
+}
+
+/// Operand `index` of `inst` (which must have it), if it is a first-class value. inkwell's
+/// `get_operand` panics on token and metadata operands (intrinsic arguments), so this checks first.
+pub fn operand<'ctx>(inst: InstructionValue<'ctx>, index: u32) -> Option<BasicValueEnum<'ctx>> {
+    // SAFETY: callers only ask for operands the instruction has.
+    basic_value(unsafe { LLVMGetOperand(inst.as_value_ref(), index) })
+}
+
+/// The result of `inst` as a value, if it has a first-class type (see `operand`).
+pub fn result<'ctx>(inst: InstructionValue<'ctx>) -> Option<BasicValueEnum<'ctx>> {
+    basic_value(inst.as_value_ref())
+}
+
+/// Store size of the type of `inst`'s result (operand None) or of its operand `index`, for the types
+/// inkwell cannot represent but which can still be loaded and stored (x86_amx, target extension
+/// types). None if the type is unsized.
+pub fn unrepresentable_store_size(
+    target_data: &TargetData,
+    inst: InstructionValue,
+    operand: Option<u32>,
+) -> Option<u64> {
+    // SAFETY: inst is live; operand, if given, exists; the size is asked only of a sized type.
+    unsafe {
+        let value = match operand {
+            Some(index) => LLVMGetOperand(inst.as_value_ref(), index),
+            None => inst.as_value_ref(),
+        };
+        let ty = LLVMTypeOf(value);
+        (LLVMTypeIsSized(ty) != 0).then(|| LLVMStoreSizeOfType(target_data.as_mut_ptr(), ty))
+    }
+}
+
+/// ABI size of the type an alloca allocates. inkwell's `get_allocated_type` panics on x86_amx and
+/// target extension types, which can be allocated.
+pub fn allocated_size(target_data: &TargetData, alloca: InstructionValue) -> u64 {
+    // SAFETY: alloca is an alloca instruction; allocated types are sized.
+    unsafe {
+        LLVMABISizeOfType(
+            target_data.as_mut_ptr(),
+            LLVMGetAllocatedType(alloca.as_value_ref()),
+        )
+    }
+}
+
+/// Alignment of an atomicrmw or cmpxchg: inkwell's `get_alignment` only answers for load, store and
+/// alloca.
+pub fn atomic_alignment(inst: InstructionValue) -> u32 {
+    // SAFETY: only called on atomicrmw and cmpxchg, which carry an alignment.
+    unsafe { LLVMGetAlignment(inst.as_value_ref()) }
+}
+
+/// The function a call, invoke or callbr calls directly, if any. inkwell's `get_called_fn_value`
+/// also drops callees whose type differs from the call's (calls through unprototyped C
+/// declarations), which the pass treats as the direct calls they are.
+pub fn called_function<'ctx>(call: InstructionValue<'ctx>) -> Option<FunctionValue<'ctx>> {
+    // SAFETY: call is a call-like instruction; FunctionValue::new refuses non-functions.
+    unsafe { FunctionValue::new(LLVMGetCalledValue(call.as_value_ref())) }
+}
+
+/// Whether a debug location says its instruction was inlined: inkwell's `DILocation` has no
+/// `inlinedAt` accessor.
+pub fn is_inlined_location(location: DILocation) -> bool {
+    // SAFETY: location is a live DILocation.
+    unsafe { !LLVMDILocationGetInlinedAt(location.as_mut_ptr()).is_null() }
+}
+
+/// Sets the builder's debug location to line 0 of `subprogram`. inkwell creates `DILocation`s only
+/// through a `DebugInfoBuilder`, which would need (and add) a compile unit.
+pub fn set_line_zero_location(builder: &Builder, context: &ContextRef, subprogram: DISubprogram) {
+    // SAFETY: creates a DILocation in the module's context and sets it on a live builder.
+    unsafe {
+        let location = LLVMDIBuilderCreateDebugLocation(
+            context.raw(),
+            0,
+            0,
+            subprogram.as_mut_ptr(),
+            std::ptr::null_mut(),
+        );
+        LLVMSetCurrentDebugLocation2(builder.as_mut_ptr(), location);
+    }
+}
+
+/// The instructions using `inst`, each once, in use-list order. inkwell's `BasicValueUse::get_user`
+/// panics on users of token type, so the user is read here (users of an instruction are instructions).
+pub fn users<'ctx>(inst: InstructionValue<'ctx>) -> Vec<InstructionValue<'ctx>> {
+    let mut out = Vec::new();
+    let mut next = inst.get_first_use();
+    while let Some(u) = next {
+        // SAFETY: u is a live use of an instruction; its user is an instruction.
+        let user = unsafe { InstructionValue::new(LLVMGetUser(u.as_mut_ptr())) };
+        if !out.contains(&user) {
+            out.push(user);
+        }
+        next = u.get_next_use();
+    }
+    out
+}
+
+/// For a constant expression that is a bitcast or an inbounds GEP, the pointer it is based on.
+/// inkwell has no opcode, flag or operand queries for constant expressions.
+pub fn constant_cast_or_inbounds_gep_base<'ctx>(
+    value: BasicValueEnum<'ctx>,
+) -> Option<BasicValueEnum<'ctx>> {
+    let v = value.as_value_ref();
+    // SAFETY: v is live; opcode, flag and operand 0 are read only from constant expressions that
+    // are GEPs or bitcasts, which have them.
+    unsafe {
+        if LLVMIsAConstantExpr(v).is_null() {
+            return None;
+        }
+        match LLVMGetConstOpcode(v) {
+            LLVMOpcode::LLVMGetElementPtr if LLVMIsInBounds(v) != 0 => {
+                basic_value(LLVMGetOperand(v, 0))
+            }
+            LLVMOpcode::LLVMBitCast => basic_value(LLVMGetOperand(v, 0)),
+            _ => None,
+        }
+    }
+}
+
+/// `value` as a global variable, if it is one: inkwell's `GlobalValue` has no checked conversion.
+pub fn as_global_variable<'ctx>(value: BasicValueEnum<'ctx>) -> Option<GlobalValue<'ctx>> {
+    let v = value.as_value_ref();
+    // SAFETY: v is live; it is wrapped only if it is a GlobalVariable.
+    unsafe { (!LLVMIsAGlobalVariable(v).is_null()).then(|| GlobalValue::new(v)) }
+}
+
+/// Whether the module has the named metadata `name`, even with no operands: inkwell only counts
+/// operands.
+pub fn has_named_metadata(module: &Module, name: &str) -> bool {
+    // SAFETY: looks a name up in the live module.
+    unsafe {
+        !LLVMGetNamedMetadata(module.as_mut_ptr(), name.as_ptr().cast(), name.len()).is_null()
+    }
+}
