@@ -8,6 +8,7 @@ use crate::internal_alloc::{__libc_free, __libc_memalign};
 use crate::report::Finding;
 use crate::shadow::{self, shadow_byte};
 use crate::sync::{set_errno, SpinLock};
+use crate::unwind::Caller;
 use crate::{quarantine, stack_depot, unwind};
 use core::fmt::Write;
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -128,7 +129,7 @@ fn decode(user: usize, word: u64) -> Option<Chunk> {
         _ => return None,
     };
     let left_redzone = 1usize << ((word >> LOG_SHIFT) & 63);
-    if left_redzone < HEADER_SIZE || left_redzone > MAX_ALIGN || user < left_redzone {
+    if !(HEADER_SIZE..=MAX_ALIGN).contains(&left_redzone) || user < left_redzone {
         return None;
     }
     Some(Chunk {
@@ -143,7 +144,7 @@ fn decode(user: usize, word: u64) -> Option<Chunk> {
 /// preceding granules are painted as a left redzone (and which is not itself in one) can have
 /// our header before it, so only then is the header read.
 fn chunk_at(user: usize) -> Option<Chunk> {
-    if user % MIN_ALIGN != 0 || user < 2 * HEADER_SIZE || user >= APP_END {
+    if !user.is_multiple_of(MIN_ALIGN) || !(2 * HEADER_SIZE..APP_END).contains(&user) {
         return None;
     }
     let left = shadow_value::HEAP_LEFT_REDZONE;
@@ -169,13 +170,21 @@ fn large_lookup(addr: usize) -> Option<Chunk> {
     chunk_at(user)
 }
 
-/// Zeroes the shadow of [addr, addr+size) (granule-aligned); big ranges give their pages back.
-fn clear_shadow(addr: usize, size: usize) {
+/// Sets the shadow of [addr, addr+size) (granule-aligned) to `value`. Chunks are mostly small:
+/// a few byte stores beat a call to memset; big zero ranges give their shadow pages back.
+fn fill_shadow(addr: usize, size: usize, value: u8) {
     const PAGE: usize = 4096;
     let lo = shadow::shadow_addr(addr) as usize;
-    let hi = lo + size.div_ceil(GRANULE);
+    let count = size.div_ceil(GRANULE);
+    if count <= 32 {
+        for i in 0..count {
+            unsafe { core::ptr::write_volatile((lo + i) as *mut u8, value) };
+        }
+        return;
+    }
+    let hi = lo + count;
     let (inner_lo, inner_hi) = (lo.next_multiple_of(PAGE), hi & !(PAGE - 1));
-    if inner_hi >= inner_lo + 16 * PAGE {
+    if value == 0 && inner_hi >= inner_lo + 16 * PAGE {
         unsafe {
             core::ptr::write_bytes(lo as *mut u8, 0, inner_lo - lo);
             libc::madvise(
@@ -186,7 +195,7 @@ fn clear_shadow(addr: usize, size: usize) {
             core::ptr::write_bytes(inner_hi as *mut u8, 0, hi - inner_hi);
         }
     } else {
-        unsafe { core::ptr::write_bytes(lo as *mut u8, 0, hi - lo) };
+        unsafe { core::ptr::write_bytes(lo as *mut u8, value, count) };
     }
 }
 
@@ -196,7 +205,7 @@ fn is_fresh_mmap(block: usize, bytes: usize) -> bool {
     bytes >= FRESH_MMAP_MIN && unsafe { *((block - 8) as *const usize) } & 2 != 0
 }
 
-fn allocate(size: usize, align: usize, zero: bool) -> *mut c_void {
+fn allocate(size: usize, align: usize, zero: bool, caller: &Caller) -> *mut c_void {
     shadow::ensure_mapped();
     let align = align.max(MIN_ALIGN);
     if size > MAX_CHUNK_SIZE || align > MAX_ALIGN {
@@ -220,25 +229,27 @@ fn allocate(size: usize, align: usize, zero: bool) -> *mut c_void {
     header
         .word
         .store(encode(size, left, TAG_LIVE), Ordering::Release);
-    shadow::poison(block, left, shadow_value::HEAP_LEFT_REDZONE);
+    fill_shadow(block, left, shadow_value::HEAP_LEFT_REDZONE);
     let whole = size & !(GRANULE - 1);
-    clear_shadow(user, whole);
-    shadow::unpoison(user + whole, size - whole);
+    fill_shadow(user, whole, 0);
+    if size > whole {
+        unsafe { *shadow::shadow_addr(user + whole) = (size - whole) as u8 };
+    }
     let span = size.next_multiple_of(GRANULE);
-    shadow::poison(user + span, body - span, shadow_value::HEAP_RIGHT_REDZONE);
+    fill_shadow(user + span, body - span, shadow_value::HEAP_RIGHT_REDZONE);
     if size >= LARGE_CHUNK {
         LARGE_CHUNKS.lock().push((block, user + body, user));
     }
     if zero && !is_fresh_mmap(block, left + body) {
         unsafe { core::ptr::write_bytes(user as *mut u8, 0, size) };
     }
-    let alloc_stack = stack_depot::record_here();
+    let alloc_stack = stack_depot::record_here(caller);
     header.stacks.store(alloc_stack as u64, Ordering::Release);
     user as *mut c_void
 }
 
 /// Live → freed: poison, remember who freed it, queue it. False if another free got there first.
-fn retire(chunk: Chunk) -> bool {
+fn retire(chunk: Chunk, caller: &Caller) -> bool {
     let live = encode(chunk.size, chunk.left_redzone, TAG_LIVE);
     let freed = encode(chunk.size, chunk.left_redzone, TAG_FREED);
     let header = chunk.header();
@@ -249,12 +260,12 @@ fn retire(chunk: Chunk) -> bool {
     {
         return false;
     }
-    shadow::poison(
+    fill_shadow(
         chunk.user,
         chunk.size.next_multiple_of(GRANULE),
         shadow_value::HEAP_FREED,
     );
-    let free_stack = stack_depot::record_here();
+    let free_stack = stack_depot::record_here(caller);
     header
         .stacks
         .fetch_or((free_stack as u64) << 32, Ordering::AcqRel);
@@ -276,7 +287,7 @@ pub fn release(user: usize) {
     if chunk.size >= LARGE_CHUNK {
         LARGE_CHUNKS.lock().retain(|e| e.2 != user);
     }
-    clear_shadow(chunk.block(), chunk.block_bytes());
+    fill_shadow(chunk.block(), chunk.block_bytes(), 0);
     unsafe { __libc_free(chunk.block() as *mut c_void) };
 }
 
@@ -286,22 +297,22 @@ enum FreeOutcome {
 }
 
 /// free() and the freeing half of realloc(): never faults, whatever `p` is.
-fn deallocate(p: usize) -> FreeOutcome {
+fn deallocate(p: usize, caller: &Caller) -> FreeOutcome {
     shadow::ensure_mapped();
     match chunk_at(p) {
-        Some(chunk) if chunk.state == State::Live && retire(chunk) => FreeOutcome::Freed,
+        Some(chunk) if chunk.state == State::Live && retire(chunk, caller) => FreeOutcome::Freed,
         Some(_) => {
-            report_double_free(p);
+            report_double_free(p, caller);
             FreeOutcome::Reported
         }
         None => {
-            report_invalid_free(p);
+            report_invalid_free(p, caller);
             FreeOutcome::Reported
         }
     }
 }
 
-fn report_double_free(p: usize) {
+fn report_double_free(p: usize, caller: &Caller) {
     let chunk = chunk_at(p);
     let (alloc_stack, free_stack) = chunk.map(|c| c.stacks()).unwrap_or((0, 0));
     crate::report::report(&Finding {
@@ -314,13 +325,13 @@ fn report_double_free(p: usize) {
             || crate::regions::describe(p),
             |c| c.region(RegionKind::Freed),
         ),
-        stack: unwind::capture(unwind::ERROR_STACK_DEPTH, true),
+        stack: unwind::capture_from(caller, unwind::ERROR_STACK_DEPTH),
         alloc_stack,
         free_stack,
     });
 }
 
-fn report_invalid_free(p: usize) {
+fn report_invalid_free(p: usize, caller: &Caller) {
     let chunk = find_chunk(p);
     let region = match chunk {
         Some(c) if c.state == State::Live => c.region(RegionKind::HeapInterior),
@@ -335,7 +346,7 @@ fn report_invalid_free(p: usize) {
         addr: p,
         domain: Domain::C,
         region,
-        stack: unwind::capture(unwind::ERROR_STACK_DEPTH, true),
+        stack: unwind::capture_from(caller, unwind::ERROR_STACK_DEPTH),
         alloc_stack,
         free_stack,
     });
@@ -366,7 +377,7 @@ fn skip_back(mut a: usize, value: u8, floor: usize) -> Option<usize> {
 
 /// The chunk whose block [left redzone start, right redzone end) holds `addr`, live or freed.
 fn find_chunk(addr: usize) -> Option<Chunk> {
-    if addr >= APP_END || addr < 2 * HEADER_SIZE {
+    if !(2 * HEADER_SIZE..APP_END).contains(&addr) {
         return None;
     }
     let granule = addr & !(GRANULE - 1);
@@ -435,23 +446,55 @@ pub fn install_fork_handlers() {
 }
 
 // ---- the interposed C API ----
+//
+// Each exported function is a naked stub that passes the caller's return address, rbp and rsp
+// to its implementation (three extra arguments) and jumps there: allocation stacks are then a
+// cheap frame-pointer walk starting at the program's own frame.
 
-/// Keeps the exported function's own frame on the stack (no tail call), so recorded stacks read
-/// "#0 in malloc" rather than naming an internal helper.
-#[inline(always)]
-fn entry_frame<T>(value: T) -> T {
-    core::hint::black_box(value)
+macro_rules! entry_stub {
+    ($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty => $imp:ident, $r0:literal, $r1:literal, $r2:literal) => {
+        $(#[$doc])*
+        #[unsafe(naked)]
+        #[no_mangle]
+        pub extern "C" fn $name($($arg: $ty),*) -> $ret {
+            core::arch::naked_asm!(
+                "2:",
+                concat!("lea ", $r0, ", [rip + 2b]"),
+                concat!("mov ", $r1, ", rbp"),
+                concat!("lea ", $r2, ", [rsp + 8]"),
+                "jmp {imp}",
+                imp = sym $imp,
+            )
+        }
+    };
 }
 
-#[no_mangle]
-pub extern "C" fn malloc(size: size_t) -> *mut c_void {
-    entry_frame(allocate(size, MIN_ALIGN, false))
+/// Rebuilds the caller description from the stub's extra arguments (the return address is the
+/// word just below the caller's stack pointer).
+fn caller(entry: usize, fp: usize, sp: usize) -> Caller {
+    Caller {
+        entry,
+        ret: unsafe { *((sp - 8) as *const usize) },
+        fp,
+        sp,
+    }
 }
 
-#[no_mangle]
-pub extern "C" fn calloc(count: size_t, size: size_t) -> *mut c_void {
+entry_stub!(malloc(size: size_t) -> *mut c_void => malloc_impl, "rsi", "rdx", "rcx");
+extern "C" fn malloc_impl(size: size_t, entry: usize, fp: usize, sp: usize) -> *mut c_void {
+    allocate(size, MIN_ALIGN, false, &caller(entry, fp, sp))
+}
+
+entry_stub!(calloc(count: size_t, size: size_t) -> *mut c_void => calloc_impl, "rdx", "rcx", "r8");
+extern "C" fn calloc_impl(
+    count: size_t,
+    size: size_t,
+    entry: usize,
+    fp: usize,
+    sp: usize,
+) -> *mut c_void {
     match count.checked_mul(size) {
-        Some(bytes) => entry_frame(allocate(bytes, MIN_ALIGN, true)),
+        Some(bytes) => allocate(bytes, MIN_ALIGN, true, &caller(entry, fp, sp)),
         None => {
             set_errno(libc::ENOMEM);
             core::ptr::null_mut()
@@ -459,51 +502,66 @@ pub extern "C" fn calloc(count: size_t, size: size_t) -> *mut c_void {
     }
 }
 
-#[no_mangle]
-pub extern "C" fn free(p: *mut c_void) {
+entry_stub!(free(p: *mut c_void) -> () => free_impl, "rsi", "rdx", "rcx");
+extern "C" fn free_impl(p: *mut c_void, entry: usize, fp: usize, sp: usize) {
     if !p.is_null() {
-        entry_frame(deallocate(p as usize));
+        deallocate(p as usize, &caller(entry, fp, sp));
     }
 }
 
-#[no_mangle]
-pub extern "C" fn cfree(p: *mut c_void) {
-    // black_box keeps this body distinct from free's, so the two symbols are not folded into one.
-    free(core::hint::black_box(p))
+entry_stub!(cfree(p: *mut c_void) -> () => free_impl, "rsi", "rdx", "rcx");
+
+entry_stub!(
+    /// Always moves: a copy in a new chunk and the old one freed, so stale pointers are caught.
+    realloc(p: *mut c_void, size: size_t) -> *mut c_void => realloc_impl, "rdx", "rcx", "r8"
+);
+extern "C" fn realloc_impl(
+    p: *mut c_void,
+    size: size_t,
+    entry: usize,
+    fp: usize,
+    sp: usize,
+) -> *mut c_void {
+    resize(p, size, &caller(entry, fp, sp))
 }
 
-/// Always moves: a copy in a new chunk and the old one freed, so stale pointers are caught.
-#[no_mangle]
-pub extern "C" fn realloc(p: *mut c_void, size: size_t) -> *mut c_void {
+fn resize(p: *mut c_void, size: size_t, caller: &Caller) -> *mut c_void {
     if p.is_null() {
-        return malloc(size);
+        return allocate(size, MIN_ALIGN, false, caller);
     }
     shadow::ensure_mapped();
     let old = match chunk_at(p as usize) {
         Some(chunk) if chunk.state == State::Live => chunk,
         _ => {
-            deallocate(p as usize); // reports double-free or invalid-free
+            deallocate(p as usize, caller); // reports double-free or invalid-free
             return core::ptr::null_mut();
         }
     };
     if size == 0 {
         // glibc frees and returns NULL.
-        deallocate(p as usize);
+        deallocate(p as usize, caller);
         return core::ptr::null_mut();
     }
-    let new = malloc(size);
+    let new = allocate(size, MIN_ALIGN, false, caller);
     if new.is_null() {
         return new;
     }
     unsafe { core::ptr::copy_nonoverlapping(p as *const u8, new as *mut u8, old.size.min(size)) };
-    deallocate(p as usize);
-    entry_frame(new)
+    deallocate(p as usize, caller);
+    new
 }
 
-#[no_mangle]
-pub extern "C" fn reallocarray(p: *mut c_void, count: size_t, size: size_t) -> *mut c_void {
+entry_stub!(reallocarray(p: *mut c_void, count: size_t, size: size_t) -> *mut c_void => reallocarray_impl, "rcx", "r8", "r9");
+extern "C" fn reallocarray_impl(
+    p: *mut c_void,
+    count: size_t,
+    size: size_t,
+    entry: usize,
+    fp: usize,
+    sp: usize,
+) -> *mut c_void {
     match count.checked_mul(size) {
-        Some(bytes) => realloc(p, bytes),
+        Some(bytes) => resize(p, bytes, &caller(entry, fp, sp)),
         None => {
             set_errno(libc::ENOMEM);
             core::ptr::null_mut()
@@ -511,41 +569,54 @@ pub extern "C" fn reallocarray(p: *mut c_void, count: size_t, size: size_t) -> *
     }
 }
 
-/// # Safety
-/// `out` must be writable, as for glibc's posix_memalign.
-#[no_mangle]
-pub unsafe extern "C" fn posix_memalign(
+entry_stub!(posix_memalign(out: *mut *mut c_void, align: size_t, size: size_t) -> c_int => posix_memalign_impl, "rcx", "r8", "r9");
+extern "C" fn posix_memalign_impl(
     out: *mut *mut c_void,
     align: size_t,
     size: size_t,
+    entry: usize,
+    fp: usize,
+    sp: usize,
 ) -> c_int {
-    if !align.is_power_of_two() || align % core::mem::size_of::<usize>() != 0 {
+    if !align.is_power_of_two() || !align.is_multiple_of(core::mem::size_of::<usize>()) {
         return libc::EINVAL;
     }
     let saved = crate::sync::errno();
-    let p = entry_frame(allocate(size, align, false));
+    let p = allocate(size, align, false, &caller(entry, fp, sp));
     if p.is_null() {
         set_errno(saved); // posix_memalign reports through its result, not errno
         return libc::ENOMEM;
     }
-    *out = p;
+    unsafe { *out = p };
     0
 }
 
-#[no_mangle]
-pub extern "C" fn aligned_alloc(align: size_t, size: size_t) -> *mut c_void {
+entry_stub!(aligned_alloc(align: size_t, size: size_t) -> *mut c_void => aligned_alloc_impl, "rdx", "rcx", "r8");
+extern "C" fn aligned_alloc_impl(
+    align: size_t,
+    size: size_t,
+    entry: usize,
+    fp: usize,
+    sp: usize,
+) -> *mut c_void {
     if !align.is_power_of_two() {
         set_errno(libc::EINVAL);
         return core::ptr::null_mut();
     }
-    entry_frame(allocate(size, align, false))
+    allocate(size, align, false, &caller(entry, fp, sp))
 }
 
-#[no_mangle]
-pub extern "C" fn memalign(align: size_t, size: size_t) -> *mut c_void {
+entry_stub!(memalign(align: size_t, size: size_t) -> *mut c_void => memalign_impl, "rdx", "rcx", "r8");
+extern "C" fn memalign_impl(
+    align: size_t,
+    size: size_t,
+    entry: usize,
+    fp: usize,
+    sp: usize,
+) -> *mut c_void {
     // glibc rounds an alignment that is not a power of two up to the next one.
     match align.checked_next_power_of_two() {
-        Some(a) if a <= MAX_ALIGN => entry_frame(allocate(size, a, false)),
+        Some(a) if a <= MAX_ALIGN => allocate(size, a, false, &caller(entry, fp, sp)),
         _ => {
             set_errno(libc::EINVAL);
             core::ptr::null_mut()
@@ -557,16 +628,16 @@ fn page_size() -> usize {
     unsafe { libc::sysconf(libc::_SC_PAGESIZE) as usize }
 }
 
-#[no_mangle]
-pub extern "C" fn valloc(size: size_t) -> *mut c_void {
-    entry_frame(allocate(size, page_size(), false))
+entry_stub!(valloc(size: size_t) -> *mut c_void => valloc_impl, "rsi", "rdx", "rcx");
+extern "C" fn valloc_impl(size: size_t, entry: usize, fp: usize, sp: usize) -> *mut c_void {
+    allocate(size, page_size(), false, &caller(entry, fp, sp))
 }
 
-#[no_mangle]
-pub extern "C" fn pvalloc(size: size_t) -> *mut c_void {
+entry_stub!(pvalloc(size: size_t) -> *mut c_void => pvalloc_impl, "rsi", "rdx", "rcx");
+extern "C" fn pvalloc_impl(size: size_t, entry: usize, fp: usize, sp: usize) -> *mut c_void {
     let page = page_size();
     match size.max(1).checked_next_multiple_of(page) {
-        Some(rounded) => entry_frame(allocate(rounded, page, false)),
+        Some(rounded) => allocate(rounded, page, false, &caller(entry, fp, sp)),
         None => {
             set_errno(libc::ENOMEM);
             core::ptr::null_mut()

@@ -60,7 +60,7 @@ fn find_error(addr: usize, size: usize, write: bool) -> Option<(ErrorKind, usize
     let mut g = addr & !(GRANULE - 1);
     while g < end {
         let s_addr = shadow::shadow_addr(g) as usize;
-        if s_addr % 8 == 0 && g + 8 * GRANULE <= end {
+        if s_addr.is_multiple_of(8) && g + 8 * GRANULE <= end {
             let word = unsafe { *(s_addr as *const u64) };
             if word & wide_mask == 0 {
                 g += 8 * GRANULE;

@@ -158,6 +158,7 @@ impl<const N: usize> FixedStr<N> {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
+    #[allow(clippy::should_implement_trait)] // infallible, unlike FromStr
     pub fn from_str(s: &str) -> Self {
         let mut f = Self::new();
         f.push_str(s);

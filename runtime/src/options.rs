@@ -175,7 +175,7 @@ unsafe impl Sync for OptionsCell {}
 static OPTIONS: OptionsCell = OptionsCell(UnsafeCell::new(Options::DEFAULT));
 
 /// Parses `key=value:key=value` onto `options`. Err is the one-line message to print.
-pub fn parse_into(options: &mut Options, text: &str) -> Result<(), FixedStr<1024>> {
+pub fn parse_into(options: &mut Options, text: &str) -> Result<(), String> {
     for item in text.split(':') {
         let item = item.trim();
         if item.is_empty() {
@@ -185,7 +185,7 @@ pub fn parse_into(options: &mut Options, text: &str) -> Result<(), FixedStr<1024
             Some((k, v)) => (k.trim(), v.trim()),
             None => (item, ""),
         };
-        let mut message = FixedStr::<1024>::new();
+        let mut message = String::new();
         match options.set(key, value) {
             Some(Ok(())) => {}
             Some(Err(expected)) => {
@@ -220,7 +220,7 @@ pub fn init() {
     };
     let options = unsafe { &mut *OPTIONS.0.get() };
     if let Err(message) = parse_into(options, text) {
-        crate::sync::write_stderr(message.as_str().as_bytes());
+        crate::sync::write_stderr(message.as_bytes());
         crate::sync::die(b"\n");
     }
     if options.help {
@@ -244,7 +244,7 @@ mod tests {
             &mut o,
             "halt_on_error=0:exitcode=23:log_path=/tmp/x.%p:managed_policy=strict:verbosity=2",
         )
-        .unwrap_or_else(|e| panic!("{}", e.as_str()));
+        .unwrap_or_else(|e| panic!("{e}"));
         assert!(!o.halt_on_error);
         assert_eq!(o.exitcode, 23);
         assert_eq!(o.log_path.as_str(), "/tmp/x.%p");
@@ -257,8 +257,8 @@ mod tests {
     fn unknown_key_names_the_valid_ones() {
         let mut o = Options::DEFAULT;
         let e = parse_into(&mut o, "symbolize=1:foo=2").err().unwrap();
-        assert!(e.as_str().starts_with("ffisan: error: unknown option 'foo' in FFISAN_OPTIONS (valid: halt_on_error, exitcode,"));
-        assert!(e.as_str().ends_with("verbosity, help)"));
+        assert!(e.starts_with("ffisan: error: unknown option 'foo' in FFISAN_OPTIONS (valid: halt_on_error, exitcode,"));
+        assert!(e.ends_with("verbosity, help)"));
     }
 
     #[test]
@@ -268,7 +268,7 @@ mod tests {
             .err()
             .unwrap();
         assert_eq!(
-            e.as_str(),
+            e,
             "ffisan: error: bad value 'sometimes' for option 'managed_policy' in FFISAN_OPTIONS (expected window, strict or off)"
         );
         assert!(parse_into(&mut o, "exitcode=abc").is_err());

@@ -63,7 +63,7 @@ pub fn byte_is_readable(addr: usize) -> bool {
 /// Sets the shadow of [addr, addr+size) to `value`. `addr` must be granule-aligned; a trailing
 /// partial granule gets `value` too (use `unpoison` for "first k bytes addressable").
 pub fn poison(addr: usize, size: usize, value: u8) {
-    debug_assert!(addr % GRANULE == 0);
+    debug_assert!(addr.is_multiple_of(GRANULE));
     if size == 0 || !covers(addr) {
         return;
     }
@@ -75,7 +75,7 @@ pub fn poison(addr: usize, size: usize, value: u8) {
 
 /// Makes [addr, addr+size) addressable; a trailing partial granule records how many bytes are valid.
 pub fn unpoison(addr: usize, size: usize) {
-    debug_assert!(addr % GRANULE == 0);
+    debug_assert!(addr.is_multiple_of(GRANULE));
     if !covers(addr) {
         return;
     }

@@ -8,7 +8,8 @@ use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 /// Address space reserved for entries (MAP_NORESERVE: only the pages used cost memory).
 /// Ids are offsets / 8, so they fit a u32 for any arena below 32 GiB.
 const ARENA_SIZE: usize = 1 << 30;
-const BUCKET_COUNT: usize = 1 << 16;
+/// 4 MiB of bss, touched only where used: chains stay short even with many distinct stacks.
+const BUCKET_COUNT: usize = 1 << 20;
 /// Entry layout: next id, hash, thread, depth (u32 each), then `depth` pcs.
 const ENTRY_HEADER: usize = 16;
 
@@ -53,14 +54,15 @@ fn arena() -> usize {
 }
 
 fn hash(pcs: &[usize], thread: u32) -> u32 {
-    // FNV-1a over the words: cheap and good enough to spread return addresses.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ thread as u64;
+    // Multiply-xorshift per word: return addresses differ in their low bits, and those must
+    // reach the high bits the bucket index is taken from.
+    let mut h: u64 = 0x9e37_79b9_7f4a_7c15 ^ thread as u64;
     for &pc in pcs {
-        h ^= pc as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-        h ^= h >> 29;
+        h = (h ^ pc as u64).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
     }
-    (h ^ (h >> 32)) as u32
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    (h >> 32) as u32
 }
 
 unsafe fn entry_words(base: usize, id: u32) -> *mut u32 {
@@ -134,17 +136,18 @@ thread_local! {
     static RECORDING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Records the calling thread's stack (`malloc_context_size` frames, the runtime entry point kept
-/// as frame #0) and returns its id; 0 before init, when re-entered, or when disabled.
-pub fn record_here() -> u32 {
+/// Records the stack of the program's call into the allocator (`malloc_context_size` frames,
+/// frame #0 the entry point) and returns its id; 0 before init, when re-entered, or when disabled.
+pub fn record_here(caller: &crate::unwind::Caller) -> u32 {
     let depth = crate::options::get().malloc_context_size;
-    if !crate::init::is_initialized() {
+    if depth == 0 || !crate::init::is_initialized() {
         return 0;
     }
     let Ok(false) = RECORDING.try_with(|r| r.replace(true)) else {
         return 0;
     };
-    let trace = crate::unwind::capture(depth, true);
+    let mut trace = crate::unwind::StackTrace::empty();
+    crate::unwind::capture_for_allocator(caller, depth, &mut trace);
     let thread = crate::threads::current_thread_number();
     let id = store(trace.frames(), thread);
     let _ = RECORDING.try_with(|r| r.set(false));

@@ -153,12 +153,12 @@ mod tests {
         assert!(matches_rules(
             &rules,
             ErrorKind::HeapUseAfterFree,
-            &[frame.clone()]
+            std::slice::from_ref(&frame)
         ));
         assert!(matches_rules(
             &rules,
             ErrorKind::DoubleFree,
-            &[frame.clone()]
+            std::slice::from_ref(&frame)
         ));
         assert!(!matches_rules(&rules, ErrorKind::InvalidFree, &[frame]));
     }

@@ -28,6 +28,11 @@ struct LinkMap {
 const RTLD_DL_LINKMAP: c_int = 2;
 
 extern "C" {
+    /// glibc >= 2.34: the child closes every descriptor from `from` up.
+    fn posix_spawn_file_actions_addclosefrom_np(
+        actions: *mut libc::posix_spawn_file_actions_t,
+        from: c_int,
+    ) -> c_int;
     fn dladdr1(
         addr: *const c_void,
         info: *mut libc::Dl_info,
@@ -167,6 +172,8 @@ fn spawn_symbolizer() -> Option<Symbolizer> {
             libc::O_WRONLY,
             0,
         );
+        // Nothing else of ours (the program's pipes, log files) may stay open in the symbolizer.
+        posix_spawn_file_actions_addclosefrom_np(&mut actions, 3);
         let rc = libc::posix_spawn(
             &mut pid,
             c_path.as_ptr(),

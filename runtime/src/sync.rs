@@ -43,6 +43,10 @@ impl<T> SpinLock<T> {
     }
 
     /// For the child of `fork`: the thread that held the lock does not exist there.
+    ///
+    /// # Safety
+    /// Only when no live thread holds the lock (after fork, or to release a guard that was
+    /// deliberately forgotten by fork handlers).
     pub unsafe fn force_unlock(&self) {
         self.locked.store(false, Ordering::Release);
     }

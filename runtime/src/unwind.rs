@@ -1,7 +1,11 @@
-//! Stack capture with libgcc's `_Unwind_Backtrace`, leaving out the runtime's own frames.
+//! Stack capture, leaving out the runtime's own frames. Error stacks use libgcc's
+//! `_Unwind_Backtrace` (exact, slow); allocation and free stacks, taken on every malloc and free,
+//! walk frame pointers from the allocator's entry point (fast), once checked per call site
+//! against `_Unwind_Backtrace` (code without frame pointers, like libc's strdup, is unwound the
+//! slow way).
 
 use core::ffi::{c_int, c_void};
-use core::sync::atomic::{AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// Depth of the stacks printed for errors (allocation and free stacks use `malloc_context_size`).
 pub const ERROR_STACK_DEPTH: usize = 64;
@@ -15,7 +19,12 @@ extern "C" {
         arg: *mut c_void,
     ) -> c_int;
     fn _Unwind_GetIP(context: *mut c_void) -> usize;
+    fn _Unwind_GetCFA(context: *mut c_void) -> usize;
+    fn _Unwind_GetGR(context: *mut c_void, register: c_int) -> usize;
 }
+
+/// DWARF register number of rbp on x86-64.
+const DWARF_RBP: c_int = 6;
 
 /// Return addresses, innermost first. `entry_frames` (0 or 1) says whether pcs[0] is the runtime
 /// function the program called (malloc, free, ...), kept so stacks read "#0 in malloc".
@@ -54,6 +63,10 @@ struct Walk {
     /// The most recent runtime frame seen before any program frame.
     pending_entry: usize,
     runtime: (usize, usize),
+    /// CFA and rbp of the first two program frames (to learn how to step over a frame without
+    /// a frame pointer).
+    user_cfa: [usize; 2],
+    user_rbp: [usize; 2],
 }
 
 extern "C" fn visit(context: *mut c_void, arg: *mut c_void) -> c_int {
@@ -75,6 +88,11 @@ extern "C" fn visit(context: *mut c_void, arg: *mut c_void) -> c_int {
         t.entry_frames = 1;
     }
     if t.len < walk.max {
+        let user_index = t.len - t.entry_frames;
+        if user_index < 2 {
+            walk.user_cfa[user_index] = unsafe { _Unwind_GetCFA(context) };
+            walk.user_rbp[user_index] = unsafe { _Unwind_GetGR(context, DWARF_RBP) };
+        }
         t.pcs[t.len] = ip;
         t.len += 1;
     }
@@ -131,21 +149,236 @@ pub fn runtime_range() -> (usize, usize) {
 /// function the program called becomes frame #0 (counted in `max_depth`).
 #[inline(never)]
 pub fn capture(max_depth: usize, keep_entry: bool) -> StackTrace {
+    walk_with_unwinder(max_depth, keep_entry).trace
+}
+
+#[inline(never)]
+fn walk_with_unwinder(max_depth: usize, keep_entry: bool) -> Walk {
     let mut walk = Walk {
         trace: StackTrace::empty(),
         max: max_depth.min(ERROR_STACK_DEPTH),
         keep_entry,
         pending_entry: 0,
         runtime: runtime_range(),
+        user_cfa: [0; 2],
+        user_rbp: [0; 2],
     };
     if walk.max > 0 {
         unsafe { _Unwind_Backtrace(visit, (&mut walk as *mut Walk).cast()) };
     }
-    walk.trace
+    walk
 }
 
 /// Whether `pc` lies in this library (its frames are described by name only).
 pub fn in_runtime(pc: usize) -> bool {
     let (lo, hi) = runtime_range();
     pc >= lo && pc < hi
+}
+
+/// Where the program entered the runtime, as captured by an entry stub on its first instruction:
+/// the stub's own address (names frame #0), the return address, and the caller's rbp and rsp.
+#[derive(Clone, Copy)]
+pub struct Caller {
+    pub entry: usize,
+    pub ret: usize,
+    pub fp: usize,
+    pub sp: usize,
+}
+
+impl StackTrace {
+    /// Makes frame #0 name the entry stub (`pc - 1` lands on its symbol) instead of whatever
+    /// internal function the unwinder saw.
+    fn with_entry(mut self, caller: &Caller) -> Self {
+        if self.entry_frames == 1 {
+            self.pcs[0] = caller.entry + 1;
+        } else if self.len > 0 && self.len < ERROR_STACK_DEPTH {
+            self.pcs.copy_within(0..self.len, 1);
+            self.pcs[0] = caller.entry + 1;
+            self.len += 1;
+            self.entry_frames = 1;
+        }
+        self
+    }
+}
+
+/// `_Unwind_Backtrace` from inside the runtime, frame #0 naming the entry point.
+pub fn capture_from(caller: &Caller, max_depth: usize) -> StackTrace {
+    capture(max_depth, true).with_entry(caller)
+}
+
+/// Frame-pointer walk from `fp`: the saved (rbp, return address) pairs while they stay inside
+/// the thread's stack [lo, hi) and move up from `floor`.
+fn walk_frame_pointers(
+    t: &mut StackTrace,
+    max: usize,
+    mut fp: usize,
+    mut floor: usize,
+    lo: usize,
+    hi: usize,
+) {
+    while t.len < max {
+        if fp < floor.max(lo) || !fp.is_multiple_of(8) || fp.saturating_add(16) > hi {
+            break;
+        }
+        let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
+        if ret < 0x1000 {
+            break;
+        }
+        t.pcs[t.len] = ret;
+        t.len += 1;
+        floor = fp + 16;
+        fp = next;
+    }
+}
+
+/// How to unwind from a call site into the allocator without the unwinder, learned once per
+/// call site (return address) by comparing with `_Unwind_Backtrace`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    /// The caller keeps a frame pointer: walk from its rbp.
+    FramePointer,
+    /// The caller has no frame pointer (libc's strdup, ...): its frame ends `cfa` bytes above
+    /// the stack pointer at the call; its caller's rbp is unchanged or saved `rbp_slot` bytes
+    /// above it. Then walk frame pointers from there.
+    Frameless { cfa: u16, rbp_slot: Option<u16> },
+    /// Neither works: always use the unwinder here.
+    Unwinder,
+}
+
+impl Rule {
+    fn encode(self) -> u64 {
+        match self {
+            Rule::FramePointer => 1,
+            Rule::Unwinder => 2,
+            Rule::Frameless { cfa, rbp_slot } => {
+                3 | (cfa as u64) << 2 | rbp_slot.map_or(0, |s| (s as u64) << 18 | 1 << 34)
+            }
+        }
+    }
+    fn decode(bits: u64) -> Rule {
+        match bits & 3 {
+            1 => Rule::FramePointer,
+            3 => Rule::Frameless {
+                cfa: (bits >> 2) as u16,
+                rbp_slot: (bits & 1 << 34 != 0).then_some((bits >> 18) as u16),
+            },
+            _ => Rule::Unwinder,
+        }
+    }
+
+    /// Fills `t` with the stack this rule gives; false if its reads would leave the thread's stack.
+    fn apply(self, caller: &Caller, max: usize, lo: usize, hi: usize, t: &mut StackTrace) -> bool {
+        let max = max.min(ERROR_STACK_DEPTH);
+        t.pcs[0] = caller.entry + 1;
+        t.pcs[1] = caller.ret;
+        t.len = 2;
+        t.entry_frames = 1;
+        match self {
+            Rule::FramePointer => walk_frame_pointers(t, max, caller.fp, caller.sp, lo, hi),
+            Rule::Frameless { cfa, rbp_slot } => {
+                let cfa = caller.sp + cfa as usize;
+                if cfa > hi || cfa < caller.sp + 8 || t.len >= max {
+                    return false;
+                }
+                t.pcs[t.len] = unsafe { *((cfa - 8) as *const usize) };
+                t.len += 1;
+                let fp = match rbp_slot {
+                    None => caller.fp,
+                    Some(slot) => unsafe { *((caller.sp + slot as usize) as *const usize) },
+                };
+                walk_frame_pointers(t, max, fp, cfa, lo, hi);
+            }
+            Rule::Unwinder => return false,
+        }
+        true
+    }
+}
+
+/// Call sites (return addresses) whose rule is known: key = ret << 2 | 1 in KEYS, rule in RULES.
+const RULE_SLOTS: usize = 1 << 14;
+static KEYS: [AtomicU64; RULE_SLOTS] = [const { AtomicU64::new(0) }; RULE_SLOTS];
+static RULES: [AtomicU64; RULE_SLOTS] = [const { AtomicU64::new(0) }; RULE_SLOTS];
+
+fn rule_slot(ret: usize) -> usize {
+    (ret.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40) % RULE_SLOTS
+}
+
+fn known_rule(ret: usize) -> Option<Rule> {
+    let slot = rule_slot(ret);
+    let key = KEYS[slot].load(Ordering::Acquire);
+    let rule = RULES[slot].load(Ordering::Acquire);
+    // Re-read the key: a concurrent writer of another call site may have replaced the pair.
+    (key == (ret as u64) << 2 | 1 && KEYS[slot].load(Ordering::Acquire) == key)
+        .then(|| Rule::decode(rule))
+}
+
+fn remember_rule(ret: usize, rule: Rule) {
+    let slot = rule_slot(ret);
+    KEYS[slot].store(0, Ordering::Release);
+    RULES[slot].store(rule.encode(), Ordering::Release);
+    KEYS[slot].store((ret as u64) << 2 | 1, Ordering::Release);
+}
+
+/// The first frames two traces must share for a rule to be trusted.
+fn agree(fast: &StackTrace, slow: &StackTrace) -> bool {
+    // Entry, caller and the caller's caller at least: frame pointers usually end early in libc's
+    // start-up frames, which is fine.
+    let n = fast.len.min(slow.len).min(4);
+    n >= slow.len.min(3) && fast.pcs[..n] == slow.pcs[..n]
+}
+
+/// Learns the rule for a call site from one unwinder walk (which is also this call's stack).
+fn learn(caller: &Caller, max_depth: usize, lo: usize, hi: usize) -> StackTrace {
+    let walk = walk_with_unwinder(max_depth, true);
+    let slow = walk.trace.with_entry(caller);
+    let mut candidates = [Rule::FramePointer, Rule::Unwinder];
+    // The caller's frame as the unwinder saw it: libgcc's CFA of a frame's context is the stack
+    // pointer inside that frame, so the caller's frame ends at its caller's CFA.
+    let (cfa, next_rbp) = (walk.user_cfa[1], walk.user_rbp[1]);
+    if cfa > caller.sp && cfa - caller.sp < 1 << 16 && cfa <= hi {
+        let rbp_slot = if next_rbp == caller.fp {
+            Some(None)
+        } else {
+            (caller.sp..cfa)
+                .step_by(8)
+                .find(|&a| unsafe { *(a as *const usize) } == next_rbp)
+                .map(|a| Some((a - caller.sp) as u16))
+        };
+        if let Some(rbp_slot) = rbp_slot {
+            candidates[1] = Rule::Frameless {
+                cfa: (cfa - caller.sp) as u16,
+                rbp_slot,
+            };
+        }
+    }
+    let rule = candidates
+        .into_iter()
+        .find(|r| {
+            let mut fast = StackTrace::empty();
+            r.apply(caller, max_depth, lo, hi, &mut fast) && agree(&fast, &slow)
+        })
+        .unwrap_or(Rule::Unwinder);
+    remember_rule(caller.ret, rule);
+    slow
+}
+
+/// Fills `out` with the allocation or free stack of the program's call into the allocator
+/// (`max_depth` frames, frame #0 the entry point). Filled in place: this runs on every malloc.
+pub fn capture_for_allocator(caller: &Caller, max_depth: usize, out: &mut StackTrace) {
+    if max_depth == 0 {
+        return;
+    }
+    let (lo, hi) = crate::threads::current_stack();
+    if caller.sp >= lo && caller.sp < hi {
+        match known_rule(caller.ret) {
+            Some(rule) if rule.apply(caller, max_depth, lo, hi, out) => return,
+            Some(_) => {}
+            None => {
+                *out = learn(caller, max_depth, lo, hi);
+                return;
+            }
+        }
+    }
+    // Alternate or foreign stack (no bounds to trust), or a call site only the unwinder handles.
+    *out = capture_from(caller, max_depth);
 }

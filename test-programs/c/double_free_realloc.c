@@ -6,16 +6,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+char *volatile keep; // makes the optimizer keep every call
+
 int main(void) {
-  char *buffer = malloc(32);
-  free(buffer);
-  char *grown = realloc(buffer, 64);
+  keep = malloc(32);
+  free(keep);
+  char *grown = realloc(keep, 64);
   // CHECK: ERROR: ffisan: double-free on address
   // CHECK: #0 {{.*}} in realloc
-  // CHECK: #1 {{.*}} in main {{.*}}double_free_realloc.c:[[@LINE-4]]
+  // CHECK: #1 {{.*}} in main {{.*}}double_free_realloc.c:[[@LINE-3]]
   // CHECK: is located 0 bytes inside of 32-byte region
   // CHECK: freed by thread T0 here:
-  // CHECK: in main {{.*}}double_free_realloc.c:[[@LINE-8]]
+  // CHECK: in main {{.*}}double_free_realloc.c:[[@LINE-7]]
   printf("realloc returned %s\n", grown ? "memory" : "NULL");
   // RECOVER: realloc returned NULL
   // RECOVER: ffisan: 1 finding: double-free 1

@@ -1,0 +1,23 @@
+// help=1 lists every option with its default and meaning, then the program runs normally.
+// RUN: %clang -g -O0 %s -o %t -L%rt_dir -lffisan_rt -Wl,-rpath,%rt_dir
+// RUN: env FFISAN_OPTIONS=help=1 %t 2>&1 | FileCheck %s
+#include <stdio.h>
+
+int main(void) {
+  puts("main ran");
+  return 0;
+}
+// CHECK: Available FFISAN_OPTIONS
+// CHECK-NEXT: halt_on_error {{ *}}default 1 {{.*}}stop at the first finding
+// CHECK-NEXT: exitcode {{ *}}default 1
+// CHECK-NEXT: log_path {{ *}}default "stderr"
+// CHECK-NEXT: json_path {{ *}}default ""
+// CHECK-NEXT: suppressions {{ *}}default ""
+// CHECK-NEXT: quarantine_size_mb {{ *}}default 256
+// CHECK-NEXT: managed_policy {{ *}}default window
+// CHECK-NEXT: detect_stack_use_after_return {{ *}}default 1
+// CHECK-NEXT: symbolize {{ *}}default 1
+// CHECK-NEXT: malloc_context_size {{ *}}default 16
+// CHECK-NEXT: verbosity {{ *}}default 0
+// CHECK-NEXT: help {{ *}}default 0
+// CHECK: main ran
