@@ -5,6 +5,7 @@ use crate::home::Home;
 use crate::instrument::{c_compile_flags, c_link_flags};
 use crate::launch::{which, Launch};
 use anyhow::{Context, Result};
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::Path;
 
@@ -21,19 +22,28 @@ pub fn run(args: &[OsString], verbosity: Verbosity) -> Result<i32> {
         None if Path::new(GO_FALLBACK).is_file() => GO_FALLBACK.into(),
         None => "go".into(),
     };
+    let user = UserSettings::read(&go);
     let mut launch = Launch::new(go);
-    launch.args(args.iter().cloned());
+    let goflags = std::env::var("GOFLAGS").unwrap_or_default();
+    launch.args(with_debug_info(args, &goflags));
     for (variable, default) in [("CC", "clang-22"), ("CXX", "clang++-22")] {
-        if !is_set(variable) {
-            launch.env(variable, default);
+        match user.get(variable) {
+            None => {
+                launch.env(variable, default);
+            }
+            Some(compiler) if !compiler.contains("clang") => eprintln!(
+                "ffisan: warning: {variable}={compiler} does not look like clang: the ffisan pass \
+                 plugin loads only into clang-22 (unset {variable} or point it at clang-22)"
+            ),
+            Some(_) => {} // the user's clang (with its own flags or a ccache prefix) stays
         }
     }
-    match std::env::var("CGO_ENABLED") {
-        Ok(value) if value == "0" => {
+    match user.get("CGO_ENABLED") {
+        Some("0") => {
             eprintln!("ffisan: warning: CGO_ENABLED=0 is set: no C code is compiled, so nothing is instrumented")
         }
-        Ok(_) => {}
-        Err(_) => {
+        Some(_) => {}
+        None => {
             launch.env("CGO_ENABLED", "1");
         }
     }
@@ -45,27 +55,122 @@ pub fn run(args: &[OsString], verbosity: Verbosity) -> Result<i32> {
         stamp(&home)
     );
     for variable in ["CGO_CFLAGS", "CGO_CXXFLAGS"] {
-        launch.env(variable, format!("{compile} {}", user_or_default(variable)));
+        launch.env(variable, format!("{compile} {}", user.flags(variable)));
     }
     // Libraries go last on a link line.
     let link = go_flags(&c_link_flags(&home)?);
     launch.env(
         "CGO_LDFLAGS",
-        format!("{} {link}", user_or_default("CGO_LDFLAGS")),
+        format!("{} {link}", user.flags("CGO_LDFLAGS")),
+    );
+    launch.env(
+        "GOEXPERIMENT",
+        with_fixed_heap_base(user.get("GOEXPERIMENT")),
     );
     launch.exec(verbosity.verbose).context("running go")
 }
 
-fn is_set(variable: &str) -> bool {
-    std::env::var_os(variable).is_some_and(|v| !v.is_empty())
+/// The settings of the user's that ffisan adds to: from the environment or from `go env -w`
+/// (Go's own config file, which an environment variable set by ffisan would otherwise hide).
+struct UserSettings {
+    changed: HashMap<String, String>,
 }
 
-fn user_or_default(variable: &str) -> String {
-    std::env::var(variable)
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| GO_DEFAULT_FLAGS.to_string())
+const SETTINGS: [&str; 7] = [
+    "GOEXPERIMENT",
+    "CC",
+    "CXX",
+    "CGO_ENABLED",
+    "CGO_CFLAGS",
+    "CGO_CXXFLAGS",
+    "CGO_LDFLAGS",
+];
+
+impl UserSettings {
+    fn read(go: &OsString) -> UserSettings {
+        // `go env -changed` (Go 1.23+) lists what differs from Go's defaults, wherever it was set.
+        let from_go = Launch::new(go.clone())
+            .args(["env", "-changed", "-json"])
+            .output(false)
+            .ok()
+            .filter(|out| out.status.success())
+            .and_then(|out| serde_json::from_slice::<HashMap<String, String>>(&out.stdout).ok());
+        let changed = match from_go {
+            Some(all) => all
+                .into_iter()
+                .filter(|(key, _)| SETTINGS.contains(&key.as_str()))
+                .collect(),
+            None => SETTINGS
+                .iter()
+                .filter_map(|key| Some((key.to_string(), std::env::var(key).ok()?)))
+                .collect(),
+        };
+        UserSettings { changed }
+    }
+
+    fn get(&self, variable: &str) -> Option<&str> {
+        self.changed
+            .get(variable)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn flags(&self, variable: &str) -> String {
+        self.get(variable).unwrap_or(GO_DEFAULT_FLAGS).to_string()
+    }
 }
+
+/// Go 1.26 puts its heap at a random 64 MiB-aligned base below 2^46 and, when a hint is taken,
+/// tries the next 63 bases above it, 2^38 apart. If the base falls in [2^44, 2^44 + 2^38), all 64
+/// hints lie inside ffisan's shadow ([2^44, 2^45)), Go falls back to an unhinted mapping and the
+/// runtime does not recognise it as the Go heap: 1 run in 256 would miss every Go finding. Go turns
+/// the randomisation off for `-asan`, `-race` and `-msan`, whose shadows need a fixed layout too;
+/// so does ffisan, unless the user decided either way.
+fn with_fixed_heap_base(user: Option<&str>) -> String {
+    match user {
+        Some(experiments) if experiments.contains("randomizedheapbase64") => {
+            experiments.to_string()
+        }
+        Some(experiments) => format!("{experiments},{FIXED_HEAP_BASE}"),
+        None => FIXED_HEAP_BASE.to_string(),
+    }
+}
+
+const FIXED_HEAP_BASE: &str = "norandomizedheapbase64";
+
+/// `go run` and `go test` link with `-s -w` (no symbols, no DWARF), which would leave every C frame
+/// of a report unnamed. Unless the user chose linker flags, ask the linker to keep both.
+/// `goflags` is the user's GOFLAGS, which may set -ldflags too.
+fn with_debug_info(args: &[OsString], goflags: &str) -> Vec<OsString> {
+    let mut args = args.to_vec();
+    // `go -C dir <command>`: the command follows the directory.
+    let command_at = match args.first().and_then(|a| a.to_str()) {
+        Some("-C") | Some("--C") => 2,
+        Some(a) if a.starts_with("-C=") || a.starts_with("--C=") => 1,
+        _ => 0,
+    };
+    let strips = matches!(
+        args.get(command_at).and_then(|a| a.to_str()),
+        Some("run") | Some("test")
+    );
+    let sets_ldflags = |arg: &OsString| {
+        let arg = arg.to_string_lossy();
+        let name = arg.trim_start_matches('-').split('=').next().unwrap_or("");
+        arg.starts_with('-') && name == "ldflags"
+    };
+    let user_ldflags = args[command_at.min(args.len())..]
+        .iter()
+        .take_while(|a| *a != "--" && *a != "-args" && *a != "--args")
+        .any(sets_ldflags)
+        || goflags.contains("-ldflags");
+    if strips && !user_ldflags {
+        args.insert(command_at + 1, KEEP_DEBUG_INFO.into());
+    }
+    args
+}
+
+/// Go's linker flags are booleans: later `=false` values undo Go's own `-s -w`.
+const KEEP_DEBUG_INFO: &str = "-ldflags=-s=false -w=false";
 
 /// Joins flags the way Go splits CGO_*FLAGS (quoted fields), quoting those with spaces.
 fn go_flags(flags: &[String]) -> String {
@@ -107,6 +212,48 @@ fn stamp(home: &Home) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn strings(words: &[&str]) -> Vec<OsString> {
+        words.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn run_and_test_keep_debug_info_unless_the_user_sets_ldflags() {
+        assert_eq!(
+            with_debug_info(&strings(&["test", "-run", "X", "./..."]), ""),
+            strings(&["test", KEEP_DEBUG_INFO, "-run", "X", "./..."])
+        );
+        assert_eq!(
+            with_debug_info(&strings(&["-C", "dir", "run", "."]), ""),
+            strings(&["-C", "dir", "run", KEEP_DEBUG_INFO, "."])
+        );
+        let own = strings(&["test", "-ldflags=-X main.v=1", "./..."]);
+        assert_eq!(with_debug_info(&own, ""), own);
+        let own = strings(&["run", "--ldflags", "-s", "."]);
+        assert_eq!(with_debug_info(&own, ""), own);
+        // build and vet keep what Go does; a test binary's -args are not go flags.
+        let build = strings(&["build", "-o", "x", "."]);
+        assert_eq!(with_debug_info(&build, ""), build);
+        let run = strings(&["run", "."]);
+        assert_eq!(with_debug_info(&run, "-ldflags=-s"), run);
+        assert_eq!(
+            with_debug_info(&strings(&["test", ".", "-args", "-ldflags"]), ""),
+            strings(&["test", KEEP_DEBUG_INFO, ".", "-args", "-ldflags"])
+        );
+    }
+
+    #[test]
+    fn heap_base_randomisation_is_off_unless_the_user_chose() {
+        assert_eq!(with_fixed_heap_base(None), "norandomizedheapbase64");
+        assert_eq!(
+            with_fixed_heap_base(Some("greenteagc")),
+            "greenteagc,norandomizedheapbase64"
+        );
+        assert_eq!(
+            with_fixed_heap_base(Some("randomizedheapbase64")),
+            "randomizedheapbase64"
+        );
+    }
 
     #[test]
     fn flags_with_spaces_are_quoted_for_go() {

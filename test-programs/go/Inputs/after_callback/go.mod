@@ -1,0 +1,3 @@
+module ffisan.test/after_callback
+
+go 1.26

@@ -1,0 +1,3 @@
+module ringtest.example/ring
+
+go 1.26

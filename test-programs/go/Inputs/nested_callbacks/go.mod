@@ -1,0 +1,3 @@
+module ffisan.test/nested_callbacks
+
+go 1.26

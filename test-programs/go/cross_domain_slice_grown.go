@@ -1,0 +1,60 @@
+// Seed-article scenario: C keeps a pointer to a slice's backing array past the call; Go then grows
+// the slice (append moves it to a new array, the old one becomes garbage and the GC may reuse it) and
+// C reads the stale array later from its own thread: cross-domain-access on the go-heap, with the C
+// stack, even though the old array may have been swept (ASan would need the sweep; cgocheck never sees
+// it).
+// REQUIRES: go
+// RUN: mkdir -p %t.dir && cd %t.dir && %ffisan go build -o %t %s && not %t 2>&1 | FileCheck %s
+package main
+
+/*
+#include <pthread.h>
+
+static const long *kept;
+static int kept_len;
+
+static void keep(const long *v, int n) { kept = v; kept_len = n; }
+
+static void *sum_kept(void *out) {
+	long s = 0;
+	for (int i = 0; i < kept_len; i++)
+		s += kept[i];
+	// CHECK: ERROR: ffisan: cross-domain-access on address [[ADDR:0x[0-9a-f]+]]
+	// CHECK-NEXT: READ of size {{[0-9]+}} at [[ADDR]] thread T{{[1-9][0-9]*}} (domain: c)
+	// CHECK-NEXT: #0 {{.*}} in sum_kept {{.*}}cross_domain_slice_grown.go:[[@LINE-3]]
+	// CHECK: located in the managed region go-heap [0x{{[0-9a-f]+}},0x{{[0-9a-f]+}}) (call window: closed)
+	// CHECK: SUMMARY: ffisan: cross-domain-access {{.*}}cross_domain_slice_grown.go:[[@LINE-5]]:{{[0-9]+}} in sum_kept
+	*(long *)out = s;
+	return 0;
+}
+
+static long sum_kept_from_thread(void) {
+	long s = 0;
+	pthread_t t;
+	pthread_create(&t, 0, sum_kept, &s);
+	pthread_join(t, 0);
+	return s;
+}
+*/
+import "C"
+
+import (
+	"fmt"
+	"runtime"
+	"unsafe"
+)
+
+func main() {
+	s := make([]C.long, 0, 1024)
+	for i := 0; i < 1024; i++ {
+		s = append(s, C.long(i))
+	}
+	C.keep((*C.long)(unsafe.Pointer(&s[0])), C.int(len(s)))
+	for i := 0; i < 1<<16; i++ {
+		s = append(s, 1) // reallocates: C's pointer now names the old, unreachable array
+	}
+	runtime.GC()
+	runtime.GC()
+	fmt.Println("sum", C.sum_kept_from_thread(), "len", len(s))
+	// CHECK-NOT: {{^}}sum
+}
