@@ -1,14 +1,15 @@
 //! `ffisan cargo`: any cargo command, with ffisan as rustc wrapper instrumenting the target crates.
 
 use super::cargo_wrappers::{INNER_RUSTC_WRAPPER_ENV, RUSTC_WRAPPER_ENV, RUSTDOC_ENV};
+use super::install_links::LINK_NAMES;
 use super::rustc::real_rustc;
 use super::Verbosity;
 use crate::home::{current_executable, Home};
-use crate::instrument::RUSTC_BOOTSTRAP;
+use crate::instrument::{c_compile_flags, RUSTC_BOOTSTRAP};
 use crate::launch::Launch;
 use anyhow::{bail, Context, Result};
 use std::ffi::{OsStr, OsString};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub use super::PassThrough as Args;
 
@@ -23,7 +24,7 @@ const TARGET_DIR_ONLY: &[&str] = &["clean"];
 
 pub fn run(args: &[OsString], verbosity: Verbosity) -> Result<i32> {
     // Fail before cargo starts, not in the first wrapped rustc.
-    Home::locate()?;
+    let home = Home::locate()?;
     let exe = current_executable()?;
     // `cargo +nightly test ...`: the toolchain comes before the subcommand.
     let (toolchain, rest) = match args.first() {
@@ -42,9 +43,16 @@ pub fn run(args: &[OsString], verbosity: Verbosity) -> Result<i32> {
     launch
         .args(toolchain.iter().cloned())
         .args(subcommand.iter().cloned());
-    if COMPILING.contains(&sub) && !user_sets_target(user_args) {
-        launch.args(["--target".to_string(), host_triple(verbosity)?]);
-    }
+    let compiling = COMPILING.contains(&sub);
+    let target = if !compiling {
+        None
+    } else if user_sets_target(user_args) {
+        user_target(user_args)
+    } else {
+        let host = host_triple(verbosity)?;
+        launch.args(["--target".to_string(), host.clone()]);
+        Some(host)
+    };
     if COMPILING.contains(&sub) || TARGET_DIR_ONLY.contains(&sub) {
         if let Some(dir) = ffisan_target_dir(toolchain.as_ref(), user_args, verbosity) {
             launch.arg("--target-dir").arg(dir);
@@ -68,7 +76,71 @@ pub fn run(args: &[OsString], verbosity: Verbosity) -> Result<i32> {
     if verbosity.verbose {
         launch.env("FFISAN_VERBOSE", "1");
     }
+    if compiling {
+        c_compiler_env(&mut launch, &home, &exe, target.as_deref())?;
+    }
     launch.exec(verbosity.verbose).context("running cargo")
+}
+
+/// C and C++ that build scripts compile for the target (the `cc` crate, `cmake`, `make`) are
+/// instrumented too: `CC`/`CXX` become `ffisan-cc`/`ffisan-c++`, which leave build scripts' own
+/// host-only C alone. A compiler the user chose (`CC`, `CC_<target>`, `HOST_CC`, ...) stays; the
+/// plugin then comes through `CFLAGS`/`CXXFLAGS`, before the user's flags so that theirs win.
+fn c_compiler_env(
+    launch: &mut Launch,
+    home: &Home,
+    exe: &Path,
+    target: Option<&str>,
+) -> Result<()> {
+    let drivers = exe.parent().unwrap_or(Path::new("."));
+    for (compiler, flags, link) in [
+        ("CC", "CFLAGS", "ffisan-cc"),
+        ("CXX", "CXXFLAGS", "ffisan-c++"),
+    ] {
+        if user_sets_tool(compiler, target) {
+            let ours = c_compile_flags(home)?.join(" ");
+            let user = std::env::var(flags).unwrap_or_default();
+            launch.env(flags, format!("{ours} {user}").trim_end());
+            continue;
+        }
+        let driver = drivers.join(link);
+        debug_assert!(LINK_NAMES.contains(&link));
+        if !driver.exists() {
+            // Pure Rust builds do not need it: say what is lost instead of failing.
+            eprintln!(
+                "ffisan: warning: {} is missing, so C that build scripts compile is not \
+                 instrumented; create it with `ffisan install-links` (make does)",
+                driver.display()
+            );
+            continue;
+        }
+        launch.env(compiler, driver);
+    }
+    Ok(())
+}
+
+/// Every name under which the `cc` crate looks for a compiler (`CC_x86_64-unknown-linux-gnu`,
+/// `CC_x86_64_unknown_linux_gnu`, `TARGET_CC`, `HOST_CC`, `CC`).
+fn user_sets_tool(tool: &str, target: Option<&str>) -> bool {
+    let mut names = vec![
+        tool.to_string(),
+        format!("HOST_{tool}"),
+        format!("TARGET_{tool}"),
+    ];
+    if let Some(target) = target {
+        names.push(format!("{tool}_{target}"));
+        names.push(format!("{tool}_{}", target.replace(['-', '.'], "_")));
+    }
+    names
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
+}
+
+/// The target the user chose (the first `--target`, else `CARGO_BUILD_TARGET`).
+fn user_target(args: &[OsString]) -> Option<String> {
+    option_value(args, "--target")
+        .or_else(|| std::env::var_os("CARGO_BUILD_TARGET"))
+        .and_then(|t| t.into_string().ok())
 }
 
 /// `--target` on the command line, or `CARGO_BUILD_TARGET`, is the user's choice.
