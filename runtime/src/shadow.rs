@@ -26,7 +26,7 @@ pub fn ensure_mapped() {
         )
     };
     if p == libc::MAP_FAILED && crate::sync::errno() != libc::EEXIST {
-        crate::sync::die(b"ffisan: fatal: cannot map the shadow memory at 0x100000000000 (16 TiB, MAP_NORESERVE)\n");
+        crate::sync::die(b"ffisan: fatal: cannot map the shadow memory at 0x400000000000 (16 TiB, MAP_NORESERVE)\n");
     }
     MAPPED.store(true, Ordering::Release);
 }

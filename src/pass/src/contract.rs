@@ -8,8 +8,9 @@ pub const ABI_VERSION: u32 = 1;
 pub const SHADOW_SCALE: u32 = 3;
 pub const GRANULE: usize = 1 << SHADOW_SCALE;
 /// shadow(addr) = (addr >> 3) | SHADOW_OFFSET. User space is below 2^47, so the shadow is
-/// [2^44, 2^45): far from PIE images (0x55..), mmap areas (0x7f..) and the Go heap (0xc000000000).
-pub const SHADOW_OFFSET: usize = 0x1000_0000_0000;
+/// [2^46, 2^46 + 2^44): above every heap hint Go may pick (all below 2^46, randomised or not) and
+/// below PIE images (0x55..) and mmap areas (0x7f..).
+pub const SHADOW_OFFSET: usize = 0x4000_0000_0000;
 pub const SHADOW_SIZE: usize = 1 << 44;
 /// Highest application address the shadow covers (exclusive).
 pub const APP_END: usize = 1 << 47;

@@ -5,7 +5,7 @@
 //! Fast path (shadow(a) = (a >> 3) | SHADOW_OFFSET, one byte per 8-byte granule):
 //! ```text
 //!   %a = ptrtoint ptr %p to i64
-//!   %s = load i8, ptr inttoptr ((%a >> 3) | 0x100000000000)
+//!   %s = load i8, ptr inttoptr ((%a >> 3) | 0x400000000000)
 //!   [%s = or %s, shadow byte of the access's last byte]      ; only if it may straddle granules
 //!   %bad = icmp ne (and %s, MASK), 0                           ; MASK 0xbf for loads, 0xff for stores
 //!   br %bad, label %slow, label %cont, !prof {1, 1048575}

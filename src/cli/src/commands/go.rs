@@ -63,10 +63,6 @@ pub fn run(args: &[OsString], verbosity: Verbosity) -> Result<i32> {
         "CGO_LDFLAGS",
         format!("{} {link}", user.flags("CGO_LDFLAGS")),
     );
-    launch.env(
-        "GOEXPERIMENT",
-        with_fixed_heap_base(user.get("GOEXPERIMENT")),
-    );
     launch.exec(verbosity.verbose).context("running go")
 }
 
@@ -76,8 +72,7 @@ struct UserSettings {
     changed: HashMap<String, String>,
 }
 
-const SETTINGS: [&str; 7] = [
-    "GOEXPERIMENT",
+const SETTINGS: [&str; 6] = [
     "CC",
     "CXX",
     "CGO_ENABLED",
@@ -119,24 +114,6 @@ impl UserSettings {
         self.get(variable).unwrap_or(GO_DEFAULT_FLAGS).to_string()
     }
 }
-
-/// Go 1.26 puts its heap at a random 64 MiB-aligned base below 2^46 and, when a hint is taken,
-/// tries the next 63 bases above it, 2^38 apart. If the base falls in [2^44, 2^44 + 2^38), all 64
-/// hints lie inside ffisan's shadow ([2^44, 2^45)), Go falls back to an unhinted mapping and the
-/// runtime does not recognise it as the Go heap: 1 run in 256 would miss every Go finding. Go turns
-/// the randomisation off for `-asan`, `-race` and `-msan`, whose shadows need a fixed layout too;
-/// so does ffisan, unless the user decided either way.
-fn with_fixed_heap_base(user: Option<&str>) -> String {
-    match user {
-        Some(experiments) if experiments.contains("randomizedheapbase64") => {
-            experiments.to_string()
-        }
-        Some(experiments) => format!("{experiments},{FIXED_HEAP_BASE}"),
-        None => FIXED_HEAP_BASE.to_string(),
-    }
-}
-
-const FIXED_HEAP_BASE: &str = "norandomizedheapbase64";
 
 /// `go run` and `go test` link with `-s -w` (no symbols, no DWARF), which would leave every C frame
 /// of a report unnamed. Unless the user chose linker flags, ask the linker to keep both.
@@ -239,19 +216,6 @@ mod tests {
         assert_eq!(
             with_debug_info(&strings(&["test", ".", "-args", "-ldflags"]), ""),
             strings(&["test", KEEP_DEBUG_INFO, ".", "-args", "-ldflags"])
-        );
-    }
-
-    #[test]
-    fn heap_base_randomisation_is_off_unless_the_user_chose() {
-        assert_eq!(with_fixed_heap_base(None), "norandomizedheapbase64");
-        assert_eq!(
-            with_fixed_heap_base(Some("greenteagc")),
-            "greenteagc,norandomizedheapbase64"
-        );
-        assert_eq!(
-            with_fixed_heap_base(Some("randomizedheapbase64")),
-            "randomizedheapbase64"
         );
     }
 
