@@ -1,8 +1,8 @@
 //! The pass-to-runtime contract, runtime side. Mirrored by `src/pass/src/contract.rs`: change both.
 
 /// Bumped whenever anything below changes meaning; the pass makes every instrumented module call
-/// `__ffisan_init_v<ABI_VERSION>`, so a stale runtime fails at link time, not at run time.
-pub const ABI_VERSION: u32 = 1;
+/// `__ffisan_init_v<ABI_VERSION>`, so code built for another layout fails at link or load time, not at run time.
+pub const ABI_VERSION: u32 = 2;
 
 /// One shadow byte describes 2^SHADOW_SCALE = 8 bytes of application memory (a granule).
 pub const SHADOW_SCALE: u32 = 3;
@@ -49,7 +49,7 @@ pub mod flags {
 
 /// Runtime entry points the pass calls (all `extern "C"`, defined in `check.rs`, `fake_stack.rs`,
 /// `libc_hooks.rs`, `managed.rs`):
-///   `__ffisan_init_v1()`                                  module constructor; idempotent
+///   `__ffisan_init_v2()`                                  module constructor; idempotent
 ///   `__ffisan_slow_access(addr: u64, size: u64, flags: u32)` the fast path saw a non-zero shadow
 ///   `__ffisan_check_range(addr: u64, size: u64, flags: u32)` whole-range check (mem* intrinsics, big or odd accesses)
 ///   `__ffisan_libc_<name>(<the libc function's own arguments>, flags: u32)` before a call to <name>
