@@ -170,33 +170,9 @@ fn large_lookup(addr: usize) -> Option<Chunk> {
     chunk_at(user)
 }
 
-/// Sets the shadow of [addr, addr+size) (granule-aligned) to `value`. Chunks are mostly small:
-/// a few byte stores beat a call to memset; big zero ranges give their shadow pages back.
+/// Sets the shadow of [addr, addr+size) (granule-aligned) to `value`.
 fn fill_shadow(addr: usize, size: usize, value: u8) {
-    const PAGE: usize = 4096;
-    let lo = shadow::shadow_addr(addr) as usize;
-    let count = size.div_ceil(GRANULE);
-    if count <= 32 {
-        for i in 0..count {
-            unsafe { core::ptr::write_volatile((lo + i) as *mut u8, value) };
-        }
-        return;
-    }
-    let hi = lo + count;
-    let (inner_lo, inner_hi) = (lo.next_multiple_of(PAGE), hi & !(PAGE - 1));
-    if value == 0 && inner_hi >= inner_lo + 16 * PAGE {
-        unsafe {
-            core::ptr::write_bytes(lo as *mut u8, 0, inner_lo - lo);
-            libc::madvise(
-                inner_lo as *mut c_void,
-                inner_hi - inner_lo,
-                libc::MADV_DONTNEED,
-            );
-            core::ptr::write_bytes(inner_hi as *mut u8, 0, hi - inner_hi);
-        }
-    } else {
-        unsafe { core::ptr::write_bytes(lo as *mut u8, value, count) };
-    }
+    shadow::fill(shadow::shadow_addr(addr), value, size.div_ceil(GRANULE));
 }
 
 /// Whether glibc served `block` straight from a fresh mmap (so it is already zero): the

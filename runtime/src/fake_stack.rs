@@ -24,9 +24,11 @@ const FRAMES_BYTES: usize = CLASSES * CLASS_BYTES;
 const TOTAL_SLOTS: usize =
     (CLASS_BYTES >> MIN_LOG) * 2 - (CLASS_BYTES >> (MIN_LOG as usize + CLASSES - 1));
 
+/// Only the owning thread (and its signal handlers, which finish before the code they interrupt
+/// resumes) touches a block, so plain loads and stores suffice: no lock-prefixed instruction on the
+/// path every call with an escaping local takes.
 struct ClassState {
     cursor: AtomicUsize,
-    used: AtomicUsize,
     /// Set when the class was full and collecting found nothing; cleared by any leave.
     full: AtomicBool,
 }
@@ -118,17 +120,16 @@ pub extern "C" fn __ffisan_fake_frame_enter(size: u64, real_frame: u64) -> u64 {
     let frames = &meta.frames[first_slot(class)..][..count];
     let real_frame = real_frame.max(1) as usize;
     for attempt in 0..2 {
-        if state.used.load(Ordering::Relaxed) < count {
+        if !state.full.load(Ordering::Relaxed) {
             let start = state.cursor.load(Ordering::Relaxed);
             for i in 0..count {
                 let index = (start + i) & (count - 1);
                 let f = &frames[index];
-                if f.load(Ordering::Relaxed) == 0
-                    && f.compare_exchange(0, real_frame, Ordering::Acquire, Ordering::Relaxed)
-                        .is_ok()
-                {
+                // A signal handler taking this slot between the load and the store has given it
+                // back before we resume (or abandoned us with longjmp): the store cannot clash.
+                if f.load(Ordering::Relaxed) == 0 {
+                    f.store(real_frame, Ordering::Relaxed);
                     state.cursor.store(index + 1, Ordering::Relaxed);
-                    state.used.fetch_add(1, Ordering::Relaxed);
                     let frame = block + class * CLASS_BYTES + index * slot_size(class);
                     shadow::unpoison(frame, size as usize);
                     return frame as u64;
@@ -164,12 +165,8 @@ fn collect_leaked(block: usize, class: usize, current: usize) -> usize {
         if rf != 0 && rf >= lo && rf <= current {
             let frame = block + class * CLASS_BYTES + index * slot_size(class);
             shadow::poison(frame, slot_size(class), STACK_AFTER_RETURN);
-            if f.compare_exchange(rf, 0, Ordering::Release, Ordering::Relaxed)
-                .is_ok()
-            {
-                meta.classes[class].used.fetch_sub(1, Ordering::Relaxed);
-                freed += 1;
-            }
+            f.store(0, Ordering::Relaxed);
+            freed += 1;
         }
     }
     freed
@@ -190,10 +187,9 @@ pub extern "C" fn __ffisan_fake_frame_leave(frame: u64, size: u64) {
     );
     let meta = meta(block);
     let f = &meta.frames[first_slot(class) + index];
-    if f.swap(0, Ordering::Release) != 0 {
-        let state = &meta.classes[class];
-        state.used.fetch_sub(1, Ordering::Relaxed);
-        state.full.store(false, Ordering::Relaxed);
+    if f.load(Ordering::Relaxed) != 0 {
+        f.store(0, Ordering::Relaxed);
+        meta.classes[class].full.store(false, Ordering::Relaxed);
     }
 }
 

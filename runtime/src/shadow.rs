@@ -68,9 +68,7 @@ pub fn poison(addr: usize, size: usize, value: u8) {
         return;
     }
     let end = (addr.saturating_add(size)).min(APP_END);
-    let first = shadow_addr(addr);
-    let count = (end - addr).div_ceil(GRANULE);
-    unsafe { core::ptr::write_bytes(first, value, count) };
+    fill(shadow_addr(addr), value, (end - addr).div_ceil(GRANULE));
 }
 
 /// Makes [addr, addr+size) addressable; a trailing partial granule records how many bytes are valid.
@@ -80,7 +78,7 @@ pub fn unpoison(addr: usize, size: usize) {
         return;
     }
     let full = size / GRANULE;
-    unsafe { core::ptr::write_bytes(shadow_addr(addr), shadow_value::ADDRESSABLE, full) };
+    fill(shadow_addr(addr), shadow_value::ADDRESSABLE, full);
     let rest = size % GRANULE;
     if rest != 0 {
         unsafe { *shadow_addr(addr + full * GRANULE) = rest as u8 };
@@ -110,5 +108,33 @@ pub fn repaint_inner(lo: usize, hi: usize, only_if: u8, value: u8) {
             }
         }
         a += GRANULE;
+    }
+}
+
+/// Writes `count` shadow bytes from `first`. Runs are mostly short (a fake frame, a small chunk):
+/// a few byte stores beat a call to memset; big zero runs give their shadow pages back instead.
+pub fn fill(first: *mut u8, value: u8, count: usize) {
+    const PAGE: usize = 4096;
+    if count <= 32 {
+        for i in 0..count {
+            // Volatile: the optimiser would turn the loop back into a memset call.
+            unsafe { core::ptr::write_volatile(first.add(i), value) };
+        }
+        return;
+    }
+    let (lo, hi) = (first as usize, first as usize + count);
+    let (inner_lo, inner_hi) = (lo.next_multiple_of(PAGE), hi & !(PAGE - 1));
+    if value == 0 && inner_hi >= inner_lo + 16 * PAGE {
+        unsafe {
+            core::ptr::write_bytes(first, 0, inner_lo - lo);
+            libc::madvise(
+                inner_lo as *mut libc::c_void,
+                inner_hi - inner_lo,
+                libc::MADV_DONTNEED,
+            );
+            core::ptr::write_bytes(inner_hi as *mut u8, 0, hi - inner_hi);
+        }
+    } else {
+        unsafe { core::ptr::write_bytes(first, value, count) };
     }
 }

@@ -16,8 +16,19 @@ target triple = "x86_64-pc-linux-gnu"
 ; CHECK-NEXT: %[[M:[0-9]+]] = and i8 %[[S]], -65, {{.*}}!nosanitize
 ; CHECK-NEXT: %[[BAD:[0-9]+]] = icmp ne i8 %[[M]], 0, {{.*}}!nosanitize
 ; CHECK-NEXT: br i1 %[[BAD]], label %[[SLOW:[0-9]+]], label %[[CONT:[0-9]+]], {{.*}}!prof ![[COLD:[0-9]+]]
+; A partial granule covering the access is decided inline: (a & 7) + size - 1 < shadow < 8.
 ; CHECK:      [[SLOW]]:
+; CHECK-NEXT: %[[OFF:[0-9]+]] = and i64 %[[A]], 7, {{.*}}!nosanitize
+; CHECK-NEXT: %[[LASTW:[0-9]+]] = add i64 %[[OFF]], 3, {{.*}}!nosanitize
+; CHECK-NEXT: %[[LAST:[0-9]+]] = trunc i64 %[[LASTW]] to i8, {{.*}}!nosanitize
+; CHECK-NEXT: %[[BEYOND:[0-9]+]] = icmp uge i8 %[[LAST]], %[[M]], {{.*}}!nosanitize
+; CHECK-NEXT: %[[NOTPARTIAL:[0-9]+]] = icmp uge i8 %[[M]], 8, {{.*}}!nosanitize
+; CHECK-NEXT: %[[BAD2:[0-9]+]] = or i1 %[[BEYOND]], %[[NOTPARTIAL]], {{.*}}!nosanitize
+; CHECK-NEXT: br i1 %[[BAD2]], label %[[CALL:[0-9]+]], label %[[JOIN:[0-9]+]], {{.*}}!prof ![[COLD]]
+; CHECK:      [[CALL]]:
 ; CHECK-NEXT: call void @__ffisan_slow_access(i64 %[[A]], i64 4, i32 0), !dbg ![[LOC:[0-9]+]], !nosanitize
+; CHECK-NEXT: br label %[[JOIN]]
+; CHECK:      [[JOIN]]:
 ; CHECK-NEXT: br label %[[CONT]]
 ; CHECK:      [[CONT]]:
 ; CHECK-NEXT: %v = load i32, ptr %p, align 4, !dbg ![[LOC]]

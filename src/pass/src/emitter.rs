@@ -167,6 +167,16 @@ impl<'ctx> Emitter<'ctx> {
         self.mark(cmp.expect(POSITIONED))
     }
 
+    pub fn icmp_uge(&self, a: IntValue<'ctx>, b: IntValue<'ctx>) -> IntValue<'ctx> {
+        let cmp = self.builder.build_int_compare(IntPredicate::UGE, a, b, "");
+        self.mark(cmp.expect(POSITIONED))
+    }
+
+    pub fn trunc_to_i8(&self, v: IntValue<'ctx>) -> IntValue<'ctx> {
+        let t = self.builder.build_int_truncate(v, self.i8, "");
+        self.mark(t.expect(POSITIONED))
+    }
+
     pub fn select(
         &self,
         cond: IntValue<'ctx>,

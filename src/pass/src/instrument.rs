@@ -9,11 +9,14 @@
 //!   [%s = or %s, shadow byte of the access's last byte]      ; only if it may straddle granules
 //!   %bad = icmp ne (and %s, MASK), 0                           ; MASK 0xbf for loads, 0xff for stores
 //!   br %bad, label %slow, label %cont, !prof {1, 1048575}
-//! slow:
+//! slow:                                                       ; single-granule accesses only:
+//!   %last = trunc ((%a & 7) + SIZE - 1) to i8                  ; a partial granule (1..7) that
+//!   br (%last u>= %m or %m u>= 8), label %call, label %cont    ; covers the access is fine
+//! call:
 //!   call void @__ffisan_slow_access(i64 %a, i64 SIZE, i32 FLAGS), !dbg <the access's location>
 //! ```
-//! A non-zero masked shadow byte is not necessarily an error (partial granules, managed memory):
-//! the runtime's slow path decides.
+//! A non-zero masked shadow byte is not necessarily an error (managed memory, read-only data for
+//! a straddling load): the runtime's slow path decides.
 use inkwell::values::{AsValueRef, InstructionValue, IntValue, PointerValue};
 use llvm_sys::prelude::LLVMValueRef;
 
@@ -197,9 +200,24 @@ fn shadow_check<'ctx>(
             (shadow, em.i8.const_int(mask, false))
         }
     };
-    let bad = em.icmp_ne(em.and(shadow, mask), mask.get_type().const_zero());
-    let slow_block_end = cold_branch(em, bad, access.inst);
+    let masked = em.and(shadow, mask);
+    let bad = em.icmp_ne(masked, mask.get_type().const_zero());
+    let mut slow_block_end = cold_branch(em, bad, access.inst);
     em.position_before(slow_block_end, ir::debug_loc(access.inst));
+    if let ShadowLoad::Bytes([_]) = load {
+        // Within one granule: a partial granule (a chunk's tail) covering the access is no error.
+        // Decided inline, as ASan does: objects of odd sizes are common (strings), and a runtime
+        // call for every access to their last bytes would cost more than all other checks.
+        let last = em.add(
+            em.and(addr, em.const_i64(GRANULE as u64 - 1)),
+            em.const_i64(size - 1),
+        );
+        let last = em.trunc_to_i8(last);
+        let partial = em.i8.const_int(GRANULE as u64, false);
+        let beyond = em.or(em.icmp_uge(last, masked), em.icmp_uge(masked, partial));
+        slow_block_end = cold_branch(em, beyond, slow_block_end);
+        em.position_before(slow_block_end, ir::debug_loc(access.inst));
+    }
     let flags = em.i32.const_int(flags as u64, false);
     let args = [addr.into(), em.const_i64(size).into(), flags.into()];
     match slow_call {
