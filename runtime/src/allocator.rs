@@ -172,7 +172,7 @@ fn large_lookup(addr: usize) -> Option<Chunk> {
 
 /// Sets the shadow of [addr, addr+size) (granule-aligned) to `value`.
 fn fill_shadow(addr: usize, size: usize, value: u8) {
-    shadow::fill(shadow::shadow_addr(addr), value, size.div_ceil(GRANULE));
+    shadow::fill(addr, value, size.div_ceil(GRANULE));
 }
 
 /// Whether glibc served `block` straight from a fresh mmap (so it is already zero): the

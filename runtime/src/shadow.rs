@@ -68,7 +68,7 @@ pub fn poison(addr: usize, size: usize, value: u8) {
         return;
     }
     let end = (addr.saturating_add(size)).min(APP_END);
-    fill(shadow_addr(addr), value, (end - addr).div_ceil(GRANULE));
+    fill(addr, value, (end - addr).div_ceil(GRANULE));
 }
 
 /// Makes [addr, addr+size) addressable; a trailing partial granule records how many bytes are valid.
@@ -78,7 +78,7 @@ pub fn unpoison(addr: usize, size: usize) {
         return;
     }
     let full = size / GRANULE;
-    fill(shadow_addr(addr), shadow_value::ADDRESSABLE, full);
+    fill(addr, shadow_value::ADDRESSABLE, full);
     let rest = size % GRANULE;
     if rest != 0 {
         unsafe { *shadow_addr(addr + full * GRANULE) = rest as u8 };
@@ -111,10 +111,12 @@ pub fn repaint_inner(lo: usize, hi: usize, only_if: u8, value: u8) {
     }
 }
 
-/// Writes `count` shadow bytes from `first`. Runs are mostly short (a fake frame, a small chunk):
-/// a few byte stores beat a call to memset; big zero runs give their shadow pages back instead.
-pub fn fill(first: *mut u8, value: u8, count: usize) {
+/// Sets the shadow of `count` granules from the granule-aligned `addr` to `value`. Runs are mostly
+/// short (a fake frame, a small chunk): a few byte stores beat a call to memset; big zero runs give
+/// their shadow pages back instead.
+pub fn fill(addr: usize, value: u8, count: usize) {
     const PAGE: usize = 4096;
+    let first = shadow_addr(addr);
     if count <= 32 {
         for i in 0..count {
             // Volatile: the optimiser would turn the loop back into a memset call.
