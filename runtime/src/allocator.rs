@@ -5,6 +5,7 @@
 use crate::contract::{shadow_value, APP_END, GRANULE};
 use crate::errors::{Access, Domain, ErrorKind, FixedStr, RegionInfo, RegionKind};
 use crate::internal_alloc::{__libc_free, __libc_memalign};
+use crate::recycle;
 use crate::report::Finding;
 use crate::shadow::{self, shadow_byte};
 use crate::sync::{set_errno, SpinLock};
@@ -190,7 +191,12 @@ fn allocate(size: usize, align: usize, zero: bool, caller: &Caller) -> *mut c_vo
     }
     let left = align;
     let body = body_bytes(size);
-    let block = unsafe { __libc_memalign(align, left + body) } as usize;
+    let recycled = if left == MIN_ALIGN {
+        recycle::take(left + body)
+    } else {
+        None
+    };
+    let block = recycled.unwrap_or_else(|| unsafe { __libc_memalign(align, left + body) } as usize);
     if block == 0 {
         set_errno(libc::ENOMEM);
         return core::ptr::null_mut();
@@ -257,6 +263,10 @@ pub fn release(user: usize) {
         return;
     };
     if chunk.state != State::Freed {
+        return;
+    }
+    // Small blocks stay ours, header and shadow still saying "freed", until reused.
+    if chunk.left_redzone == MIN_ALIGN && recycle::put(chunk.block(), chunk.block_bytes()) {
         return;
     }
     header.word.store(0, Ordering::Release);
@@ -409,9 +419,11 @@ pub fn chunk_stacks(addr: usize) -> (u32, u32) {
 extern "C" fn fork_prepare() {
     core::mem::forget(LARGE_CHUNKS.lock());
     quarantine::lock_for_fork();
+    recycle::lock_for_fork();
 }
 
 extern "C" fn fork_done() {
+    recycle::unlock_after_fork();
     quarantine::unlock_after_fork();
     unsafe { LARGE_CHUNKS.force_unlock() };
 }

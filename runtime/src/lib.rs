@@ -16,6 +16,7 @@ pub mod check;
 pub mod internal_alloc;
 pub mod options;
 pub mod quarantine;
+pub mod recycle;
 pub mod report;
 pub mod stack_depot;
 pub mod suppressions;

@@ -121,10 +121,18 @@ pub fn current_thread_number() -> u32 {
 /// stacks, makecontext coroutines and other threads' stacks never count as dead.
 pub fn is_dead_stack(addr: usize) -> bool {
     let sp = stack_pointer();
+    // Most checked ranges are heap or global memory, far below any stack pointer: answer those
+    // without the thread lookup (a TLS access), which every memcpy check would otherwise pay.
+    if addr >= sp || sp - addr > MAX_STACK_DISTANCE {
+        return false;
+    }
     let m = me();
     let inside = |a: usize| a >= m.stack_lo && a < m.stack_hi;
     inside(addr) && inside(sp) && addr < sp
 }
+
+/// No thread stack is this large: a dead frame lies within this distance below the stack pointer.
+const MAX_STACK_DISTANCE: usize = 1 << 30;
 
 /// The current stack pointer of the calling thread (approximately: our own frame).
 #[inline(always)]
