@@ -82,18 +82,6 @@ pub fn instrument_access<'ctx>(em: &Emitter<'ctx>, access: &Access<'ctx>, domain
     let addr = em.ptr_to_int(access.ptr);
     let align = access.align as u64;
     match access.size {
-        AccessSize::Fixed(size @ (1 | 2 | 4 | 8)) => {
-            let probes = granule_probes(size, align);
-            shadow_check(
-                em,
-                access,
-                addr,
-                size,
-                flags,
-                ShadowLoad::Bytes(&probes),
-                SlowCall::Access,
-            )
-        }
         AccessSize::Fixed(16) if align >= 16 => shadow_check(
             em,
             access,
@@ -103,10 +91,16 @@ pub fn instrument_access<'ctx>(em: &Emitter<'ctx>, access: &Access<'ctx>, domain
             ShadowLoad::AlignedPair,
             SlowCall::Access,
         ),
-        // Small odd or unaligned sizes (unaligned vectors, i24, small structs): the same inline
-        // shadow test over every granule they touch, guarding the whole-range check.
+        // 1, 2, 4 and 8 bytes go to the slow access path; small odd or unaligned sizes (unaligned
+        // vectors, i24, small structs) get the same inline shadow test over every granule they
+        // touch, guarding the whole-range check.
         AccessSize::Fixed(size) if size <= MAX_INLINE_RANGE => {
             let probes = granule_probes(size, align);
+            let slow = if matches!(size, 1 | 2 | 4 | 8) {
+                SlowCall::Access
+            } else {
+                SlowCall::Range
+            };
             shadow_check(
                 em,
                 access,
@@ -114,7 +108,7 @@ pub fn instrument_access<'ctx>(em: &Emitter<'ctx>, access: &Access<'ctx>, domain
                 size,
                 flags,
                 ShadowLoad::Bytes(&probes),
-                SlowCall::Range,
+                slow,
             )
         }
         AccessSize::Fixed(size) => check_range(em, addr, em.const_i64(size), flags),
