@@ -251,22 +251,25 @@ fn retire(chunk: Chunk, caller: &Caller) -> bool {
     header
         .stacks
         .fetch_or((free_stack as u64) << 32, Ordering::AcqRel);
-    quarantine::push(chunk.user, chunk.block_bytes());
+    let recyclable = chunk.left_redzone == MIN_ALIGN && recycle::recycles(chunk.block_bytes());
+    quarantine::push(chunk.user, chunk.block_bytes(), recyclable);
     true
 }
 
-/// Gives a chunk leaving the quarantine back to glibc. A header that no longer says "freed"
-/// (overwritten by uninstrumented code) is leaked rather than trusted.
-pub fn release(user: usize) {
+/// A chunk leaves the quarantine. A small one (`recyclable`: decided when it was freed) waits for
+/// reuse without being touched, header and shadow still saying "freed"; any other goes back to
+/// glibc, unless its header no longer says "freed" (overwritten by uninstrumented code): then it
+/// is leaked rather than trusted.
+pub fn release(user: usize, block_bytes: usize, recyclable: bool) {
+    if recyclable {
+        recycle::put(user - MIN_ALIGN, block_bytes);
+        return;
+    }
     let header = unsafe { header_at(user) };
     let Some(chunk) = decode(user, header.word.load(Ordering::Acquire)) else {
         return;
     };
     if chunk.state != State::Freed {
-        return;
-    }
-    // Small blocks stay ours, header and shadow still saying "freed", until reused.
-    if chunk.left_redzone == MIN_ALIGN && recycle::put(chunk.block(), chunk.block_bytes()) {
         return;
     }
     header.word.store(0, Ordering::Release);

@@ -5,9 +5,17 @@ use crate::sync::SpinLock;
 use std::collections::VecDeque;
 
 struct Quarantine {
-    /// (user pointer, block bytes), oldest first.
-    fifo: VecDeque<(usize, usize)>,
+    /// Freed chunks, oldest first.
+    fifo: VecDeque<Entry>,
     bytes: usize,
+}
+
+/// What releasing a chunk needs, kept here so that releasing never reads the (by then cold) chunk.
+#[derive(Clone, Copy, Default)]
+struct Entry {
+    user: usize,
+    block_bytes: usize,
+    recyclable: bool,
 }
 
 static QUARANTINE: SpinLock<Quarantine> = SpinLock::new(Quarantine {
@@ -18,37 +26,46 @@ static QUARANTINE: SpinLock<Quarantine> = SpinLock::new(Quarantine {
 /// Evicted chunks are released outside the lock, this many at a time.
 const BATCH: usize = 32;
 
+fn release(e: Entry) {
+    crate::allocator::release(e.user, e.block_bytes, e.recyclable);
+}
+
 /// Queues a freed chunk (its shadow already says freed) and releases what no longer fits.
-pub fn push(user: usize, block_bytes: usize) {
+pub fn push(user: usize, block_bytes: usize, recyclable: bool) {
+    let entry = Entry {
+        user,
+        block_bytes,
+        recyclable,
+    };
     let limit = crate::options::get()
         .quarantine_size_mb
         .saturating_mul(1 << 20);
     if limit == 0 {
-        crate::allocator::release(user);
+        release(entry);
         return;
     }
     let mut pushed = false;
     loop {
-        let mut evicted = [0usize; BATCH];
+        let mut evicted = [Entry::default(); BATCH];
         let mut count = 0;
         {
             let mut q = QUARANTINE.lock();
             if !pushed {
-                q.fifo.push_back((user, block_bytes));
+                q.fifo.push_back(entry);
                 q.bytes += block_bytes;
                 pushed = true;
             }
             while q.bytes > limit && count < BATCH {
-                let Some((old, bytes)) = q.fifo.pop_front() else {
+                let Some(old) = q.fifo.pop_front() else {
                     break;
                 };
-                q.bytes -= bytes;
+                q.bytes -= old.block_bytes;
                 evicted[count] = old;
                 count += 1;
             }
         }
         for &old in &evicted[..count] {
-            crate::allocator::release(old);
+            release(old);
         }
         if count < BATCH {
             return;

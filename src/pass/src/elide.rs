@@ -65,66 +65,98 @@ fn strip_inbounds(mut v: BasicValueEnum) -> BasicValueEnum {
     }
 }
 
-fn origin<'ctx>(v: BasicValueEnum<'ctx>, f: FunctionValue<'ctx>, depth: u32) -> Origin {
-    let v = strip_inbounds(v);
-    let inst = v.as_instruction_value();
-    if let Some(alloca) = inst.filter(|i| i.get_opcode() == InstructionOpcode::Alloca) {
-        return if ir::parent_function(alloca) == Some(f) {
-            Origin::OwnFrame
-        } else {
-            Origin::Unknown
-        };
+/// `origin` of every value asked about in one function, remembered: huge interpreter loops (SQLite's
+/// `sqlite3VdbeExec`) reach the same phis along exponentially many paths.
+struct Origins<'ctx> {
+    f: FunctionValue<'ctx>,
+    known: HashMap<BasicValueEnum<'ctx>, Origin>,
+}
+
+/// Marks a value whose origin is being worked out: met again through a cycle of phis, it counts as
+/// Unknown, which is conservative, so every answer can be remembered.
+const IN_PROGRESS: Origin = Origin::Unknown;
+
+impl<'ctx> Origins<'ctx> {
+    fn new(f: FunctionValue<'ctx>) -> Self {
+        Origins {
+            f,
+            known: HashMap::new(),
+        }
     }
-    if let Some(global) = inkwell_gaps::as_global_variable(v) {
-        return Origin::Global {
-            constant: global.is_constant(),
-        };
+
+    fn of(&mut self, v: BasicValueEnum<'ctx>, depth: u32) -> Origin {
+        let v = strip_inbounds(v);
+        if let Some(&known) = self.known.get(&v) {
+            return known;
+        }
+        self.known.insert(v, IN_PROGRESS);
+        let found = self.work_out(v, depth);
+        self.known.insert(v, found);
+        found
     }
-    let Some(inst) = inst.filter(|_| depth < MAX_ORIGIN_DEPTH) else {
-        return Origin::Unknown;
-    };
-    let incoming: Vec<BasicValueEnum> = match inst.get_opcode() {
-        InstructionOpcode::Phi => {
-            let phi = PhiValue::try_from(inst).expect("a phi instruction is a phi");
-            phi.get_incomings().map(|(value, _)| value).collect()
+
+    fn work_out(&mut self, v: BasicValueEnum<'ctx>, depth: u32) -> Origin {
+        let inst = v.as_instruction_value();
+        if let Some(alloca) = inst.filter(|i| i.get_opcode() == InstructionOpcode::Alloca) {
+            return if ir::parent_function(alloca) == Some(self.f) {
+                Origin::OwnFrame
+            } else {
+                Origin::Unknown
+            };
         }
-        InstructionOpcode::Select => [1, 2]
-            .iter()
-            .filter_map(|&i| ir::operand(inst, i))
-            .collect(),
-        // `llvm.threadlocal.address(@tls)`: a thread-local global, addressable like any global.
-        InstructionOpcode::Call
-            if ir::callee_name(inst).is_some_and(|n| n.starts_with("llvm.threadlocal.address")) =>
-        {
-            ir::operand(inst, 0).into_iter().collect()
+        if let Some(global) = inkwell_gaps::as_global_variable(v) {
+            return Origin::Global {
+                constant: global.is_constant(),
+            };
         }
-        _ => return Origin::Unknown,
-    };
-    let mut agreed: Option<Origin> = None;
-    for value in incoming {
-        if value == v {
-            continue; // a loop phi feeding itself adds nothing
-        }
-        let o = origin(value, f, depth + 1);
-        match agreed {
-            None => agreed = Some(o),
-            Some(a) if a == o => {}
-            // Mixed constant and writable globals: both are globals, writes need the check.
-            Some(Origin::Global { .. }) if matches!(o, Origin::Global { .. }) => {
-                agreed = Some(Origin::Global { constant: true })
+        let Some(inst) = inst.filter(|_| depth < MAX_ORIGIN_DEPTH) else {
+            return Origin::Unknown;
+        };
+        let incoming: Vec<BasicValueEnum> = match inst.get_opcode() {
+            InstructionOpcode::Phi => {
+                let phi = PhiValue::try_from(inst).expect("a phi instruction is a phi");
+                phi.get_incomings().map(|(value, _)| value).collect()
             }
-            Some(_) => return Origin::Unknown,
+            InstructionOpcode::Select => [1, 2]
+                .iter()
+                .filter_map(|&i| ir::operand(inst, i))
+                .collect(),
+            // `llvm.threadlocal.address(@tls)`: a thread-local global, addressable like any global.
+            InstructionOpcode::Call
+                if ir::callee_name(inst)
+                    .is_some_and(|n| n.starts_with("llvm.threadlocal.address")) =>
+            {
+                ir::operand(inst, 0).into_iter().collect()
+            }
+            _ => return Origin::Unknown,
+        };
+        let mut agreed: Option<Origin> = None;
+        for value in incoming {
+            if value == v {
+                continue; // a loop phi feeding itself adds nothing
+            }
+            let o = self.of(value, depth + 1);
+            match agreed {
+                None => agreed = Some(o),
+                Some(a) if a == o => {}
+                // Mixed constant and writable globals: both are globals, writes need the check.
+                Some(Origin::Global { .. }) if matches!(o, Origin::Global { .. }) => {
+                    agreed = Some(Origin::Global { constant: true })
+                }
+                Some(_) => return Origin::Unknown,
+            }
         }
+        agreed.unwrap_or(Origin::Unknown)
     }
-    agreed.unwrap_or(Origin::Unknown)
 }
 
 /// Decides, for each access of `plan`, whether it is checked or why not.
 pub fn decide<'ctx>(plan: &FunctionPlan<'ctx>, f: FunctionValue<'ctx>) -> Vec<Decision> {
+    let mut origins = Origins::new(f);
     let mut decisions: Vec<Decision> = plan
         .accesses
         .iter()
-        .map(|a| match origin(a.ptr.into(), f, 0) {
+        .map(|a| match origins.of(a.ptr.into(), 0) {
             Origin::OwnFrame => Decision::ElidedStack,
             Origin::Global { constant: false } => Decision::ElidedGlobal,
             Origin::Global { constant: true } if !a.is_write => Decision::ElidedGlobal,
