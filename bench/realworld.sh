@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# `make realworld`: builds real projects through their own build systems with CC="ffisan cc", runs their
+# own tests, and checks that ffisan reported nothing. Sources are Debian source packages fetched into
+# target/bench/src (bench/fetch-sources.sh); builds happen in copies under target/bench/realworld.
+#   zlib    ./configure && make test
+#   bzip2   make test
+#   sqlite  ./configure && make sqlite3 + make fuzztest sourcetest (SQLite's own `make test` minus the
+#           Tcl suite, which needs hours under any sanitizer) + speedtest1 --memdb
+#   lua     make linux && make test (upstream's target) + bench/lua scripts checked against a plain build
+#           + bench/lua/selftest.lua
+# Usage: bench/realworld.sh [PROJECT...]   (default: all four)
+# Environment: FFISAN (the ffisan binary), REALWORLD_JOBS (2), REALWORLD_STEP_TIMEOUT (1500 s per step)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ffisan="${FFISAN:-$root/target/release/ffisan}"
+jobs="${REALWORLD_JOBS:-2}"
+step_timeout="${REALWORLD_STEP_TIMEOUT:-1500}" # seconds for one build or test step
+work="$root/target/bench/realworld"
+findings="$work/findings"
+projects=("$@")
+[ ${#projects[@]} -gt 0 ] || projects=(zlib bzip2 sqlite lua)
+
+[ -x "$ffisan" ] || { echo "fatal error: $ffisan not found (run make build)" >&2; exit 1; }
+cc_ffisan="$ffisan cc"
+
+mkdir -p "$work"
+rm -rf "$findings"
+mkdir -p "$findings"
+# Every instrumented process started by a build or a test writes its findings here (one file per pid).
+export FFISAN_OPTIONS="json_path=$findings/%p.jsonl"
+
+declare -A status
+source_dir() { bash "$root/bench/fetch-sources.sh" "$1" | awk -v p="$1" '$1 == p { print $2 }'; }
+
+fresh_copy() { # fresh_copy PACKAGE NAME -> prints the copy's path
+  local src dest
+  src="$(source_dir "$1")"
+  dest="$work/$2"
+  rm -rf "$dest"
+  cp -a "$src" "$dest" || return 1
+  echo "$dest"
+}
+
+step() { # step NAME LOG COMMAND... : runs the command with a time limit, output to LOG
+  local name="$1" log="$2"
+  shift 2
+  echo "  $name: $*" | cut -c1-160
+  if ! timeout "$step_timeout" "$@" >>"$log" 2>&1; then
+    echo "  $name FAILED; last lines of $log:"
+    tail -25 "$log" | sed 's/^/    /'
+    return 1
+  fi
+}
+
+run_zlib() {
+  local dir log
+  dir="$(fresh_copy zlib zlib)"
+  log="$work/zlib.log"
+  : >"$log"
+  cd "$dir" || return 1
+  step zlib "$log" env CC="$cc_ffisan" CFLAGS="-O2" ./configure || return 1
+  step zlib "$log" make -j"$jobs" || return 1
+  step zlib "$log" make test || return 1
+  grep -q "zlib test OK" "$log"
+}
+
+run_bzip2() {
+  local dir log
+  dir="$(fresh_copy bzip2 bzip2)"
+  log="$work/bzip2.log"
+  : >"$log"
+  cd "$dir" || return 1
+  step bzip2 "$log" make -j"$jobs" CC="$cc_ffisan" || return 1
+  step bzip2 "$log" make CC="$cc_ffisan" test || return 1
+  grep -q "If you got this far and the 'cmp's didn't complain, it looks" "$log"
+}
+
+run_sqlite() {
+  local src dir log
+  src="$(source_dir sqlite3)"
+  dir="$work/sqlite"
+  log="$work/sqlite.log"
+  : >"$log"
+  rm -rf "$dir"
+  mkdir -p "$dir" || return 1
+  cd "$dir" || return 1
+  step sqlite "$log" "$src/configure" CC="$cc_ffisan" CFLAGS="-O2" --disable-tcl || return 1
+  step sqlite "$log" make -j"$jobs" sqlite3 fuzzcheck sessionfuzz speedtest1 srcck1 || return 1
+  step sqlite "$log" make fuzztest sourcetest || return 1
+  step sqlite "$log" ./speedtest1 --memdb --size 10 --verify || return 1
+  step sqlite "$log" ./sqlite3 :memory: "create table t(a, b); insert into t values (1, 'one'), (2, 'two');
+    select group_concat(b, '+') from t; select sqlite_version();" || return 1
+  grep -q "one+two" "$log"
+}
+
+run_lua() {
+  local dir log plain
+  dir="$(fresh_copy lua5.4 lua)"
+  log="$work/lua.log"
+  : >"$log"
+  cd "$dir" || return 1
+  # Debian's packaging-only patches (libtool build, multiarch module paths) are reverted: this is
+  # upstream's build system, as Lua ships it.
+  step lua "$log" patch -R -p1 -i debian/patches/0002-lua-modules-paths.patch || return 1
+  step lua "$log" patch -R -p1 -i debian/patches/0001-build-system.patch || return 1
+  # A plain build first: the reference output for the scripts.
+  step lua "$log" make -j"$jobs" linux CC="clang-22 -std=gnu99" || return 1
+  plain="$work/lua-plain"
+  mkdir -p "$plain" || return 1
+  cp src/lua "$plain/lua" || return 1
+  step lua "$log" make clean || return 1
+  step lua "$log" make -j"$jobs" linux CC="$cc_ffisan -std=gnu99" || return 1
+  step lua "$log" make test || return 1
+  local script args
+  for script in "binary-trees.lua 14" "strings.lua 60" "selftest.lua"; do
+    read -r script args <<<"$script"
+    # shellcheck disable=SC2086 # args is a word list on purpose
+    "$plain/lua" "$root/bench/lua/$script" $args >"$work/lua-$script.plain" 2>&1
+    # shellcheck disable=SC2086
+    step lua "$log" sh -c "src/lua '$root/bench/lua/$script' $args >'$work/lua-$script.ffisan' 2>&1" || return 1
+    if ! cmp -s "$work/lua-$script.plain" "$work/lua-$script.ffisan"; then
+      echo "  lua: $script output differs from the plain build"
+      diff "$work/lua-$script.plain" "$work/lua-$script.ffisan" | head -10
+      return 1
+    fi
+  done
+}
+
+for project in "${projects[@]}"; do
+  echo "== $project (CC=\"ffisan cc\")"
+  start=$SECONDS
+  # A subshell, so that a project's cd does not leak; each step returns on failure by itself.
+  if ("run_$project"); then
+    status[$project]="passed"
+  else
+    status[$project]="FAILED"
+  fi
+  echo "   $project ${status[$project]} in $((SECONDS - start)) s"
+done
+
+# ffisan must have reported nothing: no non-empty findings file, no text report in any log.
+reported=0
+for f in "$findings"/*.jsonl; do
+  [ -s "$f" ] || continue
+  reported=1
+  echo "ffisan finding in $f:"
+  head -c 2000 "$f"
+  echo
+done
+if grep -l "ERROR: ffisan" "$work"/*.log 2>/dev/null; then
+  reported=1
+  echo "ffisan text reports in the logs above"
+fi
+
+echo
+failed=0
+for project in "${projects[@]}"; do
+  echo "realworld $project: ${status[$project]}"
+  [ "${status[$project]}" = passed ] || failed=1
+done
+if [ "$reported" = 1 ]; then
+  echo "realworld: ffisan reported findings"
+  failed=1
+else
+  echo "realworld: ffisan reported nothing"
+fi
+exit "$failed"
