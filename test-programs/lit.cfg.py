@@ -43,5 +43,7 @@ config.environment["GOTOOLCHAIN"] = "local"
 
 if shutil.which("go", path=os.pathsep.join(path)):
     config.available_features.add("go")
+if shutil.which("cmake", path=os.pathsep.join(path)):
+    config.available_features.add("cmake")
 if shutil.which("rustc", path=os.pathsep.join(path)):
     config.available_features.add("rustc")
