@@ -1,6 +1,5 @@
 //! Fake stack frames for stack-use-after-return: escaping locals live in per-thread, size-classed
 //! slots that stay poisoned after the function returns, until the slot comes round again.
-//! OWNER: regions-and-threads helper.
 //!
 //! One NORESERVE reservation holds a block per thread registry slot (pages cost nothing until a
 //! thread uses them). A block has one area per size class (64 B .. 64 KiB, powers of two), each a

@@ -1,7 +1,6 @@
 //! Checks for the string functions of libc, called by instrumented code right before the real call
 //! with the same arguments (plus the check flags): each hook computes exactly the bytes the real
 //! function will read and write, and checks the reads, then the writes, like ASan's interceptors.
-//! OWNER: regions-and-threads helper.
 //!
 //! The hooks read the strings themselves: the memory is mapped even when it is freed or a redzone
 //! (the allocator keeps quarantined chunks), and a wild pointer faults in the real call anyway. A

@@ -1,6 +1,5 @@
 //! Managed (garbage-collected) regions: the public registration API, Go heap detection through the
 //! mmap/munmap interposition, and call windows.
-//! OWNER: regions-and-threads helper.
 //!
 //! Registered regions are painted MANAGED in the shadow, so native accesses to them take the slow
 //! path, where `managed_policy` and the call window decide. Regions of the same name that touch are

@@ -1,5 +1,4 @@
 //! Globals and read-only data of every loaded module, and the classification of non-heap addresses.
-//! OWNER: regions-and-threads helper.
 //!
 //! The module table is filled by `dl_iterate_phdr` at init and after every `dlopen` (interposed),
 //! and pruned after `dlclose`. A module's read-only parts (text, rodata, RELRO) are painted

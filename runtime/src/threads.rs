@@ -1,5 +1,4 @@
 //! Thread registry: numbers (T0 is main), stacks (real, sigaltstack), pthread_create interception.
-//! OWNER: regions-and-threads helper.
 //!
 //! The registry is a fixed array of slots, reused after a thread exits; a slot's index also picks the
 //! thread's fake stack (`fake_stack.rs`). Numbers are never reused: T0 is the main thread, the others

@@ -5,6 +5,7 @@
 //! slow way).
 
 use core::ffi::{c_int, c_void};
+use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// Depth of the stacks printed for errors (allocation and free stacks use `malloc_context_size`).
@@ -28,9 +29,11 @@ const DWARF_RBP: c_int = 6;
 
 /// Return addresses, innermost first. `entry_frames` (0 or 1) says whether pcs[0] is the runtime
 /// function the program called (malloc, free, ...), kept so stacks read "#0 in malloc".
+/// `pcs[..len]` are written; the rest is left uninitialised, because a trace is made on every
+/// malloc and free, and zeroing 64 words each time cost more than walking the stack.
 #[derive(Clone, Copy)]
 pub struct StackTrace {
-    pcs: [usize; ERROR_STACK_DEPTH],
+    pcs: [MaybeUninit<usize>; ERROR_STACK_DEPTH],
     len: usize,
     pub entry_frames: usize,
 }
@@ -38,13 +41,17 @@ pub struct StackTrace {
 impl StackTrace {
     pub const fn empty() -> Self {
         StackTrace {
-            pcs: [0; ERROR_STACK_DEPTH],
+            pcs: [MaybeUninit::uninit(); ERROR_STACK_DEPTH],
             len: 0,
             entry_frames: 0,
         }
     }
     pub fn frames(&self) -> &[usize] {
-        &self.pcs[..self.len]
+        // SAFETY: every pc below `len` was written (`set` comes before `len` grows past it).
+        unsafe { core::slice::from_raw_parts(self.pcs.as_ptr().cast::<usize>(), self.len) }
+    }
+    fn set(&mut self, index: usize, pc: usize) {
+        self.pcs[index] = MaybeUninit::new(pc);
     }
     /// The pc of the first frame outside the runtime: where the error happened.
     pub fn user_pc(&self) -> usize {
@@ -83,7 +90,7 @@ extern "C" fn visit(context: *mut c_void, arg: *mut c_void) -> c_int {
     }
     let t = &mut walk.trace;
     if t.len == 0 && walk.keep_entry && walk.pending_entry != 0 && walk.max > 1 {
-        t.pcs[0] = walk.pending_entry;
+        t.set(0, walk.pending_entry);
         t.len = 1;
         t.entry_frames = 1;
     }
@@ -93,7 +100,7 @@ extern "C" fn visit(context: *mut c_void, arg: *mut c_void) -> c_int {
             walk.user_cfa[user_index] = unsafe { _Unwind_GetCFA(context) };
             walk.user_rbp[user_index] = unsafe { _Unwind_GetGR(context, DWARF_RBP) };
         }
-        t.pcs[t.len] = ip;
+        t.set(t.len, ip);
         t.len += 1;
     }
     if t.len >= walk.max {
@@ -190,10 +197,10 @@ impl StackTrace {
     /// internal function the unwinder saw.
     fn with_entry(mut self, caller: &Caller) -> Self {
         if self.entry_frames == 1 {
-            self.pcs[0] = caller.entry + 1;
+            self.set(0, caller.entry + 1);
         } else if self.len > 0 && self.len < ERROR_STACK_DEPTH {
             self.pcs.copy_within(0..self.len, 1);
-            self.pcs[0] = caller.entry + 1;
+            self.set(0, caller.entry + 1);
             self.len += 1;
             self.entry_frames = 1;
         }
@@ -224,7 +231,7 @@ fn walk_frame_pointers(
         if ret < 0x1000 {
             break;
         }
-        t.pcs[t.len] = ret;
+        t.set(t.len, ret);
         t.len += 1;
         floor = fp + 16;
         fp = next;
@@ -269,8 +276,8 @@ impl Rule {
     /// Fills `t` with the stack this rule gives; false if its reads would leave the thread's stack.
     fn apply(self, caller: &Caller, max: usize, lo: usize, hi: usize, t: &mut StackTrace) -> bool {
         let max = max.min(ERROR_STACK_DEPTH);
-        t.pcs[0] = caller.entry + 1;
-        t.pcs[1] = caller.ret;
+        t.set(0, caller.entry + 1);
+        t.set(1, caller.ret);
         t.len = 2;
         t.entry_frames = 1;
         match self {
@@ -280,7 +287,7 @@ impl Rule {
                 if cfa > hi || cfa < caller.sp + 8 || t.len >= max {
                     return false;
                 }
-                t.pcs[t.len] = unsafe { *((cfa - 8) as *const usize) };
+                t.set(t.len, unsafe { *((cfa - 8) as *const usize) });
                 t.len += 1;
                 let fp = match rbp_slot {
                     None => caller.fp,
@@ -324,7 +331,7 @@ fn agree(fast: &StackTrace, slow: &StackTrace) -> bool {
     // Entry, caller and the caller's caller at least: frame pointers usually end early in libc's
     // start-up frames, which is fine.
     let n = fast.len.min(slow.len).min(4);
-    n >= slow.len.min(3) && fast.pcs[..n] == slow.pcs[..n]
+    n >= slow.len.min(3) && fast.frames()[..n] == slow.frames()[..n]
 }
 
 /// Learns the rule for a call site from one unwinder walk (which is also this call's stack).
