@@ -2,7 +2,8 @@
 # Builds each Go scenario four ways and prints what each tool said, for the table in docs/go.md:
 # plain `go build` run with cgocheck=1 (Go's default), GOEXPERIMENT=cgocheck2, `go build -asan`
 # (clang-22 + libclang-rt-22-dev), and `ffisan go build`. Not a test: tools disagree by design.
-# Usage: test-programs/go/compare-tools.sh [scenario...]   (from anywhere; needs `make build` first)
+# Usage: test-programs/go/compare-tools.sh [scenario[:arg]...]   (from anywhere; needs `make build`
+# first). `:arg` is passed to the program when it runs.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -13,7 +14,7 @@ trap 'rm -rf "$out"' EXIT
 
 scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
-  scenarios=(cross_domain_c_thread.go cross_domain_slice_grown.go Inputs/compare/slice_grown_no_gc.go
+  scenarios=(cross_domain_c_thread.go cross_domain_slice_grown.go cross_domain_slice_grown.go:nogc
     cross_domain_map_memory.go
     Inputs/after_callback invalid_free_go_memory.go cstring_use_after_free.go
     c_returns_stack_buffer.go cross_domain_strict.go Inputs/nested_callbacks
@@ -36,8 +37,9 @@ verdict() {
   else echo "exit $rc"; fi
 }
 
-run_variant() { # name scenario: build with the variant's tool, run, print the verdict
-  local name=$1 scenario=$2
+run_variant() { # name scenario[:arg]: build with the variant's tool, run, print the verdict
+  local name=$1 scenario=${2%%:*} arg=
+  [[ $2 == *:* ]] && arg=${2#*:}
   local src=$here/$scenario bin=$out/$name
   local -a build env_run=()
   case $name in
@@ -51,7 +53,7 @@ run_variant() { # name scenario: build with the variant's tool, run, print the v
   else
     (cd "$out" && "${build[@]}" -o "$bin" "$src") >"$bin.build" 2>&1
   fi || { echo "build failed: $(grep -m1 -v '^#' "$bin.build" | head -c 80)"; return; }
-  timeout 60 "$bin" >"$bin.log.out" 2>"$bin.log"
+  timeout 60 "$bin" ${arg:+"$arg"} >"$bin.log.out" 2>"$bin.log"
   verdict "$bin.log" $?
 }
 
