@@ -21,6 +21,7 @@ pub mod report;
 pub mod stack_depot;
 pub mod suppressions;
 pub mod symbolize;
+pub mod thread_cache;
 pub mod unwind;
 
 // Regions and threads.
@@ -28,6 +29,7 @@ pub mod fake_stack;
 pub mod libc_hooks;
 pub mod managed;
 pub mod regions;
+pub mod thread_state;
 pub mod threads;
 
 pub mod init;

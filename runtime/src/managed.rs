@@ -14,7 +14,6 @@ use crate::contract::shadow_value::{ADDRESSABLE, MANAGED};
 use crate::errors::{FixedStr, RegionInfo, RegionKind};
 use crate::shadow;
 use crate::sync::SpinLock;
-use core::cell::Cell;
 use core::fmt::Write;
 use core::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use libc::{c_char, c_int, c_void};
@@ -199,24 +198,22 @@ pub extern "C" fn ffisan_unregister_managed_region(base: *const c_void, size: us
     unregister(lo, lo.saturating_add(size));
 }
 
-thread_local! {
-    static WINDOW_DEPTH: Cell<u32> = const { Cell::new(0) };
-}
-
 /// This thread now runs native code for a managed caller (a cgo call). Nests.
 #[no_mangle]
 pub extern "C" fn ffisan_call_window_begin() {
-    WINDOW_DEPTH.with(|d| d.set(d.get().saturating_add(1)));
+    let depth = &crate::thread_state::current().window_depth;
+    depth.set(depth.get().saturating_add(1));
 }
 
 #[no_mangle]
 pub extern "C" fn ffisan_call_window_end() {
-    WINDOW_DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
+    let depth = &crate::thread_state::current().window_depth;
+    depth.set(depth.get().saturating_sub(1));
 }
 
 /// Whether the calling thread is inside a call window (native code running for a managed caller).
 pub fn window_open() -> bool {
-    WINDOW_DEPTH.with(|d| d.get()) > 0
+    crate::thread_state::current().window_depth.get() > 0
 }
 
 // ---- Go heap detection: with cgo the Go runtime maps its heap through libc's mmap (x_cgo_mmap).

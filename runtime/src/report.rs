@@ -6,7 +6,6 @@ use crate::errors::{Access, Domain, ErrorKind, RegionInfo, RegionKind};
 use crate::symbolize::Frame;
 use crate::sync::SpinLock;
 use crate::unwind::StackTrace;
-use core::cell::Cell;
 use core::fmt::Write;
 
 /// One finding, as the detector saw it. Thread, window state and pid are added when reported.
@@ -51,10 +50,6 @@ static STATE: SpinLock<State> = SpinLock::new(State {
     text: [0; TEXT_BUFFER],
     json_text: [0; JSON_BUFFER],
 });
-
-thread_local! {
-    static IN_REPORT: Cell<bool> = const { Cell::new(false) };
-}
 
 /// A fixed buffer that writes itself to `fd` when full and when flushed: reports do not allocate
 /// for their output, and a line that fits is written with one write(2).
@@ -176,12 +171,12 @@ fn depot_stack(id: u32) -> Option<(u32, Vec<Frame>)> {
 
 /// Reports a finding (unless suppressed, or a repeat in recover mode), then halts or returns.
 pub fn report(finding: &Finding) {
-    if IN_REPORT.try_with(|r| r.replace(true)).unwrap_or(true) {
+    if crate::thread_state::current().in_report.replace(true) {
         crate::sync::write_stderr(b"ffisan: a finding while reporting another one; ignored\n");
         return;
     }
     report_locked(finding);
-    let _ = IN_REPORT.try_with(|r| r.set(false));
+    crate::thread_state::current().in_report.set(false);
 }
 
 fn report_locked(finding: &Finding) {

@@ -11,7 +11,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 use crate::errors::{FixedStr, RegionInfo, RegionKind};
-use core::cell::Cell;
+use crate::thread_state::{self, ThreadState};
 use core::fmt::Write;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use libc::{c_int, c_void};
@@ -52,49 +52,38 @@ static SLOT_HINT: AtomicUsize = AtomicUsize::new(0);
 static NEXT_NUMBER: AtomicU32 = AtomicU32::new(1);
 static MAIN_NUMBER_TAKEN: AtomicBool = AtomicBool::new(false);
 
-/// `Me::slot` values besides `index + 1`.
+/// `ThreadState::slot` values besides `index + 1`.
 const UNKNOWN: u32 = 0;
 const NO_SLOT: u32 = u32::MAX;
 const EXITED: u32 = u32::MAX - 1;
 
-/// What the calling thread knows about itself; plain TLS (const-initialised, no destructor), so
-/// reading it never allocates or registers anything.
-#[derive(Clone, Copy)]
-struct Me {
-    slot: u32,
-    number: u32,
-    stack_lo: usize,
-    stack_hi: usize,
-}
-
-thread_local! {
-    static ME: Cell<Me> = const { Cell::new(Me { slot: UNKNOWN, number: 0, stack_lo: 0, stack_hi: 0 }) };
-}
-
-/// The calling thread's registry entry, registering it first if needed.
-fn me() -> Me {
-    let m = ME.with(|c| c.get());
-    if m.slot != UNKNOWN {
-        return m;
+/// The calling thread's state, registering it first if needed. Reading it never allocates.
+#[inline]
+fn me() -> &'static ThreadState {
+    let state = thread_state::current();
+    if state.slot.get() == UNKNOWN {
+        register_current();
     }
-    register_current();
-    ME.with(|c| c.get())
+    state
 }
 
 /// The calling thread's registry slot index, if it has one (none after its exit destructors ran).
 pub fn current_slot() -> Option<usize> {
-    let m = me();
-    if m.slot == NO_SLOT || m.slot == EXITED {
-        None
-    } else {
-        Some(m.slot as usize - 1)
+    match me().slot.get() {
+        NO_SLOT | EXITED => None,
+        slot => Some(slot as usize - 1),
     }
+}
+
+/// Whether the calling thread ran its exit destructors (nothing per-thread may be set up again).
+pub fn current_has_exited() -> bool {
+    thread_state::current().slot.get() == EXITED
 }
 
 /// The calling thread's real stack bounds [lo, hi) (0, 0 when unknown).
 pub fn current_stack() -> (usize, usize) {
     let m = me();
-    (m.stack_lo, m.stack_hi)
+    (m.stack_lo.get(), m.stack_hi.get())
 }
 
 /// The thread number owning registry slot `index` (for describing fake frames).
@@ -111,7 +100,7 @@ pub fn init_main_thread() {
 /// The calling thread's number (T0, T1, ...), registering it on first use if it was not created
 /// through our pthread_create (e.g. before the runtime loaded).
 pub fn current_thread_number() -> u32 {
-    me().number
+    me().number.get()
 }
 
 /// Whether `addr` is in the dead part of the calling thread's current stack: both `addr` and our
@@ -125,8 +114,8 @@ pub fn is_dead_stack(addr: usize) -> bool {
     if addr >= sp || sp - addr > MAX_STACK_DISTANCE {
         return false;
     }
-    let m = me();
-    let inside = |a: usize| a >= m.stack_lo && a < m.stack_hi;
+    let (lo, hi) = current_stack();
+    let inside = |a: usize| a >= lo && a < hi;
     inside(addr) && inside(sp) && addr < sp
 }
 
@@ -231,14 +220,11 @@ fn register_current() {
     };
     match reserve_slot(number) {
         Some(index) => adopt(index, main),
-        None => ME.with(|c| {
-            c.set(Me {
-                slot: NO_SLOT,
-                number,
-                stack_lo: 0,
-                stack_hi: 0,
-            })
-        }),
+        None => {
+            let state = thread_state::current();
+            state.number.set(number);
+            state.slot.set(NO_SLOT);
+        }
     }
 }
 
@@ -247,14 +233,11 @@ fn adopt(index: usize, main: bool) {
     let slot = &SLOTS[index];
     let number = slot.number.load(Ordering::Relaxed);
     // Mark ourselves first: finding the bounds may call malloc, which asks for our number.
-    ME.with(|c| {
-        c.set(Me {
-            slot: index as u32 + 1,
-            number,
-            stack_lo: 0,
-            stack_hi: 0,
-        })
-    });
+    let state = thread_state::current();
+    state.number.set(number);
+    state.stack_lo.set(0);
+    state.stack_hi.set(0);
+    state.slot.set(index as u32 + 1);
     let (lo, hi) = if main {
         main_stack_bounds()
     } else {
@@ -263,14 +246,8 @@ fn adopt(index: usize, main: bool) {
     slot.stack_lo.store(lo, Ordering::Relaxed);
     slot.stack_hi.store(hi, Ordering::Relaxed);
     slot.state.store(LIVE, Ordering::Release);
-    ME.with(|c| {
-        c.set(Me {
-            slot: index as u32 + 1,
-            number,
-            stack_lo: lo,
-            stack_hi: hi,
-        })
-    });
+    state.stack_lo.set(lo);
+    state.stack_hi.set(hi);
     ensure_exit_key();
     let key = EXIT_KEY.load(Ordering::Acquire);
     if key != KEY_NONE {
@@ -408,12 +385,9 @@ unsafe extern "C" fn thread_exit(value: *mut c_void) {
         return;
     }
     crate::fake_stack::release(index);
+    crate::thread_cache::release_current();
     // Keep the number (later destructors may still malloc and ask for it), drop the slot.
-    ME.with(|c| {
-        let mut m = c.get();
-        m.slot = EXITED;
-        c.set(m);
-    });
+    thread_state::current().slot.set(EXITED);
     release_slot(index);
 }
 
