@@ -203,9 +203,9 @@ fn allocate(size: usize, align: usize, zero: bool, caller: &Caller) -> *mut c_vo
     }
     let user = block + left;
     let header = unsafe { header_at(user) };
-    unsafe {
+    if left > HEADER_SIZE {
         // A wide left redzone must not hold a stale header from memory's previous life.
-        core::ptr::write_bytes(block as *mut u8, 0, left - HEADER_SIZE);
+        unsafe { core::ptr::write_bytes(block as *mut u8, 0, left - HEADER_SIZE) };
     }
     header.stacks.store(0, Ordering::Relaxed);
     header

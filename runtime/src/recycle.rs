@@ -3,17 +3,39 @@
 //! quarantine sends every free; and a block that stays ours keeps its "freed" header and shadow
 //! until it is reused, so a late use of it is still reported as a use after free. The lists live
 //! out of line: a block leaving the quarantine is cold, and touching it would cost a cache miss.
+//!
+//! Each thread keeps a short stack per size in its cache (`thread_cache.rs`): no lock and no
+//! atomic instruction on the common path. A locked instruction waits for every store before it to
+//! reach the cache, and right after a free those are the cold stores that painted the shadow. The
+//! shared lists behind the thread stacks are touched half a stack at a time.
 
 use crate::sync::SpinLock;
+use crate::thread_cache;
+use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// Blocks (header, user bytes and redzones) of up to this many bytes are recycled.
 pub const MAX_BLOCK: usize = 4096;
 /// Block sizes are multiples of this; one list per size.
 const STEP: usize = 16;
 const CLASSES: usize = MAX_BLOCK / STEP + 1;
+/// Blocks a thread keeps per size; it moves half of them at once to or from the shared list.
+const LOCAL_CAPACITY: usize = 16;
+const MOVE: usize = LOCAL_CAPACITY / 2;
 
-/// One stack of waiting blocks per block size (internal allocation: glibc's, never ours).
+/// One stack of waiting blocks per block size (internal allocation: glibc's, never ours), and its
+/// length readable without the lock, so an empty list costs no lock.
 static LISTS: [SpinLock<Vec<usize>>; CLASSES] = [const { SpinLock::new(Vec::new()) }; CLASSES];
+static LENGTHS: [AtomicUsize; CLASSES] = [const { AtomicUsize::new(0) }; CLASSES];
+
+/// A thread's own stacks (part of its cache; all zero = empty).
+pub struct LocalLists {
+    lists: [LocalList; CLASSES],
+}
+
+struct LocalList {
+    count: usize,
+    blocks: [usize; LOCAL_CAPACITY],
+}
 
 fn class_of(block_bytes: usize) -> Option<usize> {
     (block_bytes <= MAX_BLOCK && block_bytes.is_multiple_of(STEP)).then_some(block_bytes / STEP)
@@ -24,17 +46,70 @@ pub fn recycles(block_bytes: usize) -> bool {
     class_of(block_bytes).is_some()
 }
 
+fn push_shared(class: usize, blocks: &[usize]) {
+    let mut list = LISTS[class].lock();
+    list.extend_from_slice(blocks);
+    LENGTHS[class].store(list.len(), Ordering::Relaxed);
+}
+
+/// Moves up to `out.len()` blocks from the shared list into `out`; how many.
+fn pop_shared(class: usize, out: &mut [usize]) -> usize {
+    if LENGTHS[class].load(Ordering::Relaxed) == 0 {
+        return 0;
+    }
+    let mut list = LISTS[class].lock();
+    let n = list.len().min(out.len());
+    let start = list.len() - n;
+    out[..n].copy_from_slice(&list[start..]);
+    list.truncate(start);
+    LENGTHS[class].store(start, Ordering::Relaxed);
+    n
+}
+
 /// Keeps a freed block of `block_bytes` (a size `recycles` accepts) for reuse.
 pub fn put(block: usize, block_bytes: usize) {
-    if let Some(class) = class_of(block_bytes) {
-        LISTS[class].lock().push(block);
+    let Some(class) = class_of(block_bytes) else {
+        return;
+    };
+    let Some(cache) = thread_cache::current() else {
+        push_shared(class, &[block]);
+        return;
+    };
+    let local = unsafe { &mut (*cache).recycle.lists[class] };
+    if local.count == LOCAL_CAPACITY {
+        push_shared(class, &local.blocks[MOVE..]);
+        local.count = MOVE;
     }
+    local.blocks[local.count] = block;
+    local.count += 1;
 }
 
 /// A recycled block of exactly `block_bytes`, if one is waiting.
 pub fn take(block_bytes: usize) -> Option<usize> {
     let class = class_of(block_bytes)?;
-    LISTS[class].lock().pop()
+    let Some(cache) = thread_cache::current() else {
+        let mut one = [0];
+        return (pop_shared(class, &mut one) == 1).then_some(one[0]);
+    };
+    let local = unsafe { &mut (*cache).recycle.lists[class] };
+    if local.count == 0 {
+        local.count = pop_shared(class, &mut local.blocks[..MOVE]);
+        if local.count == 0 {
+            return None;
+        }
+    }
+    local.count -= 1;
+    Some(local.blocks[local.count])
+}
+
+/// A thread is going away: its blocks go to the shared lists.
+pub fn flush(local: &mut LocalLists) {
+    for (class, list) in local.lists.iter_mut().enumerate() {
+        if list.count > 0 {
+            push_shared(class, &list.blocks[..list.count]);
+            list.count = 0;
+        }
+    }
 }
 
 /// fork: hold every list across the fork so the child sees consistent lists.

@@ -1,0 +1,71 @@
+//! Each thread's allocator cache: its recycled-block stacks, its quarantine batch and the ids of
+//! the stacks it recorded lately, so malloc and free take no lock on their common path. Mapped on
+//! the thread's first allocation (never with the malloc we replace), flushed to the shared
+//! structures and unmapped when the thread exits.
+//!
+//! A signal handler that allocates while its thread is inside malloc could see the cache half
+//! updated; glibc's malloc is not async-signal-safe either, and ASan's thread caches share this.
+
+use crate::{quarantine, recycle, stack_depot, thread_state};
+
+pub struct ThreadCache {
+    pub recycle: recycle::LocalLists,
+    pub quarantine: quarantine::LocalBatch,
+    pub recent_stacks: stack_depot::RecentStacks,
+}
+
+/// `ThreadState::cache` when the thread must not get a cache (mapping failed, or it exited).
+const NEVER: usize = 1;
+
+/// The calling thread's cache, mapped on first use; None if it cannot have one. The pointer is
+/// only for the calling thread; callers borrow one field of it at a time, briefly.
+#[inline]
+pub fn current() -> Option<*mut ThreadCache> {
+    match thread_state::current().cache.get() {
+        0 => create(),
+        NEVER => None,
+        cache => Some(cache as *mut ThreadCache),
+    }
+}
+
+#[cold]
+fn create() -> Option<*mut ThreadCache> {
+    let state = thread_state::current();
+    if crate::threads::current_has_exited() {
+        state.cache.set(NEVER);
+        return None;
+    }
+    // Anonymous pages are zero: every stack empty, the batch empty.
+    let p = unsafe {
+        libc::mmap(
+            core::ptr::null_mut(),
+            core::mem::size_of::<ThreadCache>(),
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        state.cache.set(NEVER);
+        return None;
+    }
+    state.cache.set(p as usize);
+    Some(p.cast())
+}
+
+/// The calling thread exits: hand its batch and blocks to the shared structures, give the pages
+/// back. Allocations made later by this thread (other exit destructors) use the shared paths.
+pub fn release_current() {
+    let state = thread_state::current();
+    let cache = state.cache.replace(NEVER);
+    if cache == 0 || cache == NEVER {
+        return;
+    }
+    let cache = cache as *mut ThreadCache;
+    unsafe {
+        quarantine::flush(&mut (*cache).quarantine);
+        recycle::flush(&mut (*cache).recycle);
+        libc::munmap(cache.cast(), core::mem::size_of::<ThreadCache>());
+    }
+}
