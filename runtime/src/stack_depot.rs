@@ -2,7 +2,6 @@
 //! by a u32 id, so a chunk header only needs 4 bytes per stack. Lock-free: entries live in one
 //! reserved mmap arena, are immutable once published, and are pushed onto hash buckets with CAS.
 
-use core::cell::Cell;
 use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
 /// Address space reserved for entries (MAP_NORESERVE: only the pages used cost memory).
@@ -53,16 +52,30 @@ fn arena() -> usize {
     }
 }
 
+/// Folded multiply: the low and high halves of the 128-bit product, mixed (as in wyhash).
+#[inline(always)]
+fn fold_mul(a: u64, b: u64) -> u64 {
+    let m = a as u128 * b as u128;
+    m as u64 ^ (m >> 64) as u64
+}
+
 fn hash(pcs: &[usize], thread: u32) -> u64 {
-    // Multiply-xorshift per word: return addresses differ in their low bits, and those must
-    // reach the high bits the bucket index is taken from.
-    let mut h: u64 = 0x9e37_79b9_7f4a_7c15 ^ thread as u64;
-    for &pc in pcs {
-        h = (h ^ pc as u64).wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
+    // Return addresses differ in their low bits, and those must reach the high bits the bucket
+    // index is taken from. Frames are taken in pairs, each pair one folded multiply, and the pairs
+    // are chained through the seed: half the dependent multiplies of a word-at-a-time hash, and
+    // scalar code (a vectorised 64-bit multiply on x86-64 is an emulation, and slower). This runs
+    // on every malloc and every free.
+    const K0: u64 = 0xa076_1d64_78bd_642f;
+    const K1: u64 = 0xe703_7ed1_a0b4_28db;
+    let mut seed = 0x9e37_79b9_7f4a_7c15 ^ (thread as u64) << 32 ^ pcs.len() as u64;
+    let mut pairs = pcs.chunks_exact(2);
+    for pair in &mut pairs {
+        seed = fold_mul(pair[0] as u64 ^ K0 ^ seed, pair[1] as u64 ^ K1);
     }
-    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    h ^ h >> 29
+    if let [last] = pairs.remainder() {
+        seed = fold_mul(*last as u64 ^ K0 ^ seed, K1);
+    }
+    fold_mul(seed ^ K1, K0 ^ pcs.len() as u64)
 }
 
 unsafe fn entry_words(base: usize, id: u32) -> *mut u32 {
@@ -71,11 +84,14 @@ unsafe fn entry_words(base: usize, id: u32) -> *mut u32 {
 
 /// Stores `pcs` recorded by `thread`; returns its id (0 when the arena is exhausted).
 pub fn store(pcs: &[usize], thread: u32) -> u32 {
+    store_hashed(pcs, thread, hash(pcs, thread))
+}
+
+fn store_hashed(pcs: &[usize], thread: u32, h: u64) -> u32 {
     let base = arena();
     if base == 0 {
         return 0;
     }
-    let h = hash(pcs, thread);
     let bucket = &BUCKETS[h as usize % BUCKET_COUNT];
     let mut id = bucket.load(Ordering::Acquire);
     while id != 0 {
@@ -114,6 +130,29 @@ pub fn store(pcs: &[usize], thread: u32) -> u32 {
     }
 }
 
+/// The depot ids of the stacks a thread recorded lately, by hash (part of its cache; zero =
+/// empty). Allocation-heavy code records the same few stacks over and over: found here, they cost
+/// no walk down a shared bucket chain, whose cold entries were most of a lookup's time.
+pub struct RecentStacks {
+    hashes: [u64; RECENT_SLOTS],
+    ids: [u32; RECENT_SLOTS],
+}
+
+const RECENT_SLOTS: usize = 256;
+
+impl RecentStacks {
+    fn get_or_store(&mut self, pcs: &[usize], thread: u32, h: u64) -> u32 {
+        let slot = (h >> 56) as usize % RECENT_SLOTS;
+        if self.hashes[slot] == h && self.ids[slot] != 0 {
+            return self.ids[slot];
+        }
+        let id = store_hashed(pcs, thread, h);
+        self.hashes[slot] = h;
+        self.ids[slot] = id;
+        id
+    }
+}
+
 /// The stack named by `id` (None for 0 or an id this depot never gave out).
 pub fn get(id: u32) -> Option<StoredStack> {
     let base = ARENA.load(Ordering::Acquire);
@@ -131,12 +170,6 @@ pub fn get(id: u32) -> Option<StoredStack> {
     }
 }
 
-thread_local! {
-    /// Set while this thread records a stack: a malloc made by the unwinder (or by the thread
-    /// registry) must not record a stack of its own.
-    static RECORDING: Cell<bool> = const { Cell::new(false) };
-}
-
 /// Records the stack of the program's call into the allocator (`malloc_context_size` frames,
 /// frame #0 the entry point) and returns its id; 0 before init, when re-entered, or when disabled.
 pub fn record_here(caller: &crate::unwind::Caller) -> u32 {
@@ -144,14 +177,24 @@ pub fn record_here(caller: &crate::unwind::Caller) -> u32 {
     if depth == 0 || !crate::init::is_initialized() {
         return 0;
     }
-    let Ok(false) = RECORDING.try_with(|r| r.replace(true)) else {
+    // A malloc made by the unwinder (or by the thread registry) must not record a stack of its own.
+    let recording = &crate::thread_state::current().recording;
+    if recording.replace(true) {
         return 0;
-    };
+    }
     let mut trace = crate::unwind::StackTrace::empty();
     crate::unwind::capture_for_allocator(caller, depth, &mut trace);
     let thread = crate::threads::current_thread_number();
-    let id = store(trace.frames(), thread);
-    let _ = RECORDING.try_with(|r| r.set(false));
+    let h = hash(trace.frames(), thread);
+    let id = match crate::thread_cache::current() {
+        Some(cache) => unsafe {
+            (*cache)
+                .recent_stacks
+                .get_or_store(trace.frames(), thread, h)
+        },
+        None => store_hashed(trace.frames(), thread, h),
+    };
+    recording.set(false);
     id
 }
 

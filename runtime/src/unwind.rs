@@ -223,7 +223,10 @@ fn walk_frame_pointers(
     lo: usize,
     hi: usize,
 ) {
-    while t.len < max {
+    // The length lives in a register during the walk: stored through `t` each step, it would be
+    // reloaded after every pc store (they may alias, as far as the compiler knows).
+    let mut len = t.len;
+    while len < max {
         if fp < floor.max(lo) || !fp.is_multiple_of(8) || fp.saturating_add(16) > hi {
             break;
         }
@@ -231,11 +234,12 @@ fn walk_frame_pointers(
         if ret < 0x1000 {
             break;
         }
-        t.set(t.len, ret);
-        t.len += 1;
+        t.pcs[len] = MaybeUninit::new(ret);
+        len += 1;
         floor = fp + 16;
         fp = next;
     }
+    t.len = len;
 }
 
 /// How to unwind from a call site into the allocator without the unwinder, learned once per
