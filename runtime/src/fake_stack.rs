@@ -40,7 +40,9 @@ struct Meta {
     frames: [AtomicUsize; TOTAL_SLOTS],
 }
 
-const BLOCK_BYTES: usize = (FRAMES_BYTES + core::mem::size_of::<Meta>()).next_multiple_of(64 << 10);
+/// A power of two, so finding a frame's block is a mask, not a division (4 MiB: 4096 threads
+/// reserve 16 GiB of address space, none of it backed until used).
+const BLOCK_BYTES: usize = (FRAMES_BYTES + core::mem::size_of::<Meta>()).next_power_of_two();
 const RESERVATION: usize = BLOCK_BYTES * MAX_THREADS;
 
 /// Base of the reservation; 0 = not yet mapped, 1 = mapping failed (fake frames disabled).
@@ -77,17 +79,31 @@ fn meta(block: usize) -> &'static Meta {
     unsafe { &*((block + FRAMES_BYTES) as *const Meta) }
 }
 
+fn slot_log(class: usize) -> usize {
+    MIN_LOG as usize + class
+}
+
 fn slot_size(class: usize) -> usize {
-    1 << (MIN_LOG as usize + class)
+    1 << slot_log(class)
 }
 
 fn slot_count(class: usize) -> usize {
-    CLASS_BYTES >> (MIN_LOG as usize + class)
+    CLASS_BYTES >> slot_log(class)
 }
 
-/// Index of class `class`'s first slot in `Meta::frames`.
+/// Index of each class's first slot in `Meta::frames` (a table: enter and leave need it per call).
+const FIRST_SLOT: [usize; CLASSES] = {
+    let mut first = [0; CLASSES];
+    let mut class = 1;
+    while class < CLASSES {
+        first[class] = first[class - 1] + (CLASS_BYTES >> (MIN_LOG as usize + class - 1));
+        class += 1;
+    }
+    first
+};
+
 fn first_slot(class: usize) -> usize {
-    (0..class).map(slot_count).sum()
+    FIRST_SLOT[class]
 }
 
 fn class_of(size: u64) -> usize {
@@ -98,21 +114,39 @@ fn class_of(size: u64) -> usize {
     }
 }
 
+/// `ThreadState::fake_block` of a thread that gets no fake frames (no registry slot, no
+/// reservation, or it has exited and given its block back).
+const NO_BLOCK: usize = 1;
+
+/// The calling thread's block, set up on its first fake frame (and remembered in its state).
+#[cold]
+fn own_block() -> Option<usize> {
+    let block = threads::current_slot()
+        .zip(base())
+        .map(|(thread, base)| base + thread * BLOCK_BYTES);
+    crate::thread_state::current()
+        .fake_block
+        .set(block.unwrap_or(NO_BLOCK));
+    let block = block?;
+    meta(block).activated.store(true, Ordering::Relaxed);
+    Some(block)
+}
+
 /// Gives the caller a fake frame of `size` bytes, or 0 to keep its locals on the real stack.
 #[no_mangle]
 pub extern "C" fn __ffisan_fake_frame_enter(size: u64, real_frame: u64) -> u64 {
     if size > MAX_FRAME || !crate::options::get().detect_stack_use_after_return {
         return 0;
     }
-    let Some(thread) = threads::current_slot() else {
-        return 0;
+    let block = match crate::thread_state::current().fake_block.get() {
+        0 => match own_block() {
+            Some(block) => block,
+            None => return 0,
+        },
+        NO_BLOCK => return 0,
+        block => block,
     };
-    let Some(base) = base() else { return 0 };
-    let block = base + thread * BLOCK_BYTES;
     let meta = meta(block);
-    if !meta.activated.load(Ordering::Relaxed) {
-        meta.activated.store(true, Ordering::Relaxed);
-    }
     let class = class_of(size);
     let state = &meta.classes[class];
     let count = slot_count(class);
@@ -129,7 +163,7 @@ pub extern "C" fn __ffisan_fake_frame_enter(size: u64, real_frame: u64) -> u64 {
                 if f.load(Ordering::Relaxed) == 0 {
                     f.store(real_frame, Ordering::Relaxed);
                     state.cursor.store(index + 1, Ordering::Relaxed);
-                    let frame = block + class * CLASS_BYTES + index * slot_size(class);
+                    let frame = block + class * CLASS_BYTES + (index << slot_log(class));
                     shadow::unpoison(frame, size as usize);
                     return frame as u64;
                 }
@@ -162,7 +196,7 @@ fn collect_leaked(block: usize, class: usize, current: usize) -> usize {
     for (index, f) in frames.iter().enumerate() {
         let rf = f.load(Ordering::Relaxed);
         if rf != 0 && rf >= lo && rf <= current {
-            let frame = block + class * CLASS_BYTES + index * slot_size(class);
+            let frame = block + class * CLASS_BYTES + (index << slot_log(class));
             shadow::poison(frame, slot_size(class), STACK_AFTER_RETURN);
             f.store(0, Ordering::Relaxed);
             freed += 1;
@@ -198,26 +232,29 @@ fn locate(addr: usize) -> Option<(usize, usize, usize)> {
     if base <= 1 || addr < base || addr >= base + RESERVATION {
         return None;
     }
-    let block = base + (addr - base) / BLOCK_BYTES * BLOCK_BYTES;
+    let block = base + ((addr - base) & !(BLOCK_BYTES - 1));
     let offset = addr - block;
     if offset >= FRAMES_BYTES {
         return None; // metadata, not a frame
     }
     let class = offset / CLASS_BYTES;
-    Some((block, class, (offset % CLASS_BYTES) / slot_size(class)))
+    Some((block, class, (offset % CLASS_BYTES) >> slot_log(class)))
 }
 
 /// If `addr` is in a fake frame slot: the owning thread registry slot and the frame's bounds.
 pub fn describe(addr: usize) -> Option<(usize, usize, usize)> {
     let (block, class, index) = locate(addr)?;
     let base = BASE.load(Ordering::Relaxed);
-    let lo = block + class * CLASS_BYTES + index * slot_size(class);
+    let lo = block + class * CLASS_BYTES + (index << slot_log(class));
     Some(((block - base) / BLOCK_BYTES, lo, lo + slot_size(class)))
 }
 
-/// Thread registry slot `thread` is being given up (its thread exits): poison the frames still in
-/// use (pthread_exit and longjmp leave some), give the pages back and clear the metadata.
+/// The calling thread exits and gives up its registry slot `thread`: poison the frames still in
+/// use (pthread_exit and longjmp leave some), give the pages back and clear the metadata. Its
+/// later calls (other exit destructors) keep their locals on the real stack: the slot, and so the
+/// block, may go to a new thread at once.
 pub fn release(thread: usize) {
+    crate::thread_state::current().fake_block.set(NO_BLOCK);
     let base = BASE.load(Ordering::Acquire);
     if base <= 1 {
         return;
@@ -231,7 +268,7 @@ pub fn release(thread: usize) {
         let frames = &meta.frames[first_slot(class)..][..slot_count(class)];
         for (index, f) in frames.iter().enumerate() {
             if f.load(Ordering::Relaxed) != 0 {
-                let frame = block + class * CLASS_BYTES + index * slot_size(class);
+                let frame = block + class * CLASS_BYTES + (index << slot_log(class));
                 shadow::poison(frame, slot_size(class), STACK_AFTER_RETURN);
             }
         }

@@ -117,10 +117,18 @@ pub fn repaint_inner(lo: usize, hi: usize, only_if: u8, value: u8) {
 pub fn fill(addr: usize, value: u8, count: usize) {
     const PAGE: usize = 4096;
     let first = shadow_addr(addr);
-    if count <= 32 {
-        for i in 0..count {
-            // Volatile: the optimiser would turn the loop back into a memset call.
+    if count <= 64 {
+        // Eight granules per store, then the tail byte by byte. Volatile: the optimiser would turn
+        // the loops back into a memset call.
+        let word = [value; 8];
+        let mut i = 0;
+        while i + 8 <= count {
+            unsafe { core::ptr::write_volatile(first.add(i).cast::<[u8; 8]>(), word) };
+            i += 8;
+        }
+        while i < count {
             unsafe { core::ptr::write_volatile(first.add(i), value) };
+            i += 1;
         }
         return;
     }
