@@ -248,9 +248,12 @@ fn retire(chunk: Chunk, caller: &Caller) -> bool {
         shadow_value::HEAP_FREED,
     );
     let free_stack = stack_depot::record_here(caller);
+    // Only the thread whose compare-and-swap retired the chunk writes here now: a plain store
+    // (a second locked instruction per free cost more than the whole stack record).
+    let alloc_stack = header.stacks.load(Ordering::Relaxed) & u32::MAX as u64;
     header
         .stacks
-        .fetch_or((free_stack as u64) << 32, Ordering::AcqRel);
+        .store(alloc_stack | (free_stack as u64) << 32, Ordering::Release);
     let recyclable = chunk.left_redzone == MIN_ALIGN && recycle::recycles(chunk.block_bytes());
     quarantine::push(chunk.user, chunk.block_bytes(), recyclable);
     true
