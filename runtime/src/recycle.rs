@@ -77,8 +77,10 @@ pub fn put(block: usize, block_bytes: usize) {
     };
     let local = unsafe { &mut (*cache).recycle.lists[class] };
     if local.count == LOCAL_CAPACITY {
-        push_shared(class, &local.blocks[MOVE..]);
-        local.count = MOVE;
+        // Spill the older half: the newest blocks were just prefetched for reuse.
+        push_shared(class, &local.blocks[..MOVE]);
+        local.blocks.copy_within(MOVE.., 0);
+        local.count = LOCAL_CAPACITY - MOVE;
     }
     local.blocks[local.count] = block;
     local.count += 1;
