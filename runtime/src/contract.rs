@@ -15,6 +15,11 @@ pub const SHADOW_SIZE: usize = 1 << 44;
 /// Highest application address the shadow covers (exclusive).
 pub const APP_END: usize = 1 << 47;
 
+/// `__ffisan_check_range` reports a range in the dead part of the calling thread's real stack
+/// (never painted in the shadow) when it lies at most this far below the stack pointer: the
+/// pass's inline range test, which only reads the shadow, leaves such ranges to the runtime.
+pub const DEAD_STACK_WINDOW: usize = 1 << 30;
+
 /// Shadow byte values. 1..=7 means "only the first k bytes of the granule are addressable".
 pub mod shadow_value {
     pub const ADDRESSABLE: u8 = 0x00;

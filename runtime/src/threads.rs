@@ -10,6 +10,7 @@
 // pass calls): their safety contract is the C function's own.
 #![allow(clippy::missing_safety_doc)]
 
+use crate::contract::DEAD_STACK_WINDOW;
 use crate::errors::{FixedStr, RegionInfo, RegionKind};
 use crate::thread_state::{self, ThreadState};
 use core::fmt::Write;
@@ -111,16 +112,13 @@ pub fn is_dead_stack(addr: usize) -> bool {
     let sp = stack_pointer();
     // Most checked ranges are heap or global memory, far below any stack pointer: answer those
     // without the thread lookup (a TLS access), which every memcpy check would otherwise pay.
-    if addr >= sp || sp - addr > MAX_STACK_DISTANCE {
+    if addr >= sp || sp - addr > DEAD_STACK_WINDOW {
         return false;
     }
     let (lo, hi) = current_stack();
     let inside = |a: usize| a >= lo && a < hi;
     inside(addr) && inside(sp) && addr < sp
 }
-
-/// No thread stack is this large: a dead frame lies within this distance below the stack pointer.
-const MAX_STACK_DISTANCE: usize = 1 << 30;
 
 /// The current stack pointer of the calling thread (approximately: our own frame).
 #[inline(always)]

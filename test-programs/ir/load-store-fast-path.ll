@@ -24,11 +24,9 @@ target triple = "x86_64-pc-linux-gnu"
 ; CHECK-NEXT: %[[BEYOND:[0-9]+]] = icmp uge i8 %[[LAST]], %[[M]], {{.*}}!nosanitize
 ; CHECK-NEXT: %[[NOTPARTIAL:[0-9]+]] = icmp uge i8 %[[M]], 8, {{.*}}!nosanitize
 ; CHECK-NEXT: %[[BAD2:[0-9]+]] = or i1 %[[BEYOND]], %[[NOTPARTIAL]], {{.*}}!nosanitize
-; CHECK-NEXT: br i1 %[[BAD2]], label %[[CALL:[0-9]+]], label %[[JOIN:[0-9]+]], {{.*}}!prof ![[COLD]]
+; CHECK-NEXT: br i1 %[[BAD2]], label %[[CALL:[0-9]+]], label %[[CONT]], {{.*}}!prof ![[COLD]]
 ; CHECK:      [[CALL]]:
 ; CHECK-NEXT: call void @__ffisan_slow_access(i64 %[[A]], i64 4, i32 0), !dbg ![[LOC:[0-9]+]], !nosanitize
-; CHECK-NEXT: br label %[[JOIN]]
-; CHECK:      [[JOIN]]:
 ; CHECK-NEXT: br label %[[CONT]]
 ; CHECK:      [[CONT]]:
 ; CHECK-NEXT: %v = load i32, ptr %p, align 4, !dbg ![[LOC]]

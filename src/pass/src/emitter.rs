@@ -146,8 +146,18 @@ impl<'ctx> Emitter<'ctx> {
         self.mark(shift.expect(POSITIONED))
     }
 
+    /// `v >> amount` (logical), for a shift amount known only at run time.
+    pub fn lshr_by(&self, v: IntValue<'ctx>, amount: IntValue<'ctx>) -> IntValue<'ctx> {
+        let shift = self.builder.build_right_shift(v, amount, false, "");
+        self.mark(shift.expect(POSITIONED))
+    }
+
     pub fn or(&self, a: IntValue<'ctx>, b: IntValue<'ctx>) -> IntValue<'ctx> {
         self.mark(self.builder.build_or(a, b, "").expect(POSITIONED))
+    }
+
+    pub fn not(&self, v: IntValue<'ctx>) -> IntValue<'ctx> {
+        self.mark(self.builder.build_not(v, "").expect(POSITIONED))
     }
 
     pub fn and(&self, a: IntValue<'ctx>, b: IntValue<'ctx>) -> IntValue<'ctx> {
@@ -156,6 +166,10 @@ impl<'ctx> Emitter<'ctx> {
 
     pub fn add(&self, a: IntValue<'ctx>, b: IntValue<'ctx>) -> IntValue<'ctx> {
         self.mark(self.builder.build_int_add(a, b, "").expect(POSITIONED))
+    }
+
+    pub fn sub(&self, a: IntValue<'ctx>, b: IntValue<'ctx>) -> IntValue<'ctx> {
+        self.mark(self.builder.build_int_sub(a, b, "").expect(POSITIONED))
     }
 
     pub fn mul(&self, a: IntValue<'ctx>, b: IntValue<'ctx>) -> IntValue<'ctx> {
@@ -187,6 +201,17 @@ impl<'ctx> Emitter<'ctx> {
         self.mark(chosen.into_pointer_value())
     }
 
+    /// A stack slot for an integer, at the builder's position (the entry block's start).
+    pub fn alloca_int(&self, ty: IntType<'ctx>) -> PointerValue<'ctx> {
+        let slot = self.builder.build_alloca(ty, "").expect(POSITIONED);
+        self.mark(slot)
+    }
+
+    pub fn store(&self, p: PointerValue<'ctx>, v: IntValue<'ctx>) {
+        let store = self.builder.build_store(p, v).expect(POSITIONED);
+        self.mark_instruction(store);
+    }
+
     /// A shadow (or other) integer load with alignment `align`.
     pub fn load(&self, ty: IntType<'ctx>, p: PointerValue<'ctx>, align: u32) -> IntValue<'ctx> {
         let loaded = self.builder.build_load(ty, p, "").expect(POSITIONED);
@@ -194,7 +219,7 @@ impl<'ctx> Emitter<'ctx> {
             .as_instruction_value()
             .expect("a load is an instruction");
         inst.set_alignment(align)
-            .expect("shadow loads are 1- or 2-aligned");
+            .expect("shadow loads are 1- or 2-aligned (a power of two)");
         self.mark_instruction(inst);
         loaded.into_int_value()
     }
@@ -228,6 +253,33 @@ impl<'ctx> Emitter<'ctx> {
         self.module
             .get_function(name)
             .unwrap_or_else(|| self.module.add_function(name, fn_ty, None))
+    }
+
+    /// The current stack pointer as an integer (`llvm.stacksave`: a plain read of the register).
+    pub fn stack_pointer(&self) -> IntValue<'ctx> {
+        let stacksave = Intrinsic::find("llvm.stacksave")
+            .and_then(|i| i.get_declaration(&self.module, &[self.ptr.into()]))
+            .expect("LLVM 22 has llvm.stacksave");
+        let sp = self.call(stacksave.get_type(), stacksave, &[]);
+        let sp = sp
+            .try_as_basic_value()
+            .expect_basic("llvm.stacksave returns a pointer");
+        self.ptr_to_int(sp.into_pointer_value())
+    }
+
+    pub fn select_int(
+        &self,
+        cond: IntValue<'ctx>,
+        a: IntValue<'ctx>,
+        b: IntValue<'ctx>,
+    ) -> IntValue<'ctx> {
+        let chosen = self.builder.build_select(cond, a, b, "").expect(POSITIONED);
+        self.mark(chosen.into_int_value())
+    }
+
+    pub fn icmp_ult(&self, a: IntValue<'ctx>, b: IntValue<'ctx>) -> IntValue<'ctx> {
+        let cmp = self.builder.build_int_compare(IntPredicate::ULT, a, b, "");
+        self.mark(cmp.expect(POSITIONED))
     }
 
     /// The intrinsic `llvm.vscale.i64` (scale of scalable vector types at run time) and its type.

@@ -11,9 +11,15 @@
 //!   ...
 //!   call void @__ffisan_fake_frame_leave(i64 %f, i64 SIZE)                  ; before every ret
 //! ```
+//! Lazily, when every use of the moved locals lies in blocks dominated by one off the entry block
+//! and on no cycle (`luaH_get`'s float-key path): the enter call goes at that block's start and
+//! stores the frame into a slot that is 0 on every other path; each return leaves the frame only
+//! if the slot holds one. The common path then pays no runtime call at all.
 use inkwell::values::{
-    BasicValue, BasicValueEnum, FunctionValue, InstructionOpcode, InstructionValue, PointerValue,
+    AsValueRef, BasicValue, BasicValueEnum, FunctionValue, InstructionOpcode, InstructionValue,
+    PointerValue,
 };
+use llvm_sys::prelude::LLVMValueRef;
 
 use crate::collect::FunctionPlan;
 use crate::contract::GRANULE;
@@ -22,10 +28,43 @@ use crate::inkwell_gaps;
 use crate::ir;
 use crate::runtime_api;
 
+extern "C" {
+    /// `shim/register.cpp`: the instruction before which the frame can be entered lazily (see the
+    /// module comment), or null to enter at the entry block.
+    fn ffisan_lazy_frame_entry(
+        function: LLVMValueRef,
+        allocas: *const LLVMValueRef,
+        count: u32,
+    ) -> LLVMValueRef;
+    /// `shim/register.cpp`: see `instrument.rs`.
+    fn ffisan_split_block_if_then(
+        cond: LLVMValueRef,
+        split_before: LLVMValueRef,
+        then_weight: u32,
+        else_weight: u32,
+    ) -> LLVMValueRef;
+}
+
+/// The lazy entry point of `frame` in `f`, if there is one.
+fn lazy_entry<'ctx>(
+    f: FunctionValue<'ctx>,
+    frame: &FakeFrame<'ctx>,
+) -> Option<InstructionValue<'ctx>> {
+    let allocas: Vec<LLVMValueRef> = frame.slots.iter().map(|(a, _)| a.as_value_ref()).collect();
+    // SAFETY: f and the allocas are live values of the module being instrumented; the shim only
+    // reads the IR and returns an instruction of f (or null).
+    let point = unsafe {
+        ffisan_lazy_frame_entry(f.as_value_ref(), allocas.as_ptr(), allocas.len() as u32)
+    };
+    // SAFETY: non-null results are instructions.
+    (!point.is_null()).then(|| unsafe { InstructionValue::new(point) })
+}
+
 /// How an alloca's address is used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Uses {
-    /// Only loaded from / stored to (directly or through GEPs and casts): it cannot outlive the call.
+    /// Only loaded from / stored to (directly or through GEPs and casts), or passed to callees that
+    /// do not capture it: it cannot outlive the call.
     Contained,
     /// The address leaves the function's direct loads and stores (passed, stored, compared...).
     Escapes,
@@ -33,12 +72,12 @@ enum Uses {
     Unmovable,
 }
 
-fn classify_call_use(call: InstructionValue) -> Uses {
-    let Some(name) = ir::callee_name(call) else {
-        return Uses::Escapes;
-    };
-    let Some(intrinsic) = name.strip_prefix("llvm.") else {
-        return Uses::Escapes;
+/// A call using `v`: an intrinsic by what it does with it, any other callee by its parameters'
+/// attributes (a `captures(none)` argument cannot outlive the call, so neither can the local).
+fn classify_call_use(call: InstructionValue, v: InstructionValue) -> Uses {
+    let name = ir::callee_name(call);
+    let Some(intrinsic) = name.as_deref().and_then(|n| n.strip_prefix("llvm.")) else {
+        return passed_without_capture(call, v);
     };
     let contained = ["lifetime.", "dbg.", "memcpy", "memmove", "memset"];
     let movable = ["va_start", "va_end", "va_copy"];
@@ -48,6 +87,21 @@ fn classify_call_use(call: InstructionValue) -> Uses {
         Uses::Escapes
     } else {
         Uses::Unmovable
+    }
+}
+
+/// Contained if every operand of `call` that is `v` is an argument the callee does not capture;
+/// the callee itself, an operand bundle or a capturing parameter lets the address escape.
+fn passed_without_capture(call: InstructionValue, v: InstructionValue) -> Uses {
+    let args = ir::num_call_args(call);
+    let escapes = (0..call.get_num_operands()).any(|i| {
+        let is_v = ir::operand(call, i).and_then(|o| o.as_instruction_value()) == Some(v);
+        is_v && (i >= args || !ir::argument_not_captured(call, i))
+    });
+    if escapes {
+        Uses::Escapes
+    } else {
+        Uses::Contained
     }
 }
 
@@ -64,7 +118,7 @@ fn classify_uses(v: InstructionValue, depth: u32) -> Uses {
             {
                 classify_uses(user, depth + 1)
             }
-            InstructionOpcode::Call => classify_call_use(user),
+            InstructionOpcode::Call | InstructionOpcode::Invoke => classify_call_use(user, v),
             _ => Uses::Escapes,
         };
         verdict = verdict.max(u);
@@ -79,6 +133,8 @@ fn is_lifetime_marker(inst: InstructionValue) -> bool {
 
 /// The layout of one function's fake frame.
 pub struct FakeFrame<'ctx> {
+    /// Entered lazily, not at the entry block (set by `apply`).
+    pub lazy: bool,
     /// Each escaping alloca and its offset in the frame.
     slots: Vec<(PointerValue<'ctx>, u64)>,
     /// Bytes requested from the runtime (including alignment slack).
@@ -120,7 +176,12 @@ pub fn plan_frame<'ctx>(em: &Emitter<'ctx>, plan: &FunctionPlan<'ctx>) -> Option
         return None;
     }
     let size = offset.next_multiple_of(GRANULE as u64) + (align - GRANULE as u64);
-    Some(FakeFrame { slots, size, align })
+    Some(FakeFrame {
+        lazy: false,
+        slots,
+        size,
+        align,
+    })
 }
 
 /// Rewrites the function to use `frame`. Runs after the accesses were instrumented: their elision
@@ -129,7 +190,7 @@ pub fn apply<'ctx>(
     em: &Emitter<'ctx>,
     f: FunctionValue<'ctx>,
     plan: &FunctionPlan<'ctx>,
-    frame: &FakeFrame<'ctx>,
+    frame: &mut FakeFrame<'ctx>,
 ) {
     let entry_point = plan
         .entry_point
@@ -140,12 +201,29 @@ pub fn apply<'ctx>(
         .map(|&(a, _)| ir::users(a.as_instruction().expect("a slot is an alloca")))
         .collect();
 
-    em.position_at_function_edge(entry_point, f);
+    let lazy_point = lazy_entry(f, frame);
+    frame.lazy = lazy_point.is_some();
+    // Lazily entered: a slot holding the frame, 0 until the enter call runs.
+    let frame_slot = lazy_point.map(|_| {
+        // A static alloca: at the entry block's top, before the instrumentation may have split it.
+        let entry_top = f
+            .get_first_basic_block()
+            .and_then(|b| b.get_first_instruction())
+            .expect("a function with allocas has an entry block");
+        em.position_at_function_edge(entry_top, f);
+        let slot = em.alloca_int(em.i64);
+        em.store(slot, em.const_i64(0));
+        slot
+    });
+    em.position_at_function_edge(lazy_point.unwrap_or(entry_point), f);
     let enter = runtime_api::fake_frame_enter(em);
     let leave = runtime_api::fake_frame_leave(em);
     let size = em.const_i64(frame.size);
     let real_frame = em.ptr_to_int(frame.slots[0].0);
     let fake = enter.call_for_int(em, &[size.into(), real_frame.into()]);
+    if let Some(slot) = frame_slot {
+        em.store(slot, fake);
+    }
     let in_fake = em.icmp_ne(fake, em.const_i64(0));
     let base = if frame.align > GRANULE as u64 {
         em.and(
@@ -174,7 +252,32 @@ pub fn apply<'ctx>(
     }
     for &ret in &plan.returns {
         em.position_at_function_edge(ret, f);
-        leave.call(em, &[fake.into(), size.into()]);
+        let Some(slot) = frame_slot else {
+            leave.call(em, &[fake.into(), size.into()]);
+            continue;
+        };
+        let entered = em.load(em.i64, slot, 8);
+        let was_entered = em.icmp_ne(entered, em.const_i64(0));
+        // SAFETY: was_entered is an i1 instruction just before ret, in ret's block; the shim
+        // splits the block and returns the new block's terminator.
+        let then_end = unsafe {
+            InstructionValue::new(ffisan_split_block_if_then(
+                was_entered.as_value_ref(),
+                ret.as_value_ref(),
+                1,
+                1,
+            ))
+        };
+        em.mark_instruction(then_end);
+        if let Some(branch) = was_entered
+            .as_instruction()
+            .and_then(|i| i.get_parent())
+            .and_then(|b| b.get_terminator())
+        {
+            em.mark_instruction(branch);
+        }
+        em.position_at_function_edge(then_end, f);
+        leave.call(em, &[entered.into(), size.into()]);
     }
     // Lifetime markers may only name an alloca, and the moved local lives for the whole call. Erased
     // last: the entry point the builder was placed before may be one of them.

@@ -3,20 +3,23 @@
 //!
 //! Every value and instruction handed to these helpers comes from the module being instrumented and
 //! lives as long as that module; that is the invariant that makes the `unsafe` blocks below sound.
+use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::context::ContextRef;
 use inkwell::debug_info::{DILocation, DISubprogram};
 use inkwell::module::Module;
 use inkwell::targets::TargetData;
-use inkwell::values::{AsValueRef, BasicValueEnum, FunctionValue, GlobalValue, InstructionValue};
+use inkwell::values::{
+    AsValueRef, BasicValueEnum, FunctionValue, GlobalValue, InstructionValue, PointerValue,
+};
 use llvm_sys::core::{
-    LLVMGetAlignment, LLVMGetAllocatedType, LLVMGetCalledValue, LLVMGetConstOpcode,
-    LLVMGetNamedMetadata, LLVMGetOperand, LLVMGetTypeKind, LLVMGetUser, LLVMIsAConstantExpr,
-    LLVMIsAGlobalVariable, LLVMIsInBounds, LLVMSetCurrentDebugLocation2, LLVMTypeIsSized,
-    LLVMTypeOf,
+    LLVMGetAlignment, LLVMGetAllocatedType, LLVMGetBasicBlockTerminator, LLVMGetCalledValue,
+    LLVMGetConstOpcode, LLVMGetNamedMetadata, LLVMGetNumSuccessors, LLVMGetOperand,
+    LLVMGetSuccessor, LLVMGetTypeKind, LLVMGetUser, LLVMIsAConstantExpr, LLVMIsAGlobalVariable,
+    LLVMIsInBounds, LLVMSetCurrentDebugLocation2, LLVMTypeIsSized, LLVMTypeOf,
 };
 use llvm_sys::debuginfo::{LLVMDIBuilderCreateDebugLocation, LLVMDILocationGetInlinedAt};
-use llvm_sys::prelude::{LLVMTypeRef, LLVMValueRef};
+use llvm_sys::prelude::{LLVMBasicBlockRef, LLVMModuleRef, LLVMTypeRef, LLVMValueRef};
 use llvm_sys::target::{LLVMABISizeOfType, LLVMStoreSizeOfType};
 use llvm_sys::{LLVMOpcode, LLVMTypeKind};
 
@@ -184,5 +187,77 @@ pub fn has_named_metadata(module: &Module, name: &str) -> bool {
     // SAFETY: looks a name up in the live module.
     unsafe {
         !LLVMGetNamedMetadata(module.as_mut_ptr(), name.as_ptr().cast(), name.len()).is_null()
+    }
+}
+
+extern "C" {
+    /// `shim/register.cpp`: `Value::stripAndAccumulateConstantOffsets` (non-inbounds GEPs too).
+    fn ffisan_strip_constant_offsets(
+        module: LLVMModuleRef,
+        ptr: LLVMValueRef,
+        offset: *mut i64,
+    ) -> LLVMValueRef;
+}
+
+/// The pointer `ptr` is based on and its constant byte offset from it (`p->field`, `a[3]`): neither
+/// inkwell nor the C API can accumulate GEP offsets. `ptr` itself and 0 when there is none.
+pub fn base_and_constant_offset<'ctx>(
+    module: &Module<'ctx>,
+    ptr: PointerValue<'ctx>,
+) -> (PointerValue<'ctx>, i64) {
+    let mut offset = 0i64;
+    // SAFETY: ptr is a live pointer of `module`; the shim returns a pointer value of the same type.
+    unsafe {
+        let base =
+            ffisan_strip_constant_offsets(module.as_mut_ptr(), ptr.as_value_ref(), &mut offset);
+        (PointerValue::new(base), offset)
+    }
+}
+
+extern "C" {
+    fn ffisan_dominator_tree_new(function: LLVMValueRef) -> *mut std::ffi::c_void;
+    fn ffisan_dominator_tree_dominates(
+        tree: *mut std::ffi::c_void,
+        a: LLVMBasicBlockRef,
+        b: LLVMBasicBlockRef,
+    ) -> bool;
+    fn ffisan_dominator_tree_free(tree: *mut std::ffi::c_void);
+}
+
+/// A function's dominator tree (`shim/register.cpp`): neither inkwell nor the C API has one.
+/// Valid while the function's CFG is unchanged.
+pub struct DominatorTree(*mut std::ffi::c_void);
+
+impl DominatorTree {
+    pub fn new(f: FunctionValue) -> Self {
+        // SAFETY: f is a live function with a body; the shim allocates the tree it returns.
+        DominatorTree(unsafe { ffisan_dominator_tree_new(f.as_value_ref()) })
+    }
+
+    /// Whether block `a` dominates block `b` (both of the tree's function).
+    pub fn dominates(&self, a: BasicBlock, b: BasicBlock) -> bool {
+        // SAFETY: the tree is live; a and b are blocks of its function.
+        unsafe { ffisan_dominator_tree_dominates(self.0, a.as_mut_ptr(), b.as_mut_ptr()) }
+    }
+}
+
+impl Drop for DominatorTree {
+    fn drop(&mut self) {
+        // SAFETY: allocated by ffisan_dominator_tree_new, freed once.
+        unsafe { ffisan_dominator_tree_free(self.0) }
+    }
+}
+
+/// The successors of a block, as raw block references (inkwell has no successor query).
+pub fn successors(bb: BasicBlock) -> Vec<LLVMBasicBlockRef> {
+    // SAFETY: bb is a live block; its terminator, if any, has `LLVMGetNumSuccessors` successors.
+    unsafe {
+        let term = LLVMGetBasicBlockTerminator(bb.as_mut_ptr());
+        if term.is_null() {
+            return Vec::new();
+        }
+        (0..LLVMGetNumSuccessors(term))
+            .map(|i| LLVMGetSuccessor(term, i))
+            .collect()
     }
 }

@@ -21,8 +21,11 @@ use inkwell::values::{AsValueRef, InstructionValue, IntValue, PointerValue};
 use llvm_sys::prelude::LLVMValueRef;
 
 use crate::collect::{Access, AccessSize};
-use crate::contract::{GRANULE, LOAD_MASK, SHADOW_OFFSET, SHADOW_SCALE, STORE_MASK};
+use crate::contract::{
+    DEAD_STACK_WINDOW, GRANULE, LOAD_MASK, SHADOW_OFFSET, SHADOW_SCALE, STORE_MASK,
+};
 use crate::emitter::Emitter;
+use crate::group::{Group, MAX_GROUP_SPAN};
 use crate::ir;
 use crate::runtime_api::{self, Domain};
 
@@ -36,6 +39,14 @@ extern "C" {
     fn ffisan_split_block_if_then(
         cond: LLVMValueRef,
         split_before: LLVMValueRef,
+        then_weight: u32,
+        else_weight: u32,
+    ) -> LLVMValueRef;
+    /// `shim/register.cpp`: turns a block's final unconditional branch into a branch to a new
+    /// block when `cond` holds; returns the new block's terminator (null: not possible).
+    fn ffisan_branch_to_new_block_if(
+        cond: LLVMValueRef,
+        term: LLVMValueRef,
         then_weight: u32,
         else_weight: u32,
     ) -> LLVMValueRef;
@@ -74,44 +85,47 @@ fn cold_branch<'ctx>(
     em.mark_instruction(then_term)
 }
 
+/// Like `cold_branch` where the condition is computed at the end of a cold block, before its final
+/// unconditional branch `term`: the new cold block is branched to directly, without splitting off
+/// an empty block for `term`.
+fn cold_branch_at_end<'ctx>(
+    em: &Emitter<'ctx>,
+    cond: IntValue<'ctx>,
+    term: InstructionValue<'ctx>,
+) -> InstructionValue<'ctx> {
+    let branch_block = term.get_parent();
+    // SAFETY: cond is an i1 computed just before term, the terminator of the same block.
+    let then_term = unsafe {
+        ffisan_branch_to_new_block_if(
+            cond.as_value_ref(),
+            term.as_value_ref(),
+            SLOW_PATH_WEIGHT,
+            FAST_PATH_WEIGHT,
+        )
+    };
+    if then_term.is_null() {
+        return cold_branch(em, cond, term);
+    }
+    if let Some(branch) = branch_block.and_then(|b| b.get_terminator()) {
+        em.mark_instruction(branch);
+    }
+    // SAFETY: a non-null result is the new block's terminator.
+    em.mark_instruction(unsafe { InstructionValue::new(then_term) })
+}
+
 /// Inserts the check for one access before its instruction.
 pub fn instrument_access<'ctx>(em: &Emitter<'ctx>, access: &Access<'ctx>, domain: Domain) {
     let flags = runtime_api::access_flags(domain, access.is_write);
     let loc = ir::debug_loc(access.inst);
     em.position_before(access.inst, loc);
     let addr = em.ptr_to_int(access.ptr);
-    let align = access.align as u64;
     match access.size {
-        AccessSize::Fixed(16) if align >= 16 => shadow_check(
-            em,
-            access,
-            addr,
-            16,
-            flags,
-            ShadowLoad::AlignedPair,
-            SlowCall::Access,
-        ),
-        // 1, 2, 4 and 8 bytes go to the slow access path; small odd or unaligned sizes (unaligned
-        // vectors, i24, small structs) get the same inline shadow test over every granule they
-        // touch, guarding the whole-range check.
         AccessSize::Fixed(size) if size <= MAX_INLINE_RANGE => {
-            let probes = granule_probes(size, align);
-            let slow = if matches!(size, 1 | 2 | 4 | 8) {
-                SlowCall::Access
-            } else {
-                SlowCall::Range
-            };
-            shadow_check(
-                em,
-                access,
-                addr,
-                size,
-                flags,
-                ShadowLoad::Bytes(&probes),
-                slow,
-            )
+            inline_check(em, access.inst, access, addr, size, flags)
         }
-        AccessSize::Fixed(size) => check_range(em, addr, em.const_i64(size), flags),
+        AccessSize::Fixed(size) => {
+            checked_range(em, access.inst, addr, em.const_i64(size), Some(size), flags)
+        }
         AccessSize::Scalable(min) => {
             let (vscale_ty, vscale) = em.vscale_i64();
             let scale = em.call(vscale_ty, vscale, &[]).try_as_basic_value();
@@ -120,12 +134,217 @@ pub fn instrument_access<'ctx>(em: &Emitter<'ctx>, access: &Access<'ctx>, domain
                 .into_int_value();
             check_range(em, addr, em.mul(scale, em.const_i64(min)), flags)
         }
-        AccessSize::Dynamic(len) => check_range(em, addr, em.int_cast_to_i64(len), flags),
+        AccessSize::Dynamic(len) => {
+            let constant = len.get_zero_extended_constant();
+            let len = em.int_cast_to_i64(len);
+            checked_range(em, access.inst, addr, len, constant, flags)
+        }
     }
 }
 
+/// The inline shadow test of a fixed-size access of at most `MAX_INLINE_RANGE` bytes at `addr`,
+/// inserted before `at` (the access itself, or the cold block of a group test), reporting at the
+/// access's debug location.
+fn inline_check<'ctx>(
+    em: &Emitter<'ctx>,
+    at: InstructionValue<'ctx>,
+    access: &Access<'ctx>,
+    addr: IntValue<'ctx>,
+    size: u64,
+    flags: u32,
+) {
+    let align = access.align as u64;
+    if size == 16 && align >= 16 {
+        return shadow_check(
+            em,
+            at,
+            access,
+            addr,
+            16,
+            flags,
+            ShadowLoad::AlignedPair,
+            SlowCall::Access,
+        );
+    }
+    // 1, 2, 4 and 8 bytes go to the slow access path; small odd or unaligned sizes (unaligned
+    // vectors, i24, small structs) get the same inline shadow test over every granule they
+    // touch, guarding the whole-range check.
+    let probes = granule_probes(size, align);
+    let slow = if matches!(size, 1 | 2 | 4 | 8) {
+        SlowCall::Access
+    } else {
+        SlowCall::Range
+    };
+    shadow_check(
+        em,
+        at,
+        access,
+        addr,
+        size,
+        flags,
+        ShadowLoad::Bytes(&probes),
+        slow,
+    )
+}
+
+/// Inserts one group test before the group's first member (see `group.rs`):
+/// ```text
+///   %start = ptrtoint BASE + MIN
+///   %s = load i64, ptr inttoptr ((%start >> 3) | 0x400000000000), align 1
+///   %k = ((%start & 7) + SPAN + 7) & ~7                 ; 8 x granules the span touches
+///   %bad = icmp ne (and %s, lshr (MASK x 8, 64 - %k)), 0  ; MASK 0xff if a member stores, else 0xbf
+///   br %bad, label %members, label %cont, !prof {1, 1048575}
+///   ; when the start is 8-aligned (or the span within one granule), the granule count is a
+///   ; constant: the narrowest of i8/i16/i32/i64 is loaded and masked with a constant instead.
+/// members:                                               ; each member's own check, in order
+///   ... the ordinary inline check of BASE + OFFSET_i, reporting at member i's location ...
+/// ```
+pub fn instrument_group<'ctx>(
+    em: &Emitter<'ctx>,
+    group: &Group<'ctx>,
+    accesses: &[Access<'ctx>],
+    domain: Domain,
+) {
+    let leader = accesses[group.members[0].0].inst;
+    em.position_before(leader, ir::debug_loc(leader));
+    let base = em.ptr_to_int(group.base);
+    let at_offset = |offset: i64| {
+        if offset == 0 {
+            base
+        } else {
+            em.add(base, em.const_i64(offset as u64))
+        }
+    };
+    let start = at_offset(group.start);
+    let byte_mask = if group.any_write {
+        STORE_MASK
+    } else {
+        LOAD_MASK
+    } as u64;
+    // The member at the group's start tells how the span sits in its granule.
+    let start_align = group
+        .members
+        .iter()
+        .filter(|&&(_, offset)| offset == group.start)
+        .map(|&(index, _)| accesses[index].align as u64)
+        .max()
+        .unwrap_or(1);
+    // How many granules the span covers, when alignment fixes it at compile time.
+    let known_granules = if start_align >= GRANULE as u64 {
+        Some(group.span().div_ceil(GRANULE as u64))
+    } else if granule_probes(group.span(), start_align).len() == 1 {
+        Some(1) // `p->x += 1`, two halves of an aligned word: within one granule
+    } else {
+        None
+    };
+    let (shadow, mask) = match known_granules {
+        // The narrowest load holding those shadow bytes, and a constant mask keeping just them.
+        Some(granules) => {
+            let ty = match granules {
+                1 => em.i8,
+                2 => em.i16,
+                3 | 4 => em.i32,
+                _ => em.i64,
+            };
+            let mask = (0..granules).fold(0u64, |m, i| m | byte_mask << (8 * i));
+            (
+                em.load(ty, shadow_address(em, start), 1),
+                ty.const_int(mask, false),
+            )
+        }
+        None => {
+            let shadow = em.load(em.i64, shadow_address(em, start), 1);
+            let span = em.const_i64(group.span());
+            (shadow, span_mask(em, start, span, byte_mask))
+        }
+    };
+    let bad = em.icmp_ne(em.and(shadow, mask), mask.get_type().const_zero());
+    let members_end = cold_branch(em, bad, leader);
+    for &(index, offset) in &group.members {
+        let access = &accesses[index];
+        let AccessSize::Fixed(size) = access.size else {
+            unreachable!("group members have fixed sizes");
+        };
+        em.position_before(members_end, ir::debug_loc(access.inst));
+        let addr = at_offset(offset);
+        let flags = runtime_api::access_flags(domain, access.is_write);
+        inline_check(em, members_end, access, addr, size, flags);
+    }
+}
+
+/// The mask that keeps, of the 8 shadow bytes loaded at shadow(`start`), those of the granules
+/// `[start, start + span)` touches (span 1..=MAX_GROUP_SPAN), each masked with `byte_mask`:
+/// `(byte_mask x 8) >> (64 - 8 * granules)`, granules = `((start & 7) + span + 7) / 8`. The shift
+/// amount is taken modulo 64, so a larger span gives a meaningless mask but never poison.
+fn span_mask<'ctx>(
+    em: &Emitter<'ctx>,
+    start: IntValue<'ctx>,
+    span: IntValue<'ctx>,
+    byte_mask: u64,
+) -> IntValue<'ctx> {
+    let granule_mask = GRANULE as u64 - 1;
+    let covered_bits = em.and(
+        em.add(
+            em.and(start, em.const_i64(granule_mask)),
+            em.add(span, em.const_i64(granule_mask)),
+        ),
+        em.const_i64(!granule_mask),
+    );
+    let all_bytes = em.const_i64(byte_mask * 0x0101_0101_0101_0101);
+    let shift = em.and(em.sub(em.const_i64(64), covered_bits), em.const_i64(63));
+    em.lshr_by(all_bytes, shift)
+}
+
+/// How far below our stack pointer a range is left to the runtime even when its shadow is clean:
+/// the contract's window below the runtime's own stack pointer, plus room for the runtime's frames
+/// between ours and its.
+const DEAD_STACK_RANGE: u64 = DEAD_STACK_WINDOW as u64 + (1 << 16);
+
+/// A whole-range check of `len` bytes at `addr` (memory calls, large accesses). A range of at most
+/// `MAX_GROUP_SPAN` bytes first gets the inline shadow test of a group (one 8-byte shadow load):
+/// the runtime is called only if a shadow byte under the range is non-zero, or the range may lie
+/// in the dead part of the stack below the stack pointer (which the runtime also checks), or the
+/// length is not known to be small. When the test passes, the runtime would have found nothing.
+fn checked_range<'ctx>(
+    em: &Emitter<'ctx>,
+    at: InstructionValue<'ctx>,
+    addr: IntValue<'ctx>,
+    len: IntValue<'ctx>,
+    constant_len: Option<u64>,
+    flags: u32,
+) {
+    if constant_len.is_some_and(|n| n == 0 || n > MAX_GROUP_SPAN) {
+        return check_range(em, addr, len, flags);
+    }
+    let is_write = flags & crate::contract::flags::WRITE != 0;
+    let byte_mask = if is_write { STORE_MASK } else { LOAD_MASK } as u64;
+    // A run-time length: small means 1..=MAX_GROUP_SPAN; otherwise the shadow is read at address 0
+    // (always mapped) instead of a pointer that may be anything when the length is 0.
+    let small = constant_len
+        .is_none()
+        .then(|| em.icmp_ult(em.sub(len, em.const_i64(1)), em.const_i64(MAX_GROUP_SPAN)));
+    let probe = match small {
+        Some(small) => em.select_int(small, addr, em.const_i64(0)),
+        None => addr,
+    };
+    let shadow = em.load(em.i64, shadow_address(em, probe), 1);
+    let dirty = em.icmp_ne(
+        em.and(shadow, span_mask(em, probe, len, byte_mask)),
+        em.const_i64(0),
+    );
+    let below_sp = em.sub(em.sub(em.stack_pointer(), em.const_i64(1)), addr);
+    let near_stack = em.icmp_ult(below_sp, em.const_i64(DEAD_STACK_RANGE));
+    let mut bad = em.or(dirty, near_stack);
+    if let Some(small) = small {
+        bad = em.or(bad, em.not(small));
+    }
+    let call_end = cold_branch(em, bad, at);
+    em.position_before(call_end, ir::debug_loc(at));
+    check_range(em, addr, len, flags);
+}
+
 /// Largest fixed size checked inline before falling back to a plain `__ffisan_check_range` call.
-const MAX_INLINE_RANGE: u64 = 32;
+pub const MAX_INLINE_RANGE: u64 = 32;
 
 /// Byte offsets whose shadow bytes together cover every granule of `[a, a + size)`: one per 8 bytes
 /// from the start, plus the last byte unless alignment proves it shares the previous probe's granule.
@@ -166,8 +385,11 @@ fn check_range<'ctx>(em: &Emitter<'ctx>, addr: IntValue<'ctx>, size: IntValue<'c
     f.call(em, &[addr.into(), size.into(), flags.into()]);
 }
 
+/// The shadow test of `access` at `addr`, split off before `at`.
+#[allow(clippy::too_many_arguments)]
 fn shadow_check<'ctx>(
     em: &Emitter<'ctx>,
+    at: InstructionValue<'ctx>,
     access: &Access<'ctx>,
     addr: IntValue<'ctx>,
     size: u64,
@@ -196,7 +418,7 @@ fn shadow_check<'ctx>(
     };
     let masked = em.and(shadow, mask);
     let bad = em.icmp_ne(masked, mask.get_type().const_zero());
-    let mut slow_block_end = cold_branch(em, bad, access.inst);
+    let mut slow_block_end = cold_branch(em, bad, at);
     em.position_before(slow_block_end, ir::debug_loc(access.inst));
     if let ShadowLoad::Bytes([_]) = load {
         // Within one granule: a partial granule (a chunk's tail) covering the access is no error.
@@ -209,7 +431,7 @@ fn shadow_check<'ctx>(
         let last = em.trunc_to_i8(last);
         let partial = em.i8.const_int(GRANULE as u64, false);
         let beyond = em.or(em.icmp_uge(last, masked), em.icmp_uge(masked, partial));
-        slow_block_end = cold_branch(em, beyond, slow_block_end);
+        slow_block_end = cold_branch_at_end(em, beyond, slow_block_end);
         em.position_before(slow_block_end, ir::debug_loc(access.inst));
     }
     let flags = em.i32.const_int(flags as u64, false);

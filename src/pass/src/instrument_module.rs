@@ -10,6 +10,7 @@ use crate::collect::{self, FunctionPlan};
 use crate::elide::{self, Decision};
 use crate::emitter::Emitter;
 use crate::fake_frame;
+use crate::group;
 use crate::instrument;
 use crate::libc_calls;
 use crate::runtime_api::{self, Domain, MODULE_CTOR};
@@ -68,9 +69,16 @@ fn instrument_function<'ctx>(
     // Collect, then decide: nothing in the function changes until both are done.
     let plan: FunctionPlan = collect::collect(em, f, role);
     let decisions = elide::decide(&plan, f);
+    let groups = group::plan_groups(em, &plan, &decisions);
+    let mut grouped = vec![false; plan.accesses.len()];
+    for g in &groups {
+        for &(index, _) in &g.members {
+            grouped[index] = true;
+        }
+    }
     // cgo wrappers too: at -O2 the C function Go calls is inlined into its wrapper, and its
     // escaping locals with it. The wrapper's own locals never escape, so they stay where they are.
-    let frame = (matches!(role, FunctionRole::Native | FunctionRole::CgoWrapper)
+    let mut frame = (matches!(role, FunctionRole::Native | FunctionRole::CgoWrapper)
         && fake_frame::eligible(&plan))
     .then(|| fake_frame::plan_frame(em, &plan))
     .flatten();
@@ -80,15 +88,22 @@ fn instrument_function<'ctx>(
         libc_calls::insert_string_hook(em, call, name, domain);
     }
     stats.libc_calls += plan.string_calls.len() + plan.memory_calls;
-    for (access, &decision) in plan.accesses.iter().zip(&decisions) {
+    for ((access, &decision), &in_group) in plan.accesses.iter().zip(&decisions).zip(&grouped) {
         stats.count(decision);
-        if decision == Decision::Check {
+        if in_group {
+            stats.grouped += 1;
+        } else if decision == Decision::Check {
             instrument::instrument_access(em, access, domain);
         }
     }
-    if let Some(frame) = &frame {
+    stats.group_tests += groups.len();
+    for g in &groups {
+        instrument::instrument_group(em, g, &plan.accesses, domain);
+    }
+    if let Some(frame) = &mut frame {
         fake_frame::apply(em, f, &plan, frame);
         stats.fake_frames += 1;
+        stats.lazy_fake_frames += frame.lazy as usize;
     }
     if role == FunctionRole::CgoWrapper {
         if let Some(entry_point) = plan.entry_point {

@@ -98,6 +98,32 @@ pub fn call_has_fn_attr(call: InstructionValue, attr: &str) -> bool {
     on_site || called_function(call).is_some_and(|f| function_has_attr(f, attr))
 }
 
+/// `captures(...)` bits that let the callee keep no usable pointer: comparing it with null, in
+/// other uses (bit 4) or in the return value (bit 0). Anything else (the address, provenance) may
+/// outlive the call.
+const CAPTURES_ADDRESS_IS_NULL_ONLY: u64 = 0x11;
+
+/// Whether argument `index` of a call cannot outlive the call: its parameter is `captures(none)`
+/// (LLVM 21+; `nocapture` before), on the call site or the directly called function's declaration
+/// (when the call uses the declaration's own type), and not `returned` (the result would alias it).
+pub fn argument_not_captured(call: InstructionValue, index: u32) -> bool {
+    let site = call_site(call);
+    let callee = site.get_called_fn_value();
+    let loc = AttributeLoc::Param(index);
+    let attribute = |name: &str| {
+        enum_attribute_kind(name).and_then(|kind| {
+            site.get_enum_attribute(loc, kind)
+                .or_else(|| callee.and_then(|f| f.get_enum_attribute(loc, kind)))
+        })
+    };
+    if attribute("returned").is_some() {
+        return false;
+    }
+    let captures_nothing = attribute("captures")
+        .is_some_and(|a| a.get_enum_value() & !CAPTURES_ADDRESS_IS_NULL_ONLY == 0);
+    captures_nothing || attribute("nocapture").is_some()
+}
+
 pub fn is_musttail_call(inst: InstructionValue) -> bool {
     inst.get_opcode() == InstructionOpcode::Call
         && call_site(inst).get_tail_call_kind() == LLVMTailCallKind::LLVMTailCallKindMustTail

@@ -7,6 +7,7 @@ pub mod contract;
 mod elide;
 mod emitter;
 mod fake_frame;
+mod group;
 mod inkwell_gaps;
 mod instrument;
 mod instrument_module;

@@ -14,8 +14,16 @@ pub struct ModuleStats {
     pub elided_stack: usize,
     pub elided_global: usize,
     pub elided_duplicate: usize,
+    /// Duplicates of a check in a dominating block with no possibly-freeing call between.
+    pub elided_dominated: usize,
+    /// Checked accesses whose fast path is a group test shared with others (also in `checked`).
+    pub grouped: usize,
+    /// Group tests inserted: each stands for two or more of the `grouped` accesses' fast paths.
+    pub group_tests: usize,
     pub libc_calls: usize,
     pub fake_frames: usize,
+    /// Fake frames entered off the entry block, only on the paths that use them (in `fake_frames`).
+    pub lazy_fake_frames: usize,
 }
 
 impl ModuleStats {
@@ -26,21 +34,26 @@ impl ModuleStats {
             Decision::ElidedStack => self.elided_stack += 1,
             Decision::ElidedGlobal => self.elided_global += 1,
             Decision::ElidedDuplicate => self.elided_duplicate += 1,
+            Decision::ElidedDominated => self.elided_dominated += 1,
         }
     }
 
     fn to_json(&self, module: &str) -> String {
         format!(
             "{{\"module\":{},\"accesses\":{},\"checked\":{},\"elided_stack\":{},\"elided_global\":{},\
-             \"elided_duplicate\":{},\"libc_calls\":{},\"fake_frames\":{}}}",
+             \"elided_duplicate\":{},\"elided_dominated\":{},\"grouped\":{},\"group_tests\":{},\"libc_calls\":{},\"fake_frames\":{},\"lazy_fake_frames\":{}}}",
             json_string(module),
             self.accesses,
             self.checked,
             self.elided_stack,
             self.elided_global,
             self.elided_duplicate,
+            self.elided_dominated,
+            self.grouped,
+            self.group_tests,
             self.libc_calls,
-            self.fake_frames
+            self.fake_frames,
+            self.lazy_fake_frames
         )
     }
 
@@ -94,7 +107,7 @@ mod tests {
         assert_eq!(
             s.to_json("a\"b\\c\n"),
             "{\"module\":\"a\\\"b\\\\c\\u000a\",\"accesses\":2,\"checked\":1,\"elided_stack\":1,\
-             \"elided_global\":0,\"elided_duplicate\":0,\"libc_calls\":2,\"fake_frames\":0}"
+             \"elided_global\":0,\"elided_duplicate\":0,\"elided_dominated\":0,\"grouped\":0,\"group_tests\":0,\"libc_calls\":2,\"fake_frames\":0,\"lazy_fake_frames\":0}"
         );
     }
 }

@@ -1,0 +1,168 @@
+; Group checks: accesses at constant offsets from one base pointer, with no call between them, share
+; one 8-byte shadow load at the group's first access; the cold path runs each member's own check.
+; RUN: %opt_ffisan -S %s | FileCheck %s
+; FFISAN_STATS counts grouped accesses (still checked, behind a group test) and the group tests.
+; RUN: rm -f %t.jsonl && env FFISAN_STATS=%t.jsonl %opt_ffisan -disable-output %s
+; RUN: FileCheck --check-prefix=STATS %s < %t.jsonl
+; STATS: "accesses":15,"checked":15,{{.*}}"grouped":10,"group_tests":4,
+
+target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
+target triple = "x86_64-pc-linux-gnu"
+
+%struct.S = type { i32, i64, i16 }
+
+declare void @opaque()
+
+; Three fields of one struct, span [0, 18), 8-aligned: the span covers 3 granules, so one i32
+; shadow load (0xbf per byte: loads only) and a constant mask, then each field's own check, with
+; its own size, in order.
+; CHECK-LABEL: define i64 @three_fields(
+; CHECK:      %[[BASE:[0-9]+]] = ptrtoint ptr %p to i64
+; CHECK-NEXT: %[[SH:[0-9]+]] = lshr i64 %[[BASE]], 3
+; CHECK-NEXT: %[[SA:[0-9]+]] = or i64 %[[SH]], 70368744177664
+; CHECK-NEXT: %[[SP:[0-9]+]] = inttoptr i64 %[[SA]] to ptr
+; CHECK-NEXT: %[[S:[0-9]+]] = load i32, ptr %[[SP]], align 1
+; CHECK-NEXT: %[[BAD:[0-9]+]] = and i32 %[[S]], 12566463
+; CHECK-NEXT: %[[C:[0-9]+]] = icmp ne i32 %[[BAD]], 0
+; CHECK-NEXT: br i1 %[[C]], label %{{[0-9]+}}, label %[[CONT:[0-9]+]], !prof
+; CHECK:      call void @__ffisan_slow_access(i64 %[[BASE]], i64 4, i32 0)
+; CHECK:      %[[B:[0-9]+]] = add i64 %[[BASE]], 8
+; CHECK:      call void @__ffisan_slow_access(i64 %[[B]], i64 8, i32 0)
+; CHECK:      %[[C2:[0-9]+]] = add i64 %[[BASE]], 16
+; CHECK:      call void @__ffisan_slow_access(i64 %[[C2]], i64 2, i32 0)
+; CHECK:      [[CONT]]:
+; CHECK-NEXT: %a = load i32, ptr %p
+; CHECK-NOT:  __ffisan
+; CHECK:      ret i64
+define i64 @three_fields(ptr %p) {
+  %a = load i32, ptr %p, align 8
+  %bp = getelementptr inbounds i8, ptr %p, i64 8
+  %b = load i64, ptr %bp, align 8
+  %cp = getelementptr inbounds %struct.S, ptr %p, i64 0, i32 2
+  %c = load i16, ptr %cp, align 8
+  %a64 = zext i32 %a to i64
+  %c64 = zext i16 %c to i64
+  %s = add i64 %a64, %b
+  %t = add i64 %s, %c64
+  ret i64 %t
+}
+
+; The same fields with the first only 4-aligned: where the span starts in its granule is known at
+; run time only, so an i64 shadow load is masked to the granules covered from there.
+; CHECK-LABEL: define i64 @unaligned_fields(
+; CHECK:      %[[BASE:[0-9]+]] = ptrtoint ptr %p to i64
+; CHECK-NEXT: %[[SH:[0-9]+]] = lshr i64 %[[BASE]], 3
+; CHECK-NEXT: %[[SA:[0-9]+]] = or i64 %[[SH]], 70368744177664
+; CHECK-NEXT: %[[SP:[0-9]+]] = inttoptr i64 %[[SA]] to ptr
+; CHECK-NEXT: %[[S:[0-9]+]] = load i64, ptr %[[SP]], align 1
+; CHECK-NEXT: %[[MIS:[0-9]+]] = and i64 %[[BASE]], 7
+; CHECK-NEXT: %[[END:[0-9]+]] = add i64 %[[MIS]], 25
+; CHECK-NEXT: %[[BITS:[0-9]+]] = and i64 %[[END]], -8
+; CHECK-NEXT: %[[SHIFT:[0-9]+]] = sub i64 64, %[[BITS]]
+; CHECK-NEXT: %[[SHIFT63:[0-9]+]] = and i64 %[[SHIFT]], 63
+; CHECK-NEXT: %[[MASK:[0-9]+]] = lshr i64 -4629771061636907073, %[[SHIFT63]]
+; CHECK-NEXT: %[[BAD:[0-9]+]] = and i64 %[[S]], %[[MASK]]
+; CHECK-NEXT: %[[C:[0-9]+]] = icmp ne i64 %[[BAD]], 0
+; CHECK-NEXT: br i1 %[[C]], label %{{[0-9]+}}, label %[[CONT:[0-9]+]], !prof
+; CHECK:      call void @__ffisan_slow_access(i64 %[[BASE]], i64 4, i32 0)
+; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
+; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 2, i32 0)
+; CHECK:      [[CONT]]:
+; CHECK-NEXT: %a = load i32, ptr %p
+define i64 @unaligned_fields(ptr %p) {
+  %a = load i32, ptr %p, align 4
+  %bp = getelementptr inbounds i8, ptr %p, i64 8
+  %b = load i64, ptr %bp, align 4
+  %cp = getelementptr inbounds %struct.S, ptr %p, i64 0, i32 2
+  %c = load i16, ptr %cp, align 2
+  %a64 = zext i32 %a to i64
+  %c64 = zext i16 %c to i64
+  %s = add i64 %a64, %b
+  %t = add i64 %s, %c64
+  ret i64 %t
+}
+
+; A call that may free memory between two fields ends the group: each field keeps its own check,
+; and no 8-byte shadow load is made.
+; CHECK-LABEL: define i64 @broken_by_call(
+; CHECK-NOT:  load i64, ptr %{{[0-9]+}}, align 1
+; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      %a = load i32, ptr %p
+; CHECK-NEXT: call void @opaque()
+; CHECK-NEXT: %bp = getelementptr
+; CHECK-NOT:  load i64, ptr %{{[0-9]+}}, align 1
+; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
+; CHECK:      %b = load i64, ptr %bp
+define i64 @broken_by_call(ptr %p) {
+  %a = load i32, ptr %p, align 8
+  call void @opaque()
+  %bp = getelementptr inbounds i8, ptr %p, i64 8
+  %b = load i64, ptr %bp, align 8
+  %a64 = zext i32 %a to i64
+  %s = add i64 %a64, %b
+  ret i64 %s
+}
+
+; A load and a store of array slots (non-inbounds GEPs count too), span [4, 12): the store makes
+; the group mask 0xff per byte; the slots keep their own load and store checks in the cold path.
+; CHECK-LABEL: define void @load_store(
+; CHECK:      %[[BASE:[0-9]+]] = ptrtoint ptr %base to i64
+; CHECK-NEXT: %[[START:[0-9]+]] = add i64 %[[BASE]], 4
+; CHECK:      load i64, ptr %{{[0-9]+}}, align 1
+; CHECK:      %[[END:[0-9]+]] = add i64 %{{[0-9]+}}, 15
+; CHECK:      lshr i64 -1, %{{[0-9]+}}
+; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 1)
+; CHECK:      %v = load i32, ptr %one
+; CHECK-NEXT: %two = getelementptr i32, ptr %base, i64 2
+; CHECK-NEXT: store i32 %v, ptr %two
+; CHECK-NEXT: ret void
+define void @load_store(ptr %base) {
+  %one = getelementptr i32, ptr %base, i64 1
+  %v = load i32, ptr %one, align 4
+  %two = getelementptr i32, ptr %base, i64 2
+  store i32 %v, ptr %two, align 4
+  ret void
+}
+
+; A lone access keeps the ordinary one-byte shadow test.
+; CHECK-LABEL: define i32 @lone(
+; CHECK-NOT:  load i64
+; CHECK:      load i8, ptr
+; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+define i32 @lone(ptr %p) {
+  %v = load i32, ptr %p, align 4
+  ret i32 %v
+}
+
+; Members farther apart than one 8-byte shadow load covers (57 bytes) form separate groups.
+; CHECK-LABEL: define i64 @too_wide(
+; CHECK-NOT:  load i64, ptr %{{[0-9]+}}, align 1
+; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
+; CHECK-NOT:  load i64, ptr %{{[0-9]+}}, align 1
+; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
+define i64 @too_wide(ptr %p) {
+  %a = load i64, ptr %p, align 8
+  %fp = getelementptr inbounds i8, ptr %p, i64 56
+  %f = load i64, ptr %fp, align 8
+  %s = add i64 %a, %f
+  ret i64 %s
+}
+
+; `p->x += 1`: a load and a store within one granule (the access is 4-aligned) share a one-byte
+; shadow test under the store mask.
+; CHECK-LABEL: define void @increment(
+; CHECK:      %[[S:[0-9]+]] = load i8, ptr %{{[0-9]+}}, align 1
+; CHECK-NEXT: %[[M:[0-9]+]] = and i8 %[[S]], -1
+; CHECK-NEXT: icmp ne i8 %[[M]], 0
+; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 1)
+; CHECK:      %v = load i32, ptr %p
+; CHECK-NEXT: %w = add i32 %v, 1
+; CHECK-NEXT: store i32 %w, ptr %p
+define void @increment(ptr %p) {
+  %v = load i32, ptr %p, align 4
+  %w = add i32 %v, 1
+  store i32 %w, ptr %p, align 4
+  ret void
+}
