@@ -36,13 +36,6 @@ extern "C" {
         allocas: *const LLVMValueRef,
         count: u32,
     ) -> LLVMValueRef;
-    /// `shim/register.cpp`: see `instrument.rs`.
-    fn ffisan_split_block_if_then(
-        cond: LLVMValueRef,
-        split_before: LLVMValueRef,
-        then_weight: u32,
-        else_weight: u32,
-    ) -> LLVMValueRef;
 }
 
 /// The lazy entry point of `frame` in `f`, if there is one.
@@ -258,16 +251,7 @@ pub fn apply<'ctx>(
         };
         let entered = em.load(em.i64, slot, 8);
         let was_entered = em.icmp_ne(entered, em.const_i64(0));
-        // SAFETY: was_entered is an i1 instruction just before ret, in ret's block; the shim
-        // splits the block and returns the new block's terminator.
-        let then_end = unsafe {
-            InstructionValue::new(ffisan_split_block_if_then(
-                was_entered.as_value_ref(),
-                ret.as_value_ref(),
-                1,
-                1,
-            ))
-        };
+        let then_end = inkwell_gaps::split_block_if_then(was_entered, ret, 1, 1);
         em.mark_instruction(then_end);
         if let Some(branch) = was_entered
             .as_instruction()

@@ -261,3 +261,35 @@ pub fn successors(bb: BasicBlock) -> Vec<LLVMBasicBlockRef> {
             .collect()
     }
 }
+
+extern "C" {
+    /// `shim/register.cpp`: `SplitBlockAndInsertIfThen` with branch weights; returns the new block's
+    /// terminator.
+    fn ffisan_split_block_if_then(
+        cond: LLVMValueRef,
+        split_before: LLVMValueRef,
+        then_weight: u32,
+        else_weight: u32,
+    ) -> LLVMValueRef;
+}
+
+/// Splits `before`'s block on `cond` (an i1 computed earlier in the same block): a new block that
+/// runs when `cond` holds and then joins at `before`. Returns that block's terminator (insert
+/// before it). The C API has no `SplitBlockAndInsertIfThen`.
+pub fn split_block_if_then<'ctx>(
+    cond: inkwell::values::IntValue<'ctx>,
+    before: InstructionValue<'ctx>,
+    then_weight: u32,
+    else_weight: u32,
+) -> InstructionValue<'ctx> {
+    // SAFETY: both values live in the module being instrumented; the shim returns the new block's
+    // terminator, an instruction of that module.
+    unsafe {
+        InstructionValue::new(ffisan_split_block_if_then(
+            cond.as_value_ref(),
+            before.as_value_ref(),
+            then_weight,
+            else_weight,
+        ))
+    }
+}

@@ -26,6 +26,7 @@ use crate::contract::{
 };
 use crate::emitter::Emitter;
 use crate::group::{Group, MAX_GROUP_SPAN};
+use crate::inkwell_gaps;
 use crate::ir;
 use crate::runtime_api::{self, Domain};
 
@@ -34,14 +35,6 @@ const SLOW_PATH_WEIGHT: u32 = 1;
 const FAST_PATH_WEIGHT: u32 = 1_048_575;
 
 extern "C" {
-    /// `shim/register.cpp`: `SplitBlockAndInsertIfThen` with branch weights; returns the new block's
-    /// terminator.
-    fn ffisan_split_block_if_then(
-        cond: LLVMValueRef,
-        split_before: LLVMValueRef,
-        then_weight: u32,
-        else_weight: u32,
-    ) -> LLVMValueRef;
     /// `shim/register.cpp`: turns a block's final unconditional branch into a branch to a new
     /// block when `cond` holds; returns the new block's terminator (null: not possible).
     fn ffisan_branch_to_new_block_if(
@@ -67,16 +60,8 @@ fn cold_branch<'ctx>(
     let cond_inst = cond
         .as_instruction()
         .expect("the shadow test is an instruction");
-    // SAFETY: cond is an i1 computed just before inst in the same block; the shim splits the block
-    // and returns the cold block's terminator.
-    let then_term = unsafe {
-        InstructionValue::new(ffisan_split_block_if_then(
-            cond.as_value_ref(),
-            inst.as_value_ref(),
-            SLOW_PATH_WEIGHT,
-            FAST_PATH_WEIGHT,
-        ))
-    };
+    let then_term =
+        inkwell_gaps::split_block_if_then(cond, inst, SLOW_PATH_WEIGHT, FAST_PATH_WEIGHT);
     let branch = cond_inst
         .get_parent()
         .and_then(|block| block.get_terminator())
