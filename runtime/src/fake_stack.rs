@@ -10,6 +10,7 @@
 
 use crate::contract::shadow_value::STACK_AFTER_RETURN;
 use crate::shadow;
+use crate::sync::RESERVATION_FAILED;
 use crate::threads::{self, MAX_THREADS};
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -45,34 +46,11 @@ struct Meta {
 const BLOCK_BYTES: usize = (FRAMES_BYTES + core::mem::size_of::<Meta>()).next_power_of_two();
 const RESERVATION: usize = BLOCK_BYTES * MAX_THREADS;
 
-/// Base of the reservation; 0 = not yet mapped, 1 = mapping failed (fake frames disabled).
+/// Base of the reservation (`sync::reserve_once`'s cell; failed: fake frames disabled).
 static BASE: AtomicUsize = AtomicUsize::new(0);
 
 fn base() -> Option<usize> {
-    let mut b = BASE.load(Ordering::Acquire);
-    if b == 0 {
-        let p = unsafe {
-            libc::mmap(
-                core::ptr::null_mut(),
-                RESERVATION,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-                -1,
-                0,
-            )
-        };
-        let mapped = if p == libc::MAP_FAILED { 1 } else { p as usize };
-        b = match BASE.compare_exchange(0, mapped, Ordering::AcqRel, Ordering::Acquire) {
-            Ok(_) => mapped,
-            Err(winner) => {
-                if mapped != 1 {
-                    unsafe { libc::munmap(p, RESERVATION) };
-                }
-                winner
-            }
-        };
-    }
-    (b > 1).then_some(b)
+    crate::sync::reserve_once(&BASE, RESERVATION)
 }
 
 fn meta(block: usize) -> &'static Meta {
@@ -229,7 +207,7 @@ pub extern "C" fn __ffisan_fake_frame_leave(frame: u64, size: u64) {
 /// Block, class and slot index of a slot-aligned address inside the reservation.
 fn locate(addr: usize) -> Option<(usize, usize, usize)> {
     let base = BASE.load(Ordering::Acquire);
-    if base <= 1 || addr < base || addr >= base + RESERVATION {
+    if base <= RESERVATION_FAILED || addr < base || addr >= base + RESERVATION {
         return None;
     }
     let block = base + ((addr - base) & !(BLOCK_BYTES - 1));
@@ -256,7 +234,7 @@ pub fn describe(addr: usize) -> Option<(usize, usize, usize)> {
 pub fn release(thread: usize) {
     crate::thread_state::current().fake_block.set(NO_BLOCK);
     let base = BASE.load(Ordering::Acquire);
-    if base <= 1 {
+    if base <= RESERVATION_FAILED {
         return;
     }
     let block = base + thread * BLOCK_BYTES;

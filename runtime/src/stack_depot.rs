@@ -2,6 +2,7 @@
 //! by a u32 id, so a chunk header only needs 4 bytes per stack. Lock-free: entries live in one
 //! reserved mmap arena, are immutable once published, and are pushed onto hash buckets with CAS.
 
+use crate::sync::RESERVATION_FAILED;
 use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
 /// Address space reserved for entries (MAP_NORESERVE: only the pages used cost memory).
@@ -24,32 +25,8 @@ pub struct StoredStack {
     pub pcs: &'static [usize],
 }
 
-fn arena() -> usize {
-    let base = ARENA.load(Ordering::Acquire);
-    if base != 0 {
-        return base;
-    }
-    // Racing threads each map; the loser unmaps its copy.
-    let p = unsafe {
-        libc::mmap(
-            core::ptr::null_mut(),
-            ARENA_SIZE,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-            -1,
-            0,
-        )
-    };
-    if p == libc::MAP_FAILED {
-        return 0;
-    }
-    match ARENA.compare_exchange(0, p as usize, Ordering::AcqRel, Ordering::Acquire) {
-        Ok(_) => p as usize,
-        Err(winner) => {
-            unsafe { libc::munmap(p, ARENA_SIZE) };
-            winner
-        }
-    }
+fn arena() -> Option<usize> {
+    crate::sync::reserve_once(&ARENA, ARENA_SIZE)
 }
 
 /// Folded multiply: the low and high halves of the 128-bit product, mixed (as in wyhash).
@@ -88,10 +65,9 @@ pub fn store(pcs: &[usize], thread: u32) -> u32 {
 }
 
 fn store_hashed(pcs: &[usize], thread: u32, h: u64) -> u32 {
-    let base = arena();
-    if base == 0 {
+    let Some(base) = arena() else {
         return 0;
-    }
+    };
     let bucket = &BUCKETS[h as usize % BUCKET_COUNT];
     let mut id = bucket.load(Ordering::Acquire);
     while id != 0 {
@@ -156,7 +132,9 @@ impl RecentStacks {
 /// The stack named by `id` (None for 0 or an id this depot never gave out).
 pub fn get(id: u32) -> Option<StoredStack> {
     let base = ARENA.load(Ordering::Acquire);
-    if id == 0 || base == 0 || id as usize * 8 >= ARENA_USED.load(Ordering::Acquire).min(ARENA_SIZE)
+    if id == 0
+        || base <= RESERVATION_FAILED
+        || id as usize * 8 >= ARENA_USED.load(Ordering::Acquire).min(ARENA_SIZE)
     {
         return None;
     }

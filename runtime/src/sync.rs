@@ -1,8 +1,8 @@
 //! Low-level helpers usable anywhere in the runtime, even before init and inside malloc:
-//! a spin lock that never allocates, errno, raw writes to stderr and dying.
+//! a spin lock that never allocates, anonymous mappings, errno, raw writes to stderr and dying.
 
 use core::cell::UnsafeCell;
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// A lock for the runtime's tables. Never allocates, so it is safe inside malloc and before init.
 pub struct SpinLock<T> {
@@ -101,4 +101,47 @@ pub fn write_fd(fd: i32, mut bytes: &[u8]) {
 pub fn die(message: &[u8]) -> ! {
     write_stderr(message);
     unsafe { libc::_exit(1) }
+}
+
+/// Fresh zeroed read-write pages of our own (MAP_NORESERVE: they cost nothing until touched), or
+/// None if the kernel refuses. Never the malloc we replace.
+pub fn map_anonymous(bytes: usize) -> Option<usize> {
+    let p = unsafe {
+        libc::mmap(
+            core::ptr::null_mut(),
+            bytes,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    (p != libc::MAP_FAILED).then_some(p as usize)
+}
+
+/// `reserve_once`'s cell after the kernel refused the reservation (it is not asked again).
+pub const RESERVATION_FAILED: usize = 1;
+
+/// A reservation of `bytes` shared by all threads, made by the first caller: `cell` holds 0 (not
+/// yet made), `RESERVATION_FAILED`, or its base. Racing threads each map; the losers unmap theirs.
+pub fn reserve_once(cell: &AtomicUsize, bytes: usize) -> Option<usize> {
+    let mut base = cell.load(Ordering::Acquire);
+    if base == 0 {
+        let mapped = map_anonymous(bytes);
+        base = match cell.compare_exchange(
+            0,
+            mapped.unwrap_or(RESERVATION_FAILED),
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => mapped.unwrap_or(RESERVATION_FAILED),
+            Err(winner) => {
+                if let Some(p) = mapped {
+                    unsafe { libc::munmap(p as *mut libc::c_void, bytes) };
+                }
+                winner
+            }
+        };
+    }
+    (base != RESERVATION_FAILED).then_some(base)
 }

@@ -36,22 +36,12 @@ fn create() -> Option<*mut ThreadCache> {
         return None;
     }
     // Anonymous pages are zero: every stack empty, the batch empty.
-    let p = unsafe {
-        libc::mmap(
-            core::ptr::null_mut(),
-            core::mem::size_of::<ThreadCache>(),
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-            -1,
-            0,
-        )
-    };
-    if p == libc::MAP_FAILED {
+    let Some(p) = crate::sync::map_anonymous(core::mem::size_of::<ThreadCache>()) else {
         state.cache.set(NEVER);
         return None;
-    }
-    state.cache.set(p as usize);
-    Some(p.cast())
+    };
+    state.cache.set(p);
+    Some(p as *mut ThreadCache)
 }
 
 /// The calling thread exits: hand its batch and blocks to the shared structures, give the pages
