@@ -13,6 +13,7 @@ pub mod sync;
 // Heap and reports.
 pub mod allocator;
 pub mod check;
+pub mod class_regions;
 pub mod internal_alloc;
 pub mod options;
 pub mod quarantine;

@@ -10,14 +10,14 @@
 //! shared lists behind the thread stacks are touched half a stack at a time.
 
 use crate::sync::SpinLock;
-use crate::thread_cache;
+use crate::{class_regions, thread_cache};
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// Blocks (header, user bytes and redzones) of up to this many bytes are recycled.
 pub const MAX_BLOCK: usize = 4096;
 /// Block sizes are multiples of this; one list per size.
 const STEP: usize = 16;
-const CLASSES: usize = MAX_BLOCK / STEP + 1;
+pub const CLASSES: usize = MAX_BLOCK / STEP + 1;
 /// Blocks a thread keeps per size; it moves half of them at once to or from the shared list.
 const LOCAL_CAPACITY: usize = 16;
 const MOVE: usize = LOCAL_CAPACITY / 2;
@@ -86,16 +86,22 @@ pub fn put(block: usize, block_bytes: usize) {
     local.count += 1;
 }
 
-/// A recycled block of exactly `block_bytes`, if one is waiting.
+/// A block of exactly `block_bytes`: a recycled one if one is waiting, else a fresh one from its
+/// class's region.
 pub fn take(block_bytes: usize) -> Option<usize> {
     let class = class_of(block_bytes)?;
     let Some(cache) = thread_cache::current() else {
         let mut one = [0];
-        return (pop_shared(class, &mut one) == 1).then_some(one[0]);
+        let got = pop_shared(class, &mut one) == 1
+            || class_regions::carve(class, block_bytes, &mut one) == 1;
+        return got.then_some(one[0]);
     };
     let local = unsafe { &mut (*cache).recycle.lists[class] };
     if local.count == 0 {
         local.count = pop_shared(class, &mut local.blocks[..MOVE]);
+        if local.count == 0 {
+            local.count = class_regions::carve(class, block_bytes, &mut local.blocks);
+        }
         if local.count == 0 {
             return None;
         }

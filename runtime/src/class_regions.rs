@@ -1,0 +1,42 @@
+//! Fresh small blocks: one contiguous region of address space per block size, carved from the
+//! bottom up. Blocks of one size then sit side by side with no foreign header between them, so a
+//! program walking many objects of one kind (a collector's mark and sweep, a tree) touches dense
+//! lines of memory and of shadow, as under ASan's size-class allocator. Blocks carved here are
+//! never given back: they leave the quarantine for the recycled lists (`recycle.rs`), like every
+//! small block.
+//!
+//! The whole area is one MAP_NORESERVE mapping made on first use: pages cost nothing until a block
+//! on them is handed out. A size whose region is used up, or a kernel that refuses the mapping,
+//! falls back to glibc-carved blocks, which the allocator handles the same way.
+
+use crate::sync::reserve_once;
+use core::sync::atomic::{AtomicUsize, Ordering};
+
+/// Address space for one block size.
+const REGION_BYTES: usize = 1 << 30;
+
+/// Base of the mapping holding every class's region (`sync::reserve_once`'s cell).
+static BASE: AtomicUsize = AtomicUsize::new(0);
+
+/// Bytes carved so far from each class's region (may overshoot REGION_BYTES once it is full).
+static CARVED: [AtomicUsize; crate::recycle::CLASSES] =
+    [const { AtomicUsize::new(0) }; crate::recycle::CLASSES];
+
+/// Carves up to `out.len()` fresh blocks of `block_bytes` (class `class`) into `out`, highest
+/// address first so that a stack popping from the end hands them out in address order; how many.
+pub fn carve(class: usize, block_bytes: usize, out: &mut [usize]) -> usize {
+    let Some(base) = reserve_once(&BASE, crate::recycle::CLASSES * REGION_BYTES) else {
+        return 0;
+    };
+    let want = out.len() * block_bytes;
+    let offset = CARVED[class].fetch_add(want, Ordering::Relaxed);
+    if offset >= REGION_BYTES {
+        return 0;
+    }
+    let count = ((REGION_BYTES - offset) / block_bytes).min(out.len());
+    let first = base + class * REGION_BYTES + offset;
+    for (i, slot) in out[..count].iter_mut().enumerate() {
+        *slot = first + (count - 1 - i) * block_bytes;
+    }
+    count
+}
