@@ -5,12 +5,12 @@
 use crate::contract::{shadow_value, APP_END, GRANULE};
 use crate::errors::{Access, Domain, ErrorKind, FixedStr, RegionInfo, RegionKind};
 use crate::internal_alloc::{__libc_free, __libc_memalign};
-use crate::recycle;
 use crate::report::Finding;
 use crate::shadow::{self, shadow_byte};
 use crate::sync::{set_errno, SpinLock};
 use crate::unwind::Caller;
 use crate::{quarantine, stack_depot, unwind};
+use crate::{recycle, size_class};
 use core::fmt::Write;
 use core::sync::atomic::{AtomicU64, Ordering};
 use libc::{c_int, c_void, size_t};
@@ -64,7 +64,7 @@ impl Chunk {
         self.user - self.left_redzone
     }
     fn end(&self) -> usize {
-        self.user + body_bytes(self.size)
+        self.user + chunk_body(self.size, self.left_redzone)
     }
     fn block_bytes(&self) -> usize {
         self.end() - self.block()
@@ -113,6 +113,17 @@ fn right_redzone(size: usize) -> usize {
 /// User bytes rounded to whole granules plus the right redzone, rounded to 16.
 fn body_bytes(size: usize) -> usize {
     (size.next_multiple_of(GRANULE) + right_redzone(size)).next_multiple_of(MIN_ALIGN)
+}
+
+/// What follows the left redzone of a chunk of `size`: its user bytes and right redzone, the
+/// redzone stretched to the end of the block's size class when the block has one.
+fn chunk_body(size: usize, left_redzone: usize) -> usize {
+    let body = body_bytes(size);
+    if left_redzone == MIN_ALIGN {
+        size_class::block_bytes(left_redzone + body) - left_redzone
+    } else {
+        body
+    }
 }
 
 unsafe fn header_at(user: usize) -> &'static Header {
@@ -190,13 +201,13 @@ fn allocate(size: usize, align: usize, zero: bool, caller: &Caller) -> *mut c_vo
         return core::ptr::null_mut();
     }
     let left = align;
-    let body = body_bytes(size);
-    let recycled = if left == MIN_ALIGN {
+    let body = chunk_body(size, left);
+    let ours = if left == MIN_ALIGN {
         recycle::take(left + body)
     } else {
         None
     };
-    let block = recycled.unwrap_or_else(|| unsafe { __libc_memalign(align, left + body) } as usize);
+    let block = ours.unwrap_or_else(|| unsafe { __libc_memalign(align, left + body) } as usize);
     if block == 0 {
         set_errno(libc::ENOMEM);
         return core::ptr::null_mut();
@@ -222,7 +233,7 @@ fn allocate(size: usize, align: usize, zero: bool, caller: &Caller) -> *mut c_vo
     if size >= LARGE_CHUNK {
         LARGE_CHUNKS.lock().push((block, user + body, user));
     }
-    if zero && !is_fresh_mmap(block, left + body) {
+    if zero && (ours.is_some() || !is_fresh_mmap(block, left + body)) {
         unsafe { core::ptr::write_bytes(user as *mut u8, 0, size) };
     }
     let alloc_stack = stack_depot::record_here(caller);

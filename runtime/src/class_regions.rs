@@ -1,31 +1,31 @@
-//! Fresh small blocks: one contiguous region of address space per block size, carved from the
-//! bottom up. Blocks of one size then sit side by side with no foreign header between them, so a
-//! program walking many objects of one kind (a collector's mark and sweep, a tree) touches dense
-//! lines of memory and of shadow, as under ASan's size-class allocator. Blocks carved here are
-//! never given back: they leave the quarantine for the recycled lists (`recycle.rs`), like every
-//! small block.
+//! Fresh blocks: one contiguous region of address space per size class (`size_class.rs`), carved
+//! from the bottom up. Blocks of one size then sit side by side with no foreign header between
+//! them, so a program walking many objects of one kind (a collector's mark and sweep, a tree)
+//! touches dense lines of memory and of shadow, as under ASan's size-class allocator. Blocks
+//! carved here are never given back: they leave the quarantine for the recycled lists
+//! (`recycle.rs`), like every block of a class.
 //!
 //! The whole area is one MAP_NORESERVE mapping made on first use: pages cost nothing until a block
-//! on them is handed out. A size whose region is used up, or a kernel that refuses the mapping,
+//! on them is handed out. A class whose region is used up, or a kernel that refuses the mapping,
 //! falls back to glibc-carved blocks, which the allocator handles the same way.
 
+use crate::size_class::CLASSES;
 use crate::sync::reserve_once;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
-/// Address space for one block size.
+/// Address space for one class.
 const REGION_BYTES: usize = 1 << 30;
 
 /// Base of the mapping holding every class's region (`sync::reserve_once`'s cell).
 static BASE: AtomicUsize = AtomicUsize::new(0);
 
 /// Bytes carved so far from each class's region (may overshoot REGION_BYTES once it is full).
-static CARVED: [AtomicUsize; crate::recycle::CLASSES] =
-    [const { AtomicUsize::new(0) }; crate::recycle::CLASSES];
+static CARVED: [AtomicUsize; CLASSES] = [const { AtomicUsize::new(0) }; CLASSES];
 
 /// Carves up to `out.len()` fresh blocks of `block_bytes` (class `class`) into `out`, highest
 /// address first so that a stack popping from the end hands them out in address order; how many.
 pub fn carve(class: usize, block_bytes: usize, out: &mut [usize]) -> usize {
-    let Some(base) = reserve_once(&BASE, crate::recycle::CLASSES * REGION_BYTES) else {
+    let Some(base) = reserve_once(&BASE, CLASSES * REGION_BYTES) else {
         return 0;
     };
     let want = out.len() * block_bytes;

@@ -19,6 +19,7 @@ pub mod options;
 pub mod quarantine;
 pub mod recycle;
 pub mod report;
+pub mod size_class;
 pub mod stack_depot;
 pub mod suppressions;
 pub mod symbolize;
