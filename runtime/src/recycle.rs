@@ -1,5 +1,5 @@
-//! Blocks that left the quarantine, kept by exact size for the next allocation of that size instead
-//! of going back to glibc. A pop costs far less than glibc's slow paths, which is where a
+//! Blocks that left the quarantine, kept by size class (`size_class.rs`) for the next allocation of
+//! that class instead of going back to glibc. A pop costs far less than glibc's slow paths, which is where a
 //! quarantine sends every free; and a block that stays ours keeps its "freed" header and shadow
 //! until it is reused, so a late use of it is still reported as a use after free. The lists live
 //! out of line: a block leaving the quarantine is cold, and touching it would cost a cache miss.
@@ -9,20 +9,16 @@
 //! reach the cache, and right after a free those are the cold stores that painted the shadow. The
 //! shared lists behind the thread stacks are touched half a stack at a time.
 
+use crate::size_class::{class_of, CLASSES};
 use crate::sync::SpinLock;
-use crate::{class_regions, thread_cache};
+use crate::{class_regions, shadow, thread_cache};
 use core::sync::atomic::{AtomicUsize, Ordering};
 
-/// Blocks (header, user bytes and redzones) of up to this many bytes are recycled.
-pub const MAX_BLOCK: usize = 4096;
-/// Block sizes are multiples of this; one list per size.
-const STEP: usize = 16;
-pub const CLASSES: usize = MAX_BLOCK / STEP + 1;
-/// Blocks a thread keeps per size; it moves half of them at once to or from the shared list.
+/// Blocks a thread keeps per class; it moves half of them at once to or from the shared list.
 const LOCAL_CAPACITY: usize = 16;
 const MOVE: usize = LOCAL_CAPACITY / 2;
 
-/// One stack of waiting blocks per block size (internal allocation: glibc's, never ours), and its
+/// One stack of waiting blocks per class (internal allocation: glibc's, never ours), and its
 /// length readable without the lock, so an empty list costs no lock.
 static LISTS: [SpinLock<Vec<usize>>; CLASSES] = [const { SpinLock::new(Vec::new()) }; CLASSES];
 static LENGTHS: [AtomicUsize; CLASSES] = [const { AtomicUsize::new(0) }; CLASSES];
@@ -35,10 +31,6 @@ pub struct LocalLists {
 struct LocalList {
     count: usize,
     blocks: [usize; LOCAL_CAPACITY],
-}
-
-fn class_of(block_bytes: usize) -> Option<usize> {
-    (block_bytes <= MAX_BLOCK && block_bytes.is_multiple_of(STEP)).then_some(block_bytes / STEP)
 }
 
 /// Whether blocks of `block_bytes` are recycled.
@@ -66,9 +58,10 @@ fn pop_shared(class: usize, out: &mut [usize]) -> usize {
     n
 }
 
-/// Keeps a freed block of `block_bytes` (a size `recycles` accepts) for reuse.
+/// Keeps a freed block of `block_bytes` (a size `recycles` accepts; the block is its class's size)
+/// for reuse.
 pub fn put(block: usize, block_bytes: usize) {
-    let Some(class) = class_of(block_bytes) else {
+    let Some(class) = class_of(block_bytes).map(|c| c.index) else {
         return;
     };
     let Some(cache) = thread_cache::current() else {
@@ -86,10 +79,11 @@ pub fn put(block: usize, block_bytes: usize) {
     local.count += 1;
 }
 
-/// A block of exactly `block_bytes`: a recycled one if one is waiting, else a fresh one from its
+/// A block of `block_bytes`' class: a recycled one if one is waiting, else a fresh one from its
 /// class's region.
 pub fn take(block_bytes: usize) -> Option<usize> {
     let class = class_of(block_bytes)?;
+    let (class, block_bytes) = (class.index, class.block_bytes);
     let Some(cache) = thread_cache::current() else {
         let mut one = [0];
         let got = pop_shared(class, &mut one) == 1
@@ -107,7 +101,23 @@ pub fn take(block_bytes: usize) -> Option<usize> {
         }
     }
     local.count -= 1;
+    if local.count > 0 {
+        prefetch_for_reuse(local.blocks[local.count - 1]);
+    }
     Some(local.blocks[local.count])
+}
+
+/// The next block this thread will hand out is cold (it was freed a whole quarantine ago, or never
+/// touched): the allocator will write its header, its shadow and, through the program, its first
+/// bytes. Asking for those lines one allocation ahead overlaps the misses with the program's own
+/// work instead of stalling on them in the next malloc.
+fn prefetch_for_reuse(block: usize) {
+    use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+    let lines = [block, shadow::shadow_addr(block) as usize];
+    for line in lines {
+        // A prefetch never faults, whatever the address.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(line as *const i8) };
+    }
 }
 
 /// A thread is going away: its blocks go to the shared lists.
