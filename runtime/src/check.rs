@@ -193,3 +193,30 @@ pub extern "C" fn __ffisan_slow_access(addr: u64, size: u64, flags: u32) {
 pub extern "C" fn __ffisan_check_range(addr: u64, size: u64, flags: u32) {
     check_range(addr as usize, size as usize, flags);
 }
+
+/// A loop's accesses hoisted by the pass into one call before the loop: `count` accesses of
+/// `size` bytes at `first`, `first + stride`, ... (in execution order). One shadow scan of the
+/// span they cover decides the common case; otherwise each access is checked in turn, exactly as
+/// the per-access checks would have, and the first bad one is reported with its own address and
+/// size, so a poisoned gap between strided accesses is never a finding.
+#[no_mangle]
+pub extern "C" fn __ffisan_check_loop(first: u64, count: u64, stride: i64, size: u64, flags: u32) {
+    let (first, size) = (first as usize, size as usize);
+    if count == 0 || size == 0 {
+        return;
+    }
+    let last = first.wrapping_add(((count - 1) as usize).wrapping_mul(stride as usize));
+    let (lo, hi) = (first.min(last), first.max(last).saturating_add(size));
+    let write = flags & flags::WRITE != 0;
+    if range_is_clean(lo, hi - lo, write) {
+        return;
+    }
+    let mut addr = first;
+    for _ in 0..count {
+        if let Some((kind, _)) = find_error(addr, size, write) {
+            report_access(kind, addr, size, flags);
+            return;
+        }
+        addr = addr.wrapping_add(stride as usize);
+    }
+}

@@ -57,6 +57,8 @@ pub mod flags {
 ///   `__ffisan_init_v2()`                                  module constructor; idempotent
 ///   `__ffisan_slow_access(addr: u64, size: u64, flags: u32)` the fast path saw a non-zero shadow
 ///   `__ffisan_check_range(addr: u64, size: u64, flags: u32)` whole-range check (mem* intrinsics, big or odd accesses)
+///   `__ffisan_check_loop(first: u64, count: u64, stride: i64, size: u64, flags: u32)` a loop's
+///       accesses checked once before it: `count` accesses of `size` bytes at first + i * stride
 ///   `__ffisan_libc_<name>(<the libc function's own arguments>, flags: u32)` before a call to <name>
 ///       for strlen strnlen strcpy strncpy strcat strncat strcmp strncmp strchr strrchr strstr strdup strndup
 ///   `__ffisan_fake_frame_enter(size: u64, real_frame: u64) -> u64` 0: keep the locals on the real stack
