@@ -40,3 +40,29 @@ pub fn carve(class: usize, block_bytes: usize, out: &mut [usize]) -> usize {
     }
     count
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn carved_blocks_are_adjacent_and_handed_out_in_address_order() {
+        let class = crate::size_class::class_of(112).unwrap();
+        let mut first = [0; 4];
+        let mut second = [0; 4];
+        assert_eq!(carve(class.index, class.block_bytes, &mut first), 4);
+        assert_eq!(carve(class.index, class.block_bytes, &mut second), 4);
+        // A stack pops from the end: the lowest address comes out first.
+        for pair in first.windows(2) {
+            assert_eq!(pair[0], pair[1] + class.block_bytes);
+        }
+        let base = BASE.load(Ordering::Relaxed);
+        let region = base + class.index * REGION_BYTES;
+        assert!(first[3] >= region && second[0] < region + REGION_BYTES);
+        // Each block is fresh, zeroed, writable memory of its own.
+        assert_ne!(first[3], second[3]);
+        let bytes = unsafe { core::slice::from_raw_parts_mut(first[0] as *mut u8, 112) };
+        assert!(bytes.iter().all(|&b| b == 0));
+        bytes.fill(0xab);
+    }
+}
