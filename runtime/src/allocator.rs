@@ -194,6 +194,16 @@ fn is_fresh_mmap(block: usize, bytes: usize) -> bool {
 }
 
 fn allocate(size: usize, align: usize, zero: bool, caller: &Caller) -> *mut c_void {
+    allocate_as(size, align, zero, || stack_depot::record_here(caller))
+}
+
+/// `allocate` with the allocation stack's depot id from `alloc_stack` (asked once the chunk is made).
+fn allocate_as(
+    size: usize,
+    align: usize,
+    zero: bool,
+    alloc_stack: impl FnOnce() -> u32,
+) -> *mut c_void {
     shadow::ensure_mapped();
     let align = align.max(MIN_ALIGN);
     if size > MAX_CHUNK_SIZE || align > MAX_ALIGN {
@@ -236,13 +246,12 @@ fn allocate(size: usize, align: usize, zero: bool, caller: &Caller) -> *mut c_vo
     if zero && (ours.is_some() || !is_fresh_mmap(block, left + body)) {
         unsafe { core::ptr::write_bytes(user as *mut u8, 0, size) };
     }
-    let alloc_stack = stack_depot::record_here(caller);
-    header.stacks.store(alloc_stack as u64, Ordering::Release);
+    header.stacks.store(alloc_stack() as u64, Ordering::Release);
     user as *mut c_void
 }
 
 /// Live → freed: poison, remember who freed it, queue it. False if another free got there first.
-fn retire(chunk: Chunk, caller: &Caller) -> bool {
+fn retire(chunk: Chunk, free_stack: impl FnOnce() -> u32) -> bool {
     let live = encode(chunk.size, chunk.left_redzone, TAG_LIVE);
     let freed = encode(chunk.size, chunk.left_redzone, TAG_FREED);
     let header = chunk.header();
@@ -258,7 +267,7 @@ fn retire(chunk: Chunk, caller: &Caller) -> bool {
         chunk.size.next_multiple_of(GRANULE),
         shadow_value::HEAP_FREED,
     );
-    let free_stack = stack_depot::record_here(caller);
+    let free_stack = free_stack();
     // Only the thread whose compare-and-swap retired the chunk writes here now: a plain store
     // (a second locked instruction per free cost more than the whole stack record).
     let alloc_stack = header.stacks.load(Ordering::Relaxed) & u32::MAX as u64;
@@ -301,9 +310,16 @@ enum FreeOutcome {
 
 /// free() and the freeing half of realloc(): never faults, whatever `p` is.
 fn deallocate(p: usize, caller: &Caller) -> FreeOutcome {
+    deallocate_as(p, caller, || stack_depot::record_here(caller))
+}
+
+/// `deallocate` with the free stack's depot id from `free_stack`.
+fn deallocate_as(p: usize, caller: &Caller, free_stack: impl FnOnce() -> u32) -> FreeOutcome {
     shadow::ensure_mapped();
     match chunk_at(p) {
-        Some(chunk) if chunk.state == State::Live && retire(chunk, caller) => FreeOutcome::Freed,
+        Some(chunk) if chunk.state == State::Live && retire(chunk, free_stack) => {
+            FreeOutcome::Freed
+        }
         Some(_) => {
             report_double_free(p, caller);
             FreeOutcome::Reported
@@ -547,12 +563,14 @@ fn resize(p: *mut c_void, size: size_t, caller: &Caller) -> *mut c_void {
         deallocate(p as usize, caller);
         return core::ptr::null_mut();
     }
-    let new = allocate(size, MIN_ALIGN, false, caller);
+    // One walk names both the new chunk's allocation and the old one's free: the same call.
+    let stack = stack_depot::record_here(caller);
+    let new = allocate_as(size, MIN_ALIGN, false, || stack);
     if new.is_null() {
         return new;
     }
     unsafe { core::ptr::copy_nonoverlapping(p as *const u8, new as *mut u8, old.size.min(size)) };
-    deallocate(p as usize, caller);
+    deallocate_as(p as usize, caller, || stack);
     new
 }
 
