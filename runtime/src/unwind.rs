@@ -226,8 +226,14 @@ fn walk_frame_pointers(
     // The length lives in a register during the walk: stored through `t` each step, it would be
     // reloaded after every pc store (they may alias, as far as the compiler knows).
     let mut len = t.len;
-    while len < max {
-        if fp < floor.max(lo) || !fp.is_multiple_of(8) || fp.saturating_add(16) > hi {
+    floor = floor.max(lo);
+    // Each record [fp, fp + 16) must lie in [floor, hi): one unsigned compare (fp below floor
+    // wraps round to a huge offset). Frames only go up, so floor is the last record's end.
+    let Some(top) = hi.checked_sub(16) else {
+        return;
+    };
+    while len < max && fp.wrapping_sub(floor) <= top.wrapping_sub(floor) && top >= floor {
+        if !fp.is_multiple_of(8) {
             break;
         }
         let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
