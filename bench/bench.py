@@ -433,9 +433,11 @@ def measure(workload):
 
 def measure_sqlite_compile():
     """Median time to compile sqlite3.c alone: plain -O2, ffisan -O2, and plain with the code generation
-    flags `ffisan cc` adds (-gline-tables-only -fno-omit-frame-pointer), which tells the pass's own share. Alternating."""
+    flags `ffisan cc` adds (-gline-tables-only -fno-omit-frame-pointer and the variable-location
+    analysis it picks), which tells the pass's own share. Alternating."""
     amalgamation = BUILD / "sqlite-amalgamation"
-    commands = {"plain": ALL_VARIANTS["plain"].cc, "plain_g_fp": [CLANG, "-O2", "-gline-tables-only", "-fno-omit-frame-pointer"]}
+    commands = {"plain": ALL_VARIANTS["plain"].cc, "plain_g_fp": [CLANG, "-O2", "-gline-tables-only", "-fno-omit-frame-pointer",
+                                                                "-mllvm", "-experimental-debug-variable-locations=false"]}
     if "ffisan" in VARIANT_NAMES:
         commands["ffisan"] = ALL_VARIANTS["ffisan"].cc
     times = {n: [] for n in commands}
