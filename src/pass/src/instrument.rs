@@ -405,10 +405,11 @@ fn shadow_check<'ctx>(
     let bad = em.icmp_ne(masked, mask.get_type().const_zero());
     let mut slow_block_end = cold_branch(em, bad, at);
     em.position_before(slow_block_end, ir::debug_loc(access.inst));
-    if let ShadowLoad::Bytes([_]) = load {
+    if let (ShadowLoad::Bytes([_]), 1..GRANULE_U64) = (load, size) {
         // Within one granule: a partial granule (a chunk's tail) covering the access is no error.
         // Decided inline, as ASan does: objects of odd sizes are common (strings), and a runtime
-        // call for every access to their last bytes would cost more than all other checks.
+        // call for every access to their last bytes would cost more than all other checks. (An
+        // access of a whole granule is never covered by a partial one: no test, one block less.)
         let last = em.add(
             em.and(addr, em.const_i64(GRANULE as u64 - 1)),
             em.const_i64(size - 1),
@@ -426,6 +427,8 @@ fn shadow_check<'ctx>(
         SlowCall::Range => runtime_api::check_range(em).call(em, &args),
     };
 }
+
+const GRANULE_U64: u64 = GRANULE as u64;
 
 #[cfg(test)]
 mod tests {
