@@ -12,7 +12,10 @@ fn main() {
     let cxxflags = String::from_utf8(output.stdout).expect("llvm-config output is UTF-8");
 
     let mut build = cc::Build::new();
-    build.cpp(true).file("shim/register.cpp");
+    build
+        .cpp(true)
+        .file("shim/register.cpp")
+        .file("shim/loops.cpp");
     if std::env::var_os("CXX").is_none()
         && Command::new("clang++-22").arg("--version").output().is_ok()
     {
@@ -30,5 +33,6 @@ fn main() {
     build.compile("ffisan_shim");
 
     println!("cargo:rerun-if-changed=shim/register.cpp");
+    println!("cargo:rerun-if-changed=shim/loops.cpp");
     println!("cargo:rerun-if-env-changed=LLVM_CONFIG");
 }

@@ -37,6 +37,8 @@ pub enum Decision {
     ElidedGlobal,
     ElidedDuplicate,
     ElidedDominated,
+    /// Checked once before its loop instead (`hoist.rs`).
+    HoistedLoop,
 }
 
 /// What a pointer points into, as far as the IR proves it.

@@ -293,3 +293,96 @@ pub fn split_block_if_then<'ctx>(
         ))
     }
 }
+
+/// `shim/loops.cpp`'s answer for one access (`FfisanLoopCheck`, field for field).
+#[repr(C)]
+struct FfisanLoopCheck {
+    access: LLVMValueRef,
+    hoisted: bool,
+    first: LLVMValueRef,
+    count: LLVMValueRef,
+    stride: i64,
+    insert_before: LLVMValueRef,
+    group: u32,
+    group_offset: i64,
+}
+
+extern "C" {
+    fn ffisan_hoist_loop_accesses(
+        function: LLVMValueRef,
+        items: *mut FfisanLoopCheck,
+        n: u32,
+    ) -> u32;
+}
+
+/// Where and over what a hoisted loop check runs: `count` accesses at `first`, `first + stride`,
+/// ..., checked before `insert_before` (the loop preheader's terminator).
+#[derive(Clone, Copy, Debug)]
+pub struct LoopSpan<'ctx> {
+    pub first: PointerValue<'ctx>,
+    pub count: inkwell::values::IntValue<'ctx>,
+    pub stride: i64,
+    pub insert_before: InstructionValue<'ctx>,
+    /// Index (in the accesses asked about) of the check leading this one's group: checks of one
+    /// loop with the same count and stride whose `first`s lie a few bytes apart. Itself if none.
+    pub group: usize,
+    /// `first` minus the group leader's `first`, in bytes.
+    pub group_offset: i64,
+}
+
+/// Whether a loop access's per-iteration check can go (see `shim/loops.cpp` for the conditions).
+#[derive(Clone, Copy, Debug)]
+pub enum LoopHoist<'ctx> {
+    /// It stays.
+    No,
+    /// One check before the loop covers its iterations.
+    Check(LoopSpan<'ctx>),
+    /// The check of an earlier access of the same call covers its iterations too (together they
+    /// walk one progression: an unrolled or vectorized loop).
+    Covered,
+}
+
+/// For each of `accesses` (loads and stores of `f`, in block order), whether its checks can move
+/// before its loop. LoopInfo and ScalarEvolution have no C API. Gives loops that lack one a
+/// preheader and adds the expanded first addresses and counts there; changes nothing else.
+pub fn hoistable_loop_accesses<'ctx>(
+    f: FunctionValue<'ctx>,
+    accesses: &[InstructionValue<'ctx>],
+) -> Vec<LoopHoist<'ctx>> {
+    let mut items: Vec<FfisanLoopCheck> = accesses
+        .iter()
+        .map(|a| FfisanLoopCheck {
+            access: a.as_value_ref(),
+            hoisted: false,
+            first: std::ptr::null_mut(),
+            count: std::ptr::null_mut(),
+            stride: 0,
+            insert_before: std::ptr::null_mut(),
+            group: 0,
+            group_offset: 0,
+        })
+        .collect();
+    let n = u32::try_from(items.len()).expect("fewer than 2^32 accesses in a function");
+    // SAFETY: f is a live function with a body and every item names one of its instructions; the
+    // shim writes only the items' output fields.
+    unsafe { ffisan_hoist_loop_accesses(f.as_value_ref(), items.as_mut_ptr(), n) };
+    items
+        .iter()
+        .map(|item| match (item.hoisted, item.first.is_null()) {
+            (false, _) => LoopHoist::No,
+            (true, true) => LoopHoist::Covered,
+            // SAFETY: a hoisted item's outputs are a pointer value, an i64 value and the
+            // preheader's terminator, all of f.
+            (true, false) => LoopHoist::Check(unsafe {
+                LoopSpan {
+                    first: PointerValue::new(item.first),
+                    count: inkwell::values::IntValue::new(item.count),
+                    stride: item.stride,
+                    insert_before: InstructionValue::new(item.insert_before),
+                    group: item.group as usize,
+                    group_offset: item.group_offset,
+                }
+            }),
+        })
+        .collect()
+}

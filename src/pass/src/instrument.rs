@@ -46,13 +46,13 @@ extern "C" {
 }
 
 /// `inttoptr((a >> 3) | SHADOW_OFFSET)`
-fn shadow_address<'ctx>(em: &Emitter<'ctx>, addr: IntValue<'ctx>) -> PointerValue<'ctx> {
+pub(crate) fn shadow_address<'ctx>(em: &Emitter<'ctx>, addr: IntValue<'ctx>) -> PointerValue<'ctx> {
     let shifted = em.lshr(addr, SHADOW_SCALE as u64);
     em.int_to_ptr(em.or(shifted, em.const_i64(SHADOW_OFFSET as u64)))
 }
 
 /// Splits before `inst` on `cond` and returns the terminator of the cold block (insert before it).
-fn cold_branch<'ctx>(
+pub(crate) fn cold_branch<'ctx>(
     em: &Emitter<'ctx>,
     cond: IntValue<'ctx>,
     inst: InstructionValue<'ctx>,
@@ -261,7 +261,7 @@ pub fn instrument_group<'ctx>(
 /// `[start, start + span)` touches (span 1..=MAX_GROUP_SPAN), each masked with `byte_mask`:
 /// `(byte_mask x 8) >> (64 - 8 * granules)`, granules = `((start & 7) + span + 7) / 8`. The shift
 /// amount is taken modulo 64, so a larger span gives a meaningless mask but never poison.
-fn span_mask<'ctx>(
+pub(crate) fn span_mask<'ctx>(
     em: &Emitter<'ctx>,
     start: IntValue<'ctx>,
     span: IntValue<'ctx>,

@@ -11,6 +11,7 @@ use crate::elide::{self, Decision};
 use crate::emitter::Emitter;
 use crate::fake_frame;
 use crate::group;
+use crate::hoist;
 use crate::instrument;
 use crate::libc_calls;
 use crate::runtime_api::{self, Domain, MODULE_CTOR};
@@ -68,7 +69,9 @@ fn instrument_function<'ctx>(
 ) {
     // Collect, then decide: nothing in the function changes until both are done.
     let plan: FunctionPlan = collect::collect(em, f, role);
-    let decisions = elide::decide(&plan, f);
+    let mut decisions = elide::decide(&plan, f);
+    // Loop checks: the last decision; it already adds preheaders and loop bounds (no accesses).
+    let loop_checks = hoist::hoist_loop_checks(&plan, f, &mut decisions);
     let groups = group::plan_groups(em, &plan, &decisions);
     let mut grouped = vec![false; plan.accesses.len()];
     for g in &groups {
@@ -97,6 +100,7 @@ fn instrument_function<'ctx>(
         }
     }
     stats.group_tests += groups.len();
+    hoist::instrument_loop_checks(em, &loop_checks, &plan.accesses, domain);
     for g in &groups {
         instrument::instrument_group(em, g, &plan.accesses, domain);
     }

@@ -8,6 +8,7 @@ mod elide;
 mod emitter;
 mod fake_frame;
 mod group;
+mod hoist;
 mod inkwell_gaps;
 mod instrument;
 mod instrument_module;

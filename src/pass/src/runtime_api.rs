@@ -8,6 +8,7 @@ use crate::emitter::Emitter;
 
 pub const SLOW_ACCESS: &str = "__ffisan_slow_access";
 pub const CHECK_RANGE: &str = "__ffisan_check_range";
+pub const CHECK_LOOP: &str = "__ffisan_check_loop";
 pub const FAKE_FRAME_ENTER: &str = "__ffisan_fake_frame_enter";
 pub const FAKE_FRAME_LEAVE: &str = "__ffisan_fake_frame_leave";
 pub const CALL_WINDOW_BEGIN: &str = "ffisan_call_window_begin";
@@ -87,6 +88,18 @@ pub fn slow_access<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
 pub fn check_range<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
     let ty = em.void_function_type(&[em.i64.into(), em.i64.into(), em.i32.into()]);
     declare(em, CHECK_RANGE, ty)
+}
+
+/// `void __ffisan_check_loop(u64 first, u64 count, i64 stride, u64 size, u32 flags)`
+pub fn check_loop<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
+    let params = [
+        em.i64.into(),
+        em.i64.into(),
+        em.i64.into(),
+        em.i64.into(),
+        em.i32.into(),
+    ];
+    declare(em, CHECK_LOOP, em.void_function_type(&params))
 }
 
 /// `u64 __ffisan_fake_frame_enter(u64 size, u64 real_frame)`; 0 keeps the locals on the real stack.
