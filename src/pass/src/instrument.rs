@@ -387,13 +387,14 @@ fn shadow_check<'ctx>(
     } else {
         LOAD_MASK
     } as u64;
+    let first_shadow = shadow_address(em, addr);
     let (shadow, mask) = match load {
         ShadowLoad::AlignedPair => (
-            em.load(em.i16, shadow_address(em, addr), 2),
+            em.load(em.i16, first_shadow, 2),
             em.i16.const_int(mask << 8 | mask, false),
         ),
         ShadowLoad::Bytes(probes) => {
-            let mut shadow = em.load(em.i8, shadow_address(em, addr), 1);
+            let mut shadow = em.load(em.i8, first_shadow, 1);
             for &offset in &probes[1..] {
                 let probe = em.add(addr, em.const_i64(offset));
                 shadow = em.or(shadow, em.load(em.i8, shadow_address(em, probe), 1));
@@ -410,6 +411,9 @@ fn shadow_check<'ctx>(
         // Decided inline, as ASan does: objects of odd sizes are common (strings), and a runtime
         // call for every access to their last bytes would cost more than all other checks. (An
         // access of a whole granule is never covered by a partial one: no test, one block less.)
+        // The shadow byte is loaded again here: with the fast path its only user, the load folds
+        // into the test (`testb $mask, (shadow)`), one instruction and one register less there.
+        let masked = em.and(em.load(em.i8, first_shadow, 1), mask);
         let last = em.add(
             em.and(addr, em.const_i64(GRANULE as u64 - 1)),
             em.const_i64(size - 1),
