@@ -16,12 +16,69 @@ struct Quarantine {
     bytes: usize,
 }
 
-/// What releasing a chunk needs, kept here so that releasing never reads the (by then cold) chunk.
+/// What releasing a chunk needs, kept here so that releasing never reads the (by then cold) chunk,
+/// in one word (a full quarantine of small chunks holds millions of these): the user address over
+/// 16 (bits 0..43; user addresses are below 2^47 and 16-aligned), then what the block weighs. A
+/// recyclable block is one of a size class: bits 43..52 hold its class index + 1 and its size
+/// follows. Any other (aligned, or over 128 KiB) has 0 there and its byte count rounded up to six
+/// significant bits in bits 52..64 (exponent, then mantissa): the FIFO adds and subtracts the same
+/// rounded count, so its total stays consistent, within 1/32 of the bytes really held.
 #[derive(Clone, Copy)]
-struct Entry {
-    user: usize,
-    block_bytes: usize,
-    recyclable: bool,
+struct Entry(u64);
+
+const USER_BITS: u32 = 43;
+const CLASS_SHIFT: u32 = USER_BITS;
+const CLASS_BITS: u32 = 9;
+const WEIGHT_SHIFT: u32 = CLASS_SHIFT + CLASS_BITS;
+const MANTISSA_BITS: u32 = 6;
+const _: () = assert!(crate::size_class::CLASSES < 1 << CLASS_BITS);
+
+impl Entry {
+    fn new(user: usize, block_bytes: usize, recyclable: bool) -> Entry {
+        debug_assert!(user.is_multiple_of(16) && user < 1 << (USER_BITS + 4));
+        let low = (user >> 4) as u64;
+        let class = recyclable
+            .then(|| crate::size_class::class_of(block_bytes))
+            .flatten();
+        match class {
+            Some(c) => Entry(low | ((c.index + 1) as u64) << CLASS_SHIFT),
+            None => Entry(low | (encode_weight(block_bytes) as u64) << WEIGHT_SHIFT),
+        }
+    }
+    fn user(&self) -> usize {
+        ((self.0 & ((1 << USER_BITS) - 1)) << 4) as usize
+    }
+    fn class(&self) -> Option<usize> {
+        match (self.0 >> CLASS_SHIFT) & ((1 << CLASS_BITS) - 1) {
+            0 => None,
+            index_plus_one => Some(index_plus_one as usize - 1),
+        }
+    }
+    fn recyclable(&self) -> bool {
+        self.class().is_some()
+    }
+    /// The bytes the FIFO counts for this chunk: its block's exact size if it has a class.
+    fn block_bytes(&self) -> usize {
+        match self.class() {
+            Some(index) => crate::size_class::class_block_bytes(index),
+            None => decode_weight((self.0 >> WEIGHT_SHIFT) as u16),
+        }
+    }
+}
+
+/// `bytes` rounded up to MANTISSA_BITS significant bits, as exponent << MANTISSA_BITS | mantissa.
+fn encode_weight(bytes: usize) -> u16 {
+    let mut exponent = (usize::BITS - bytes.leading_zeros()).saturating_sub(MANTISSA_BITS);
+    let mut mantissa = bytes.div_ceil(1 << exponent);
+    if mantissa == 1 << MANTISSA_BITS {
+        mantissa >>= 1;
+        exponent += 1;
+    }
+    (exponent << MANTISSA_BITS) as u16 | mantissa as u16
+}
+
+fn decode_weight(weight: u16) -> usize {
+    ((weight & ((1 << MANTISSA_BITS) - 1)) as usize) << (weight >> MANTISSA_BITS)
 }
 
 static QUARANTINE: SpinLock<Quarantine> = SpinLock::new(Quarantine {
@@ -50,7 +107,7 @@ pub struct LocalBatch {
 /// them one at a time on each later malloc (ASan's quarantine prefetches for the same reason).
 fn prefetch_for_reuse(e: &Entry) {
     use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-    let block = e.user - crate::contract::GRANULE * 2;
+    let block = e.user() - crate::contract::GRANULE * 2;
     let lines = [
         block,
         block + 64,
@@ -63,16 +120,12 @@ fn prefetch_for_reuse(e: &Entry) {
 }
 
 fn release(e: Entry) {
-    crate::allocator::release(e.user, e.block_bytes, e.recyclable);
+    crate::allocator::release(e.user(), e.block_bytes(), e.recyclable());
 }
 
 /// Queues a freed chunk (its shadow already says freed) and releases what no longer fits.
 pub fn push(user: usize, block_bytes: usize, recyclable: bool) {
-    let entry = Entry {
-        user,
-        block_bytes,
-        recyclable,
-    };
+    let entry = Entry::new(user, block_bytes, recyclable);
     let limit = crate::options::get()
         .quarantine_size_mb
         .saturating_mul(1 << 20);
@@ -118,14 +171,14 @@ fn enqueue_and_evict(entries: &[Entry], limit: usize) {
             let mut q = QUARANTINE.lock();
             if !pushed {
                 q.fifo.extend(entries.iter().copied());
-                q.bytes += entries.iter().map(|e| e.block_bytes).sum::<usize>();
+                q.bytes += entries.iter().map(Entry::block_bytes).sum::<usize>();
                 pushed = true;
             }
             while q.bytes > limit && count < BATCH {
                 let Some(old) = q.fifo.pop_front() else {
                     break;
                 };
-                q.bytes -= old.block_bytes;
+                q.bytes -= old.block_bytes();
                 evicted[count] = MaybeUninit::new(old);
                 count += 1;
             }
@@ -151,4 +204,40 @@ pub fn lock_for_fork() {
 
 pub fn unlock_after_fork() {
     unsafe { QUARANTINE.force_unlock() };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_keep_the_address_and_a_class_blocks_exact_size() {
+        let user = 0x7fff_ffff_fff0;
+        let e = Entry::new(user, 112, true);
+        assert_eq!(
+            (e.user(), e.block_bytes(), e.recyclable()),
+            (user, 112, true)
+        );
+        let e = Entry::new(0x5555_0000_1010, 6144, true);
+        assert_eq!(
+            (e.user(), e.block_bytes(), e.recyclable()),
+            (0x5555_0000_1010, 6144, true)
+        );
+    }
+
+    #[test]
+    fn other_sizes_round_up_by_at_most_a_thirty_second() {
+        for bytes in (16..1 << 20)
+            .step_by(16)
+            .chain([1 << 30, (1 << 42) + 16, 4096 + 32])
+        {
+            let e = Entry::new(0x1000, bytes, false);
+            assert!(!e.recyclable() && e.user() == 0x1000);
+            let weight = e.block_bytes();
+            assert!(
+                weight >= bytes && weight - bytes <= bytes / 32,
+                "{bytes} -> {weight}"
+            );
+        }
+    }
 }

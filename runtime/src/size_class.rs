@@ -46,6 +46,16 @@ pub fn class_of(bytes: usize) -> Option<Class> {
     })
 }
 
+/// The size of every block of class `index` (below CLASSES).
+pub fn class_block_bytes(index: usize) -> usize {
+    if index < SMALL_CLASSES {
+        return index * STEP;
+    }
+    let k = index - SMALL_CLASSES;
+    let log = SMALL_MAX_LOG as usize + k / PER_DOUBLING;
+    (PER_DOUBLING + 1 + k % PER_DOUBLING) << (log - 2)
+}
+
 /// The bytes a block requested as `bytes` really takes: its class's size, or `bytes` itself.
 pub fn block_bytes(bytes: usize) -> usize {
     class_of(bytes).map_or(bytes, |c| c.block_bytes)
@@ -87,6 +97,7 @@ mod tests {
             assert!(c.block_bytes >= bytes && c.block_bytes.is_multiple_of(16));
             assert_eq!(class_of(c.block_bytes), Some(c));
             assert!(c.index >= last && c.index < CLASSES);
+            assert_eq!(class_block_bytes(c.index), c.block_bytes);
             last = c.index;
         }
     }
