@@ -5,12 +5,13 @@
 use crate::contract::{shadow_value, APP_END, GRANULE};
 use crate::errors::{Access, Domain, ErrorKind, FixedStr, RegionInfo, RegionKind};
 use crate::internal_alloc::{__libc_free, __libc_memalign};
+use crate::recycle;
 use crate::report::Finding;
 use crate::shadow::{self, shadow_byte};
+use crate::size_class::{self, Class};
 use crate::sync::{set_errno, SpinLock};
 use crate::unwind::Caller;
 use crate::{quarantine, stack_depot, unwind};
-use crate::{recycle, size_class};
 use core::fmt::Write;
 use core::sync::atomic::{AtomicU64, Ordering};
 use libc::{c_int, c_void, size_t};
@@ -64,7 +65,7 @@ impl Chunk {
         self.user - self.left_redzone
     }
     fn end(&self) -> usize {
-        self.user + chunk_body(self.size, self.left_redzone)
+        self.user + chunk_layout(self.size, self.left_redzone).0
     }
     fn block_bytes(&self) -> usize {
         self.end() - self.block()
@@ -115,14 +116,18 @@ fn body_bytes(size: usize) -> usize {
     (size.next_multiple_of(GRANULE) + right_redzone(size)).next_multiple_of(MIN_ALIGN)
 }
 
-/// What follows the left redzone of a chunk of `size`: its user bytes and right redzone, the
-/// redzone stretched to the end of the block's size class when the block has one.
-fn chunk_body(size: usize, left_redzone: usize) -> usize {
+/// What follows the left redzone of a chunk of `size` (its user bytes and right redzone, the
+/// redzone stretched to the end of the block's size class), and that class if the block has one:
+/// only blocks with the plain 16-byte left redzone do. Decided once per malloc and per free, and
+/// carried from there (quarantine entry, recycled lists), never recomputed.
+fn chunk_layout(size: usize, left_redzone: usize) -> (usize, Option<Class>) {
     let body = body_bytes(size);
-    if left_redzone == MIN_ALIGN {
-        size_class::block_bytes(left_redzone + body) - left_redzone
-    } else {
-        body
+    if left_redzone != MIN_ALIGN {
+        return (body, None);
+    }
+    match size_class::class_of(left_redzone + body) {
+        Some(class) => (class.block_bytes - left_redzone, Some(class)),
+        None => (body, None),
     }
 }
 
@@ -211,12 +216,8 @@ fn allocate_as(
         return core::ptr::null_mut();
     }
     let left = align;
-    let body = chunk_body(size, left);
-    let ours = if left == MIN_ALIGN {
-        recycle::take(left + body)
-    } else {
-        None
-    };
+    let (body, class) = chunk_layout(size, left);
+    let ours = class.and_then(recycle::take);
     let block = ours.unwrap_or_else(|| unsafe { __libc_memalign(align, left + body) } as usize);
     if block == 0 {
         set_errno(libc::ENOMEM);
@@ -274,18 +275,22 @@ fn retire(chunk: Chunk, free_stack: impl FnOnce() -> u32) -> bool {
     header
         .stacks
         .store(alloc_stack | (free_stack as u64) << 32, Ordering::Release);
-    let recyclable = chunk.left_redzone == MIN_ALIGN && recycle::recycles(chunk.block_bytes());
-    quarantine::push(chunk.user, chunk.block_bytes(), recyclable);
+    let (body, class) = chunk_layout(chunk.size, chunk.left_redzone);
+    quarantine::push(
+        chunk.user,
+        chunk.left_redzone + body,
+        class.map(|c| c.index),
+    );
     true
 }
 
-/// A chunk leaves the quarantine. A small one (`recyclable`: decided when it was freed) waits for
-/// reuse without being touched, header and shadow still saying "freed"; any other goes back to
-/// glibc, unless its header no longer says "freed" (overwritten by uninstrumented code): then it
-/// is leaked rather than trusted.
-pub fn release(user: usize, block_bytes: usize, recyclable: bool) {
-    if recyclable {
-        recycle::put(user - MIN_ALIGN, block_bytes);
+/// A chunk leaves the quarantine. A block of a size class (`class`: decided when it was freed)
+/// waits for reuse without being touched, header and shadow still saying "freed"; any other goes
+/// back to glibc, unless its header no longer says "freed" (overwritten by uninstrumented code):
+/// then it is leaked rather than trusted.
+pub fn release(user: usize, class: Option<usize>) {
+    if let Some(class) = class {
+        recycle::put(user - MIN_ALIGN, class);
         return;
     }
     let header = unsafe { header_at(user) };

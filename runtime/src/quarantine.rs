@@ -34,14 +34,11 @@ const MANTISSA_BITS: u32 = 6;
 const _: () = assert!(crate::size_class::CLASSES < 1 << CLASS_BITS);
 
 impl Entry {
-    fn new(user: usize, block_bytes: usize, recyclable: bool) -> Entry {
+    fn new(user: usize, block_bytes: usize, class: Option<usize>) -> Entry {
         debug_assert!(user.is_multiple_of(16) && user < 1 << (USER_BITS + 4));
         let low = (user >> 4) as u64;
-        let class = recyclable
-            .then(|| crate::size_class::class_of(block_bytes))
-            .flatten();
         match class {
-            Some(c) => Entry(low | ((c.index + 1) as u64) << CLASS_SHIFT),
+            Some(index) => Entry(low | ((index + 1) as u64) << CLASS_SHIFT),
             None => Entry(low | (encode_weight(block_bytes) as u64) << WEIGHT_SHIFT),
         }
     }
@@ -53,9 +50,6 @@ impl Entry {
             0 => None,
             index_plus_one => Some(index_plus_one as usize - 1),
         }
-    }
-    fn recyclable(&self) -> bool {
-        self.class().is_some()
     }
     /// The bytes the FIFO counts for this chunk: its block's exact size if it has a class.
     fn block_bytes(&self) -> usize {
@@ -120,12 +114,12 @@ fn prefetch_for_reuse(e: &Entry) {
 }
 
 fn release(e: Entry) {
-    crate::allocator::release(e.user(), e.block_bytes(), e.recyclable());
+    crate::allocator::release(e.user(), e.class());
 }
 
 /// Queues a freed chunk (its shadow already says freed) and releases what no longer fits.
-pub fn push(user: usize, block_bytes: usize, recyclable: bool) {
-    let entry = Entry::new(user, block_bytes, recyclable);
+pub fn push(user: usize, block_bytes: usize, class: Option<usize>) {
+    let entry = Entry::new(user, block_bytes, class);
     let limit = crate::options::get()
         .quarantine_size_mb
         .saturating_mul(1 << 20);
@@ -210,17 +204,21 @@ pub fn unlock_after_fork() {
 mod tests {
     use super::*;
 
+    fn class_of(block_bytes: usize) -> Option<usize> {
+        crate::size_class::class_of(block_bytes).map(|c| c.index)
+    }
+
     #[test]
     fn entries_keep_the_address_and_a_class_blocks_exact_size() {
         let user = 0x7fff_ffff_fff0;
-        let e = Entry::new(user, 112, true);
+        let e = Entry::new(user, 112, class_of(112));
         assert_eq!(
-            (e.user(), e.block_bytes(), e.recyclable()),
+            (e.user(), e.block_bytes(), e.class().is_some()),
             (user, 112, true)
         );
-        let e = Entry::new(0x5555_0000_1010, 6144, true);
+        let e = Entry::new(0x5555_0000_1010, 6144, class_of(6144));
         assert_eq!(
-            (e.user(), e.block_bytes(), e.recyclable()),
+            (e.user(), e.block_bytes(), e.class().is_some()),
             (0x5555_0000_1010, 6144, true)
         );
     }
@@ -231,8 +229,8 @@ mod tests {
             .step_by(16)
             .chain([1 << 30, (1 << 42) + 16, 4096 + 32])
         {
-            let e = Entry::new(0x1000, bytes, false);
-            assert!(!e.recyclable() && e.user() == 0x1000);
+            let e = Entry::new(0x1000, bytes, None);
+            assert!(e.class().is_none() && e.user() == 0x1000);
             let weight = e.block_bytes();
             assert!(
                 weight >= bytes && weight - bytes <= bytes / 32,

@@ -9,7 +9,7 @@
 //! reach the cache, and right after a free those are the cold stores that painted the shadow. The
 //! shared lists behind the thread stacks are touched half a stack at a time.
 
-use crate::size_class::{class_of, CLASSES};
+use crate::size_class::{Class, CLASSES};
 use crate::sync::SpinLock;
 use crate::{class_regions, shadow, thread_cache};
 use core::sync::atomic::{AtomicUsize, Ordering};
@@ -33,11 +33,6 @@ struct LocalList {
     blocks: [usize; LOCAL_CAPACITY],
 }
 
-/// Whether blocks of `block_bytes` are recycled.
-pub fn recycles(block_bytes: usize) -> bool {
-    class_of(block_bytes).is_some()
-}
-
 fn push_shared(class: usize, blocks: &[usize]) {
     let mut list = LISTS[class].lock();
     list.extend_from_slice(blocks);
@@ -58,12 +53,8 @@ fn pop_shared(class: usize, out: &mut [usize]) -> usize {
     n
 }
 
-/// Keeps a freed block of `block_bytes` (a size `recycles` accepts; the block is its class's size)
-/// for reuse.
-pub fn put(block: usize, block_bytes: usize) {
-    let Some(class) = class_of(block_bytes).map(|c| c.index) else {
-        return;
-    };
+/// Keeps a freed block of size class `class` (its index) for reuse.
+pub fn put(block: usize, class: usize) {
     let Some(cache) = thread_cache::current() else {
         push_shared(class, &[block]);
         return;
@@ -79,10 +70,8 @@ pub fn put(block: usize, block_bytes: usize) {
     local.count += 1;
 }
 
-/// A block of `block_bytes`' class: a recycled one if one is waiting, else a fresh one from its
-/// class's region.
-pub fn take(block_bytes: usize) -> Option<usize> {
-    let class = class_of(block_bytes)?;
+/// A block of `class`: a recycled one if one is waiting, else a fresh one from its class's region.
+pub fn take(class: Class) -> Option<usize> {
     let (class, block_bytes) = (class.index, class.block_bytes);
     let Some(cache) = thread_cache::current() else {
         let mut one = [0];

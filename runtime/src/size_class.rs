@@ -56,11 +56,6 @@ pub fn class_block_bytes(index: usize) -> usize {
     (PER_DOUBLING + 1 + k % PER_DOUBLING) << (log - 2)
 }
 
-/// The bytes a block requested as `bytes` really takes: its class's size, or `bytes` itself.
-pub fn block_bytes(bytes: usize) -> usize {
-    class_of(bytes).map_or(bytes, |c| c.block_bytes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
