@@ -315,14 +315,11 @@ enum FreeOutcome {
 
 /// free() and the freeing half of realloc(): never faults, whatever `p` is.
 fn deallocate(p: usize, caller: &Caller) -> FreeOutcome {
-    deallocate_as(p, caller, || stack_depot::record_here(caller))
-}
-
-/// `deallocate` with the free stack's depot id from `free_stack`.
-fn deallocate_as(p: usize, caller: &Caller, free_stack: impl FnOnce() -> u32) -> FreeOutcome {
     shadow::ensure_mapped();
     match chunk_at(p) {
-        Some(chunk) if chunk.state == State::Live && retire(chunk, free_stack) => {
+        Some(chunk)
+            if chunk.state == State::Live && retire(chunk, || stack_depot::record_here(caller)) =>
+        {
             FreeOutcome::Freed
         }
         Some(_) => {
@@ -575,7 +572,11 @@ fn resize(p: *mut c_void, size: size_t, caller: &Caller) -> *mut c_void {
         return new;
     }
     unsafe { core::ptr::copy_nonoverlapping(p as *const u8, new as *mut u8, old.size.min(size)) };
-    deallocate_as(p as usize, caller, || stack);
+    // `old` was found and checked above: retire it directly (a free racing ours wins the
+    // compare-and-swap, and this call then is the double free).
+    if !retire(old, || stack) {
+        report_double_free(p as usize, caller);
+    }
     new
 }
 
