@@ -13,8 +13,8 @@ use inkwell::types::{
     AnyType, BasicMetadataTypeEnum, FunctionType, IntType, PointerType, VoidType,
 };
 use inkwell::values::{
-    BasicMetadataValueEnum, BasicValue, CallSiteValue, FunctionValue, InstructionValue, IntValue,
-    MetadataValue, PointerValue, ValueKind,
+    BasicMetadataValueEnum, BasicValue, BasicValueEnum, CallSiteValue, FunctionValue,
+    InstructionValue, IntValue, MetadataValue, PointerValue, ValueKind,
 };
 use inkwell::{AddressSpace, IntPredicate};
 use llvm_sys::prelude::LLVMModuleRef;
@@ -191,14 +191,16 @@ impl<'ctx> Emitter<'ctx> {
         self.mark(t.expect(POSITIONED))
     }
 
-    pub fn select(
-        &self,
-        cond: IntValue<'ctx>,
-        a: PointerValue<'ctx>,
-        b: PointerValue<'ctx>,
-    ) -> PointerValue<'ctx> {
+    /// `cond ? a : b`, for integers and pointers alike.
+    pub fn select<V>(&self, cond: IntValue<'ctx>, a: V, b: V) -> V
+    where
+        V: BasicValue<'ctx> + TryFrom<BasicValueEnum<'ctx>>,
+    {
         let chosen = self.builder.build_select(cond, a, b, "").expect(POSITIONED);
-        self.mark(chosen.into_pointer_value())
+        let Ok(chosen) = V::try_from(chosen) else {
+            unreachable!("a select has the type of its operands");
+        };
+        self.mark(chosen)
     }
 
     /// A stack slot for an integer, at the builder's position (the entry block's start).
@@ -265,16 +267,6 @@ impl<'ctx> Emitter<'ctx> {
             .try_as_basic_value()
             .expect_basic("llvm.stacksave returns a pointer");
         self.ptr_to_int(sp.into_pointer_value())
-    }
-
-    pub fn select_int(
-        &self,
-        cond: IntValue<'ctx>,
-        a: IntValue<'ctx>,
-        b: IntValue<'ctx>,
-    ) -> IntValue<'ctx> {
-        let chosen = self.builder.build_select(cond, a, b, "").expect(POSITIONED);
-        self.mark(chosen.into_int_value())
     }
 
     pub fn icmp_ult(&self, a: IntValue<'ctx>, b: IntValue<'ctx>) -> IntValue<'ctx> {

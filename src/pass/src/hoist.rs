@@ -164,7 +164,7 @@ fn span_test<'ctx>(
     };
     let len = em.sub(hi, lo);
     let small = em.icmp_ult(em.sub(len, em.const_i64(1)), em.const_i64(MAX_GROUP_SPAN));
-    let probe = em.select_int(small, lo, em.const_i64(0));
+    let probe = em.select(small, lo, em.const_i64(0));
     let shadow = em.load(em.i64, shadow_address(em, probe), 1);
     let byte_mask = if is_write { STORE_MASK } else { LOAD_MASK } as u64;
     // Every granule but the last must be clean; the last (its byte is the mask's highest) may
@@ -172,7 +172,7 @@ fn span_test<'ctx>(
     let all_but_last = em.lshr(span_mask(em, probe, len, byte_mask), 8);
     let dirty = em.icmp_ne(em.and(shadow, all_but_last), em.const_i64(0));
     let last_byte = em.sub(hi, em.const_i64(1));
-    let last_probe = em.select_int(small, last_byte, em.const_i64(0));
+    let last_probe = em.select(small, last_byte, em.const_i64(0));
     let last_shadow = em.load(em.i8, shadow_address(em, last_probe), 1);
     let last_shadow = em.and(last_shadow, em.i8.const_int(byte_mask, false));
     let last_offset = em.trunc_to_i8(em.and(last_byte, em.const_i64(GRANULE as u64 - 1)));

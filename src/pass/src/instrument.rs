@@ -309,7 +309,7 @@ fn checked_range<'ctx>(
         .is_none()
         .then(|| em.icmp_ult(em.sub(len, em.const_i64(1)), em.const_i64(MAX_GROUP_SPAN)));
     let probe = match small {
-        Some(small) => em.select_int(small, addr, em.const_i64(0)),
+        Some(small) => em.select(small, addr, em.const_i64(0)),
         None => addr,
     };
     let shadow = em.load(em.i64, shadow_address(em, probe), 1);
