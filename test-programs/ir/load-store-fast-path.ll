@@ -10,7 +10,7 @@ target triple = "x86_64-pc-linux-gnu"
 ; CHECK-LABEL: define i32 @load_i32(
 ; CHECK:      %[[A:[0-9]+]] = ptrtoint ptr %p to i64, {{.*}}!nosanitize
 ; CHECK-NEXT: %[[SH:[0-9]+]] = lshr i64 %[[A]], 3, {{.*}}!nosanitize
-; CHECK-NEXT: %[[SA:[0-9]+]] = or i64 %[[SH]], 70368744177664, {{.*}}!nosanitize
+; CHECK-NEXT: %[[SA:[0-9]+]] = add i64 %[[SH]], 70368744177664, {{.*}}!nosanitize
 ; CHECK-NEXT: %[[SP:[0-9]+]] = inttoptr i64 %[[SA]] to ptr, {{.*}}!nosanitize
 ; CHECK-NEXT: %[[S:[0-9]+]] = load i8, ptr %[[SP]], align 1, {{.*}}!nosanitize
 ; CHECK-NEXT: %[[M:[0-9]+]] = and i8 %[[S]], -65, {{.*}}!nosanitize
@@ -84,18 +84,18 @@ define <4 x i32> @load_v4i32_aligned(ptr %p) {
 ; CHECK-LABEL: define void @odd_sizes(
 ; CHECK:      %[[A:[0-9]+]] = ptrtoint ptr %p to i64
 ; CHECK-NEXT: lshr i64 %[[A]], 3
-; CHECK-NEXT: or i64
+; CHECK-NEXT: add i64
 ; CHECK-NEXT: inttoptr
 ; CHECK-NEXT: %[[S0:[0-9]+]] = load i8
 ; CHECK-NEXT: %[[P8:[0-9]+]] = add i64 %[[A]], 8
 ; CHECK-NEXT: lshr i64 %[[P8]], 3
-; CHECK-NEXT: or i64
+; CHECK-NEXT: add i64
 ; CHECK-NEXT: inttoptr
 ; CHECK-NEXT: %[[S8:[0-9]+]] = load i8
 ; CHECK-NEXT: %[[OR1:[0-9]+]] = or i8 %[[S0]], %[[S8]]
 ; CHECK-NEXT: %[[P15:[0-9]+]] = add i64 %[[A]], 15
 ; CHECK-NEXT: lshr i64 %[[P15]], 3
-; CHECK-NEXT: or i64
+; CHECK-NEXT: add i64
 ; CHECK-NEXT: inttoptr
 ; CHECK-NEXT: %[[S15:[0-9]+]] = load i8
 ; CHECK-NEXT: %[[OR2:[0-9]+]] = or i8 %[[OR1]], %[[S15]]
