@@ -9,6 +9,13 @@
 //! * Globals. Global variables (defined here or external) are always addressable, so accesses to a
 //!   writable global always pass; a constant global is READONLY in the shadow, so only its loads pass
 //!   (a store to it is the `write-to-readonly` the runtime must report).
+//! * libc's per-thread locations. `errno` is `*__errno_location()` and glibc's `isalpha(c)` or
+//!   `tolower(c)` are `(*__ctype_b_loc())[c]`, `(*__ctype_tolower_loc())[c]`: the location functions
+//!   return libc's own thread-local variables, always addressable (loads and stores pass), and the
+//!   table pointer read from a `__ctype_*_loc()` result points into libc's locale tables, data of an
+//!   uninstrumented library that the runtime never poisons (loads pass; a store stays checked, as
+//!   such tables may be read-only). One caveat: an index far outside -128..255 (UB, past libc's
+//!   table) reads memory that is not the table; it is outside ffisan's ground, as it is ASan's.
 //! * Duplicates. A check of the same pointer value and size earlier in the same basic block, with no
 //!   call that could free memory in between, already proved the address valid: the shadow cannot have
 //!   changed (only the runtime's allocator and fake-frame calls change it). A store check also covers a
@@ -23,7 +30,8 @@
 use std::collections::HashMap;
 
 use inkwell::values::{
-    BasicValue, BasicValueEnum, FunctionValue, InstructionOpcode, PhiValue, PointerValue,
+    BasicValue, BasicValueEnum, FunctionValue, InstructionOpcode, InstructionValue, PhiValue,
+    PointerValue,
 };
 
 use crate::collect::{AccessSize, Event, FunctionPlan};
@@ -37,6 +45,8 @@ pub enum Decision {
     ElidedGlobal,
     ElidedDuplicate,
     ElidedDominated,
+    /// libc's thread-local `errno` or locale-table pointer, or a load from a locale table.
+    ElidedLibc,
     /// Checked once before its loop instead (`hoist.rs`).
     HoistedLoop,
 }
@@ -49,7 +59,32 @@ enum Origin {
     Global {
         constant: bool,
     },
+    /// What `__errno_location()` or a `__ctype_*_loc()` returns: a libc thread-local variable.
+    LibcThreadLocal,
+    /// A locale table: the pointer loaded from a `__ctype_*_loc()` result.
+    LibcCtypeTable,
     Unknown,
+}
+
+/// Which of libc's thread-local variables `v` is the address of, if it is a call returning one:
+/// `Some(true)` for a `__ctype_*_loc()` (whose variable holds a locale-table pointer), `Some(false)`
+/// for `__errno_location()`.
+fn libc_location_call(v: BasicValueEnum) -> Option<bool> {
+    let name = v
+        .as_instruction_value()
+        .filter(|i| i.get_opcode() == InstructionOpcode::Call)
+        .and_then(ir::callee_name)?;
+    match name.as_str() {
+        "__ctype_b_loc" | "__ctype_tolower_loc" | "__ctype_toupper_loc" => Some(true),
+        "__errno_location" => Some(false),
+        _ => None,
+    }
+}
+
+/// `*__ctype_*_loc()`: the current locale's table pointer.
+fn is_ctype_table_load(inst: InstructionValue) -> bool {
+    inst.get_opcode() == InstructionOpcode::Load
+        && ir::operand(inst, 0).and_then(|p| libc_location_call(strip_inbounds(p))) == Some(true)
 }
 
 /// How deep `origin` follows phis and selects before giving up.
@@ -114,6 +149,12 @@ impl<'ctx> Origins<'ctx> {
                 Origin::Unknown
             };
         }
+        if libc_location_call(v).is_some() {
+            return Origin::LibcThreadLocal;
+        }
+        if inst.is_some_and(is_ctype_table_load) {
+            return Origin::LibcCtypeTable;
+        }
         if let Some(global) = inkwell_gaps::as_global_variable(v) {
             return Origin::Global {
                 constant: global.is_constant(),
@@ -170,6 +211,8 @@ pub fn decide<'ctx>(plan: &FunctionPlan<'ctx>, f: FunctionValue<'ctx>) -> Vec<De
             Origin::OwnFrame => Decision::ElidedStack,
             Origin::Global { constant: false } => Decision::ElidedGlobal,
             Origin::Global { constant: true } if !a.is_write => Decision::ElidedGlobal,
+            Origin::LibcThreadLocal => Decision::ElidedLibc,
+            Origin::LibcCtypeTable if !a.is_write => Decision::ElidedLibc,
             _ => Decision::Check,
         })
         .collect();

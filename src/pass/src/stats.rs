@@ -16,6 +16,8 @@ pub struct ModuleStats {
     pub elided_duplicate: usize,
     /// Duplicates of a check in a dominating block with no possibly-freeing call between.
     pub elided_dominated: usize,
+    /// libc's `errno` and locale-table accesses (`elide.rs`).
+    pub elided_libc: usize,
     /// Loop accesses checked once before their loop (`__ffisan_check_loop`), not per iteration:
     /// not in `checked`.
     pub hoisted_loop: usize,
@@ -38,6 +40,7 @@ impl ModuleStats {
             Decision::ElidedGlobal => self.elided_global += 1,
             Decision::ElidedDuplicate => self.elided_duplicate += 1,
             Decision::ElidedDominated => self.elided_dominated += 1,
+            Decision::ElidedLibc => self.elided_libc += 1,
             Decision::HoistedLoop => self.hoisted_loop += 1,
         }
     }
@@ -45,7 +48,7 @@ impl ModuleStats {
     fn to_json(&self, module: &str) -> String {
         format!(
             "{{\"module\":{},\"accesses\":{},\"checked\":{},\"elided_stack\":{},\"elided_global\":{},\
-             \"elided_duplicate\":{},\"elided_dominated\":{},\"hoisted_loop\":{},\"grouped\":{},\"group_tests\":{},\"libc_calls\":{},\"fake_frames\":{},\"lazy_fake_frames\":{}}}",
+             \"elided_duplicate\":{},\"elided_dominated\":{},\"elided_libc\":{},\"hoisted_loop\":{},\"grouped\":{},\"group_tests\":{},\"libc_calls\":{},\"fake_frames\":{},\"lazy_fake_frames\":{}}}",
             json_string(module),
             self.accesses,
             self.checked,
@@ -53,6 +56,7 @@ impl ModuleStats {
             self.elided_global,
             self.elided_duplicate,
             self.elided_dominated,
+            self.elided_libc,
             self.hoisted_loop,
             self.grouped,
             self.group_tests,
@@ -112,7 +116,7 @@ mod tests {
         assert_eq!(
             s.to_json("a\"b\\c\n"),
             "{\"module\":\"a\\\"b\\\\c\\u000a\",\"accesses\":2,\"checked\":1,\"elided_stack\":1,\
-             \"elided_global\":0,\"elided_duplicate\":0,\"elided_dominated\":0,\"hoisted_loop\":0,\"grouped\":0,\"group_tests\":0,\"libc_calls\":2,\"fake_frames\":0,\"lazy_fake_frames\":0}"
+             \"elided_global\":0,\"elided_duplicate\":0,\"elided_dominated\":0,\"elided_libc\":0,\"hoisted_loop\":0,\"grouped\":0,\"group_tests\":0,\"libc_calls\":2,\"fake_frames\":0,\"lazy_fake_frames\":0}"
         );
     }
 }
