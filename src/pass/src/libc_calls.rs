@@ -123,8 +123,14 @@ pub fn classify(call: InstructionValue) -> Option<KnownCall> {
 }
 
 /// True for calls that cannot free memory, so an earlier check of a pointer stays valid across them:
-/// intrinsics and the libc memory and string functions.
+/// intrinsics, the libc memory and string functions, and calls LLVM proved both `nofree` and `nosync`
+/// (its function attributes pass infers them for module functions, e.g. Lua's `singlematch`).
+/// `nofree` alone is not enough: LangRef lets such a callee synchronise with another thread that
+/// then frees the memory; with `nosync` too, a free in between would be a data race.
 pub fn cannot_free(call: InstructionValue) -> bool {
+    if ir::call_has_fn_attr(call, "nofree") && ir::call_has_fn_attr(call, "nosync") {
+        return true;
+    }
     let Some(name) = ir::callee_name(call) else {
         return false;
     };
