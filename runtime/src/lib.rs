@@ -14,6 +14,7 @@ pub mod sync;
 pub mod allocator;
 pub mod check;
 pub mod class_regions;
+pub mod frame_chains;
 pub mod internal_alloc;
 pub mod options;
 pub mod quarantine;

@@ -150,6 +150,8 @@ pub fn get(id: u32) -> Option<StoredStack> {
 
 /// Records the stack of the program's call into the allocator (`malloc_context_size` frames,
 /// frame #0 the entry point) and returns its id; 0 before init, when re-entered, or when disabled.
+/// A call whose frame chain is unchanged since this thread last walked it is answered from the
+/// thread's recent chains (`frame_chains.rs`) without a walk.
 pub fn record_here(caller: &crate::unwind::Caller) -> u32 {
     let depth = crate::options::get().malloc_context_size;
     if depth == 0 || !crate::init::is_initialized() {
@@ -157,18 +159,26 @@ pub fn record_here(caller: &crate::unwind::Caller) -> u32 {
     }
     // A malloc made by the unwinder (or by the thread registry) must not record a stack of its own.
     let recording = &crate::thread_state::current().recording;
-    if recording.replace(true) {
+    if recording.get() {
         return 0;
     }
+    let cache = crate::thread_cache::current();
+    if let Some(id) = cache.and_then(|c| unsafe { (*c).recent_chains.lookup(caller) }) {
+        return id;
+    }
+    recording.set(true);
     let mut trace = crate::unwind::StackTrace::empty();
-    crate::unwind::capture_for_allocator(caller, depth, &mut trace);
+    let mut trail = crate::unwind::Trail::new();
+    crate::unwind::capture_for_allocator(caller, depth, &mut trace, &mut trail);
     let thread = crate::threads::current_thread_number();
     let h = hash(trace.frames(), thread);
-    let id = match crate::thread_cache::current() {
+    let id = match cache {
         Some(cache) => unsafe {
-            (*cache)
+            let id = (*cache)
                 .recent_stacks
-                .get_or_store(trace.frames(), thread, h)
+                .get_or_store(trace.frames(), thread, h);
+            (*cache).recent_chains.remember(caller, &trail, id);
+            id
         },
         None => store_hashed(trace.frames(), thread, h),
     };

@@ -1,17 +1,18 @@
-//! Each thread's allocator cache: its recycled-block stacks, its quarantine batch and the ids of
-//! the stacks it recorded lately, so malloc and free take no lock on their common path. Mapped on
+//! Each thread's allocator cache: its recycled-block stacks, its quarantine batch, the ids of
+//! the stacks it recorded lately and the frame chains they were walked along, so malloc and free take no lock on their common path. Mapped on
 //! the thread's first allocation (never with the malloc we replace), flushed to the shared
 //! structures and unmapped when the thread exits.
 //!
 //! A signal handler that allocates while its thread is inside malloc could see the cache half
 //! updated; glibc's malloc is not async-signal-safe either, and ASan's thread caches share this.
 
-use crate::{quarantine, recycle, stack_depot, thread_state};
+use crate::{frame_chains, quarantine, recycle, stack_depot, thread_state};
 
 pub struct ThreadCache {
     pub recycle: recycle::LocalLists,
     pub quarantine: quarantine::LocalBatch,
     pub recent_stacks: stack_depot::RecentStacks,
+    pub recent_chains: frame_chains::RecentChains,
 }
 
 /// `ThreadState::cache` when the thread must not get a cache (mapping failed, or it exited).

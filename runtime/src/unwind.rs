@@ -8,6 +8,8 @@ use core::ffi::{c_int, c_void};
 use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
+pub use crate::frame_chains::Trail;
+
 /// Depth of the stacks printed for errors (allocation and free stacks use `malloc_context_size`).
 pub const ERROR_STACK_DEPTH: usize = 64;
 
@@ -219,14 +221,14 @@ pub fn capture_from(caller: &Caller, max_depth: usize) -> StackTrace {
 }
 
 /// Frame-pointer walk from `fp`: the saved (rbp, return address) pairs while they stay inside
-/// the thread's stack [lo, hi) and move up from `floor`.
+/// the thread's stack [lo, hi) and move up from `floor`. Every record read goes to `trail`.
 fn walk_frame_pointers(
     t: &mut StackTrace,
     max: usize,
     mut fp: usize,
     mut floor: usize,
-    lo: usize,
-    hi: usize,
+    (lo, hi): (usize, usize),
+    trail: &mut Trail,
 ) {
     // The length lives in a register during the walk: stored through `t` each step, it would be
     // reloaded after every pc store (they may alias, as far as the compiler knows).
@@ -242,6 +244,7 @@ fn walk_frame_pointers(
             break;
         }
         let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
+        trail.push(next, ret);
         if ret < 0x1000 {
             break;
         }
@@ -289,14 +292,26 @@ impl Rule {
     }
 
     /// Fills `t` with the stack this rule gives; false if its reads would leave the thread's stack.
-    fn apply(self, caller: &Caller, max: usize, lo: usize, hi: usize, t: &mut StackTrace) -> bool {
+    /// `trail` gets the records a frame-pointer walk read, usable only if that walk was all.
+    fn apply(
+        self,
+        caller: &Caller,
+        max: usize,
+        (lo, hi): (usize, usize),
+        t: &mut StackTrace,
+        trail: &mut Trail,
+    ) -> bool {
         let max = max.min(ERROR_STACK_DEPTH);
+        trail.len = 0;
+        trail.usable = self == Rule::FramePointer;
         t.set(0, caller.entry + 1);
         t.set(1, caller.ret);
         t.len = 2;
         t.entry_frames = 1;
         match self {
-            Rule::FramePointer => walk_frame_pointers(t, max, caller.fp, caller.sp, lo, hi),
+            Rule::FramePointer => {
+                walk_frame_pointers(t, max, caller.fp, caller.sp, (lo, hi), trail)
+            }
             Rule::Frameless { cfa, rbp_slot } => {
                 let cfa = caller.sp + cfa as usize;
                 if cfa > hi || cfa < caller.sp + 8 || t.len >= max {
@@ -308,7 +323,7 @@ impl Rule {
                     None => caller.fp,
                     Some(slot) => unsafe { *((caller.sp + slot as usize) as *const usize) },
                 };
-                walk_frame_pointers(t, max, fp, cfa, lo, hi);
+                walk_frame_pointers(t, max, fp, cfa, (lo, hi), trail);
             }
             Rule::Unwinder => return false,
         }
@@ -350,7 +365,8 @@ fn agree(fast: &StackTrace, slow: &StackTrace) -> bool {
 }
 
 /// Learns the rule for a call site from one unwinder walk (which is also this call's stack).
-fn learn(caller: &Caller, max_depth: usize, lo: usize, hi: usize) -> StackTrace {
+fn learn(caller: &Caller, max_depth: usize, bounds: (usize, usize)) -> StackTrace {
+    let hi = bounds.1;
     let walk = walk_with_unwinder(max_depth, true);
     let slow = walk.trace.with_entry(caller);
     let mut candidates = [Rule::FramePointer, Rule::Unwinder];
@@ -377,7 +393,7 @@ fn learn(caller: &Caller, max_depth: usize, lo: usize, hi: usize) -> StackTrace 
         .into_iter()
         .find(|r| {
             let mut fast = StackTrace::empty();
-            r.apply(caller, max_depth, lo, hi, &mut fast) && agree(&fast, &slow)
+            r.apply(caller, max_depth, bounds, &mut fast, &mut Trail::new()) && agree(&fast, &slow)
         })
         .unwrap_or(Rule::Unwinder);
     remember_rule(caller.ret, rule);
@@ -385,18 +401,25 @@ fn learn(caller: &Caller, max_depth: usize, lo: usize, hi: usize) -> StackTrace 
 }
 
 /// Fills `out` with the allocation or free stack of the program's call into the allocator
-/// (`max_depth` frames, frame #0 the entry point). Filled in place: this runs on every malloc.
-pub fn capture_for_allocator(caller: &Caller, max_depth: usize, out: &mut StackTrace) {
+/// (`max_depth` frames, frame #0 the entry point), and `trail` with the records it read when
+/// frame pointers alone gave it (`frame_chains.rs`). Filled in place: this runs on every malloc.
+pub fn capture_for_allocator(
+    caller: &Caller,
+    max_depth: usize,
+    out: &mut StackTrace,
+    trail: &mut Trail,
+) {
+    trail.usable = false;
     if max_depth == 0 {
         return;
     }
     let (lo, hi) = crate::threads::current_stack();
     if caller.sp >= lo && caller.sp < hi {
         match known_rule(caller.ret) {
-            Some(rule) if rule.apply(caller, max_depth, lo, hi, out) => return,
-            Some(_) => {}
+            Some(rule) if rule.apply(caller, max_depth, (lo, hi), out, trail) => return,
+            Some(_) => trail.usable = false,
             None => {
-                *out = learn(caller, max_depth, lo, hi);
+                *out = learn(caller, max_depth, (lo, hi));
                 return;
             }
         }
