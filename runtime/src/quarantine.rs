@@ -100,17 +100,10 @@ pub struct LocalBatch {
 /// Asking for those lines now, for a whole batch at once, overlaps the misses instead of paying
 /// them one at a time on each later malloc (ASan's quarantine prefetches for the same reason).
 fn prefetch_for_reuse(e: &Entry) {
-    use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
     let block = e.user() - crate::contract::GRANULE * 2;
-    let lines = [
-        block,
-        block + 64,
-        crate::shadow::shadow_addr(block) as usize,
-    ];
-    for line in lines {
-        // A prefetch never faults, whatever the address.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(line as *const i8) };
-    }
+    crate::sync::prefetch(block);
+    crate::sync::prefetch(block + 64);
+    crate::sync::prefetch(crate::shadow::shadow_addr(block) as usize);
 }
 
 fn release(e: Entry) {

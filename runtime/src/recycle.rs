@@ -101,12 +101,8 @@ pub fn take(class: Class) -> Option<usize> {
 /// bytes. Asking for those lines one allocation ahead overlaps the misses with the program's own
 /// work instead of stalling on them in the next malloc.
 fn prefetch_for_reuse(block: usize) {
-    use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-    let lines = [block, shadow::shadow_addr(block) as usize];
-    for line in lines {
-        // A prefetch never faults, whatever the address.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(line as *const i8) };
-    }
+    crate::sync::prefetch(block);
+    crate::sync::prefetch(shadow::shadow_addr(block) as usize);
 }
 
 /// A thread is going away: its blocks go to the shared lists.

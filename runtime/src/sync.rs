@@ -1,5 +1,6 @@
 //! Low-level helpers usable anywhere in the runtime, even before init and inside malloc:
-//! a spin lock that never allocates, anonymous mappings, errno, raw writes to stderr and dying.
+//! a spin lock that never allocates, anonymous mappings, errno, raw writes to stderr and dying,
+//! prefetching.
 
 use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -144,4 +145,12 @@ pub fn reserve_once(cell: &AtomicUsize, bytes: usize) -> Option<usize> {
         };
     }
     (base != RESERVATION_FAILED).then_some(base)
+}
+
+/// Asks for the cache line holding `addr` ahead of its use. Never faults, whatever the address.
+#[inline(always)]
+pub fn prefetch(addr: usize) {
+    use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+    // SAFETY: a prefetch is a hint; it reads nothing architecturally visible.
+    unsafe { _mm_prefetch::<_MM_HINT_T0>(addr as *const i8) };
 }
