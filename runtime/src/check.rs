@@ -181,16 +181,14 @@ pub fn check_range(addr: usize, size: usize, flags: u32) {
 
 /// The inline fast path saw a non-zero shadow byte for a load or store of `size` bytes at `addr`.
 /// The report names the access's own address, like ASan.
-#[no_mangle]
-pub extern "C" fn __ffisan_slow_access(addr: u64, size: u64, flags: u32) {
+extern "C" fn slow_access(addr: u64, size: u64, flags: u32) {
     let (addr, size) = (addr as usize, size as usize);
     if let Some((kind, _)) = find_error(addr, size.max(1), flags & flags::WRITE != 0) {
         report_access(kind, addr, size, flags);
     }
 }
 
-#[no_mangle]
-pub extern "C" fn __ffisan_check_range(addr: u64, size: u64, flags: u32) {
+extern "C" fn check_range_entry(addr: u64, size: u64, flags: u32) {
     check_range(addr as usize, size as usize, flags);
 }
 
@@ -199,8 +197,7 @@ pub extern "C" fn __ffisan_check_range(addr: u64, size: u64, flags: u32) {
 /// span they cover decides the common case; otherwise each access is checked in turn, exactly as
 /// the per-access checks would have, and the first bad one is reported with its own address and
 /// size, so a poisoned gap between strided accesses is never a finding.
-#[no_mangle]
-pub extern "C" fn __ffisan_check_loop(first: u64, count: u64, stride: i64, size: u64, flags: u32) {
+extern "C" fn check_loop(first: u64, count: u64, stride: i64, size: u64, flags: u32) {
     let (first, size) = (first as usize, size as usize);
     if count == 0 || size == 0 {
         return;
@@ -220,3 +217,49 @@ pub extern "C" fn __ffisan_check_loop(first: u64, count: u64, stride: i64, size:
         addr = addr.wrapping_add(stride as usize);
     }
 }
+
+// The pass calls the three check entry points with LLVM's `preserve_mostcc`: the callee keeps
+// every general-purpose register but r11 (the vector registers stay caller-saved). The calls sit
+// in cold blocks all over the hot code; with the C convention each one clobbers nine registers,
+// and the register allocator has to keep values out of them, or spill them, around every check.
+// Each entry point is a stub that saves those registers, calls the Rust function with the C
+// convention (arguments are already where it expects them) and restores them. Its CFI lets the
+// unwinder step through it to the program's frame.
+macro_rules! preserve_most_entry {
+    ($name:ident => $imp:path) => {
+        #[unsafe(naked)]
+        #[no_mangle]
+        pub extern "C" fn $name() {
+            core::arch::naked_asm!(
+                ".cfi_startproc",
+                "push rax", ".cfi_adjust_cfa_offset 8", ".cfi_rel_offset rax, 0",
+                "push rcx", ".cfi_adjust_cfa_offset 8", ".cfi_rel_offset rcx, 0",
+                "push rdx", ".cfi_adjust_cfa_offset 8", ".cfi_rel_offset rdx, 0",
+                "push rsi", ".cfi_adjust_cfa_offset 8", ".cfi_rel_offset rsi, 0",
+                "push rdi", ".cfi_adjust_cfa_offset 8", ".cfi_rel_offset rdi, 0",
+                "push r8", ".cfi_adjust_cfa_offset 8", ".cfi_rel_offset r8, 0",
+                "push r9", ".cfi_adjust_cfa_offset 8", ".cfi_rel_offset r9, 0",
+                "push r10", ".cfi_adjust_cfa_offset 8", ".cfi_rel_offset r10, 0",
+                // Eight pushes after the return address: 8 more bytes align the stack for the call.
+                "sub rsp, 8", ".cfi_adjust_cfa_offset 8",
+                "call {imp}",
+                "add rsp, 8", ".cfi_adjust_cfa_offset -8",
+                "pop r10", ".cfi_adjust_cfa_offset -8",
+                "pop r9", ".cfi_adjust_cfa_offset -8",
+                "pop r8", ".cfi_adjust_cfa_offset -8",
+                "pop rdi", ".cfi_adjust_cfa_offset -8",
+                "pop rsi", ".cfi_adjust_cfa_offset -8",
+                "pop rdx", ".cfi_adjust_cfa_offset -8",
+                "pop rcx", ".cfi_adjust_cfa_offset -8",
+                "pop rax", ".cfi_adjust_cfa_offset -8",
+                "ret",
+                ".cfi_endproc",
+                imp = sym $imp,
+            )
+        }
+    };
+}
+
+preserve_most_entry!(__ffisan_slow_access => slow_access);
+preserve_most_entry!(__ffisan_check_range => check_range_entry);
+preserve_most_entry!(__ffisan_check_loop => check_loop);

@@ -10,7 +10,7 @@ declare i64 @strlen(ptr)
 
 ; Both branches read *p again after the entry block checked it: one check in all.
 ; CHECK-LABEL: define i32 @diamond(
-; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
 ; CHECK:      %v = load i32, ptr %p
 ; CHECK-NOT:  __ffisan_slow_access
 ; CHECK:      ret i32
@@ -35,7 +35,7 @@ join:
 ; A call that may free on one path to the join: the join's access keeps its check, the other
 ; branch's does not need one.
 ; CHECK-LABEL: define i32 @free_on_one_path(
-; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
 ; CHECK:      %v = load i32, ptr %p
 ; CHECK:      left:
 ; CHECK-NEXT: call void @opaque()
@@ -43,7 +43,7 @@ join:
 ; CHECK:      right:
 ; CHECK-NEXT: %r = load i32, ptr %p
 ; CHECK:      join:
-; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
 ; CHECK:      %y = load i32, ptr %p
 define i32 @free_on_one_path(ptr %p, i1 %c) {
 entry:
@@ -63,14 +63,14 @@ join:
 ; A loop whose body calls something that may free, after the access: the body's access is on a
 ; cycle through that call, so it keeps its check. A load check does not cover a later store.
 ; CHECK-LABEL: define void @loop_with_call(
-; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
 ; CHECK:      %v = load i32, ptr %p
 ; CHECK:      body:
-; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
 ; CHECK:      %b = load i32, ptr %p
 ; CHECK-NEXT: call void @opaque()
 ; CHECK:      done:
-; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 1)
 ; CHECK:      store i32 %v, ptr %p
 define void @loop_with_call(ptr %p, i64 %n) {
 entry:
@@ -92,7 +92,7 @@ done:
 
 ; The same loop without the call: the body's load is covered by the entry's check.
 ; CHECK-LABEL: define i32 @loop_without_call(
-; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
 ; CHECK:      %v = load i32, ptr %p
 ; CHECK-NOT:  __ffisan_slow_access
 ; CHECK:      ret i32

@@ -25,11 +25,11 @@ declare void @opaque()
 ; CHECK-NEXT: %[[BAD:[0-9]+]] = and i32 %[[S]], 12566463
 ; CHECK-NEXT: %[[C:[0-9]+]] = icmp ne i32 %[[BAD]], 0
 ; CHECK-NEXT: br i1 %[[C]], label %{{[0-9]+}}, label %[[CONT:[0-9]+]], !prof
-; CHECK:      call void @__ffisan_slow_access(i64 %[[BASE]], i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %[[BASE]], i64 4, i32 0)
 ; CHECK:      %[[B:[0-9]+]] = add i64 %[[BASE]], 8
-; CHECK:      call void @__ffisan_slow_access(i64 %[[B]], i64 8, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %[[B]], i64 8, i32 0)
 ; CHECK:      %[[C2:[0-9]+]] = add i64 %[[BASE]], 16
-; CHECK:      call void @__ffisan_slow_access(i64 %[[C2]], i64 2, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %[[C2]], i64 2, i32 0)
 ; CHECK:      [[CONT]]:
 ; CHECK-NEXT: %a = load i32, ptr %p
 ; CHECK-NOT:  __ffisan
@@ -64,9 +64,9 @@ define i64 @three_fields(ptr %p) {
 ; CHECK-NEXT: %[[BAD:[0-9]+]] = and i64 %[[S]], %[[MASK]]
 ; CHECK-NEXT: %[[C:[0-9]+]] = icmp ne i64 %[[BAD]], 0
 ; CHECK-NEXT: br i1 %[[C]], label %{{[0-9]+}}, label %[[CONT:[0-9]+]], !prof
-; CHECK:      call void @__ffisan_slow_access(i64 %[[BASE]], i64 4, i32 0)
-; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
-; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 2, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %[[BASE]], i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 2, i32 0)
 ; CHECK:      [[CONT]]:
 ; CHECK-NEXT: %a = load i32, ptr %p
 define i64 @unaligned_fields(ptr %p) {
@@ -86,12 +86,12 @@ define i64 @unaligned_fields(ptr %p) {
 ; and no 8-byte shadow load is made.
 ; CHECK-LABEL: define i64 @broken_by_call(
 ; CHECK-NOT:  load i64, ptr %{{[0-9]+}}, align 1
-; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
 ; CHECK:      %a = load i32, ptr %p
 ; CHECK-NEXT: call void @opaque()
 ; CHECK-NEXT: %bp = getelementptr
 ; CHECK-NOT:  load i64, ptr %{{[0-9]+}}, align 1
-; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
 ; CHECK:      %b = load i64, ptr %bp
 define i64 @broken_by_call(ptr %p) {
   %a = load i32, ptr %p, align 8
@@ -111,8 +111,8 @@ define i64 @broken_by_call(ptr %p) {
 ; CHECK:      load i64, ptr %{{[0-9]+}}, align 1
 ; CHECK:      %[[END:[0-9]+]] = add i64 %{{[0-9]+}}, 15
 ; CHECK:      lshr i64 -1, %{{[0-9]+}}
-; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
-; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 1)
 ; CHECK:      %v = load i32, ptr %one
 ; CHECK-NEXT: %two = getelementptr i32, ptr %base, i64 2
 ; CHECK-NEXT: store i32 %v, ptr %two
@@ -129,7 +129,7 @@ define void @load_store(ptr %base) {
 ; CHECK-LABEL: define i32 @lone(
 ; CHECK-NOT:  load i64
 ; CHECK:      load i8, ptr
-; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
 define i32 @lone(ptr %p) {
   %v = load i32, ptr %p, align 4
   ret i32 %v
@@ -138,9 +138,9 @@ define i32 @lone(ptr %p) {
 ; Members farther apart than one 8-byte shadow load covers (57 bytes) form separate groups.
 ; CHECK-LABEL: define i64 @too_wide(
 ; CHECK-NOT:  load i64, ptr %{{[0-9]+}}, align 1
-; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
 ; CHECK-NOT:  load i64, ptr %{{[0-9]+}}, align 1
-; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
 define i64 @too_wide(ptr %p) {
   %a = load i64, ptr %p, align 8
   %fp = getelementptr inbounds i8, ptr %p, i64 56
@@ -155,8 +155,8 @@ define i64 @too_wide(ptr %p) {
 ; CHECK:      %[[S:[0-9]+]] = load i8, ptr %{{[0-9]+}}, align 1
 ; CHECK-NEXT: %[[M:[0-9]+]] = and i8 %[[S]], -1
 ; CHECK-NEXT: icmp ne i8 %[[M]], 0
-; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
-; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 1)
 ; CHECK:      %v = load i32, ptr %p
 ; CHECK-NEXT: %w = add i32 %v, 1
 ; CHECK-NEXT: store i32 %w, ptr %p

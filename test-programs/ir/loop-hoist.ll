@@ -27,7 +27,7 @@ declare i32 @llvm.umax.i32(i32, i32)
 ; CHECK:      br i1 %{{[0-9]+}}, label %[[CALL:[0-9]+]], label %[[CONT:[0-9]+]], !prof
 ; CHECK:      [[CALL]]:
 ; CHECK-NEXT: %[[FIRST2:[0-9]+]] = ptrtoint ptr %p to i64
-; CHECK-NEXT: call void @__ffisan_check_loop(i64 %[[FIRST2]], i64 %n, i64 1, i64 1, i32 0), !dbg ![[LOC:[0-9]+]]
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_check_loop(i64 %[[FIRST2]], i64 %n, i64 1, i64 1, i32 0), !dbg ![[LOC:[0-9]+]]
 ; CHECK-NEXT: br label %[[CONT]]
 ; CHECK:      [[CONT]]:
 ; CHECK-NEXT: br label %loop
@@ -58,7 +58,7 @@ exit:
 ; CHECK-LABEL: define void @fill_down(
 ; CHECK:      %[[LAST:.+]] = getelementptr i8, ptr %p, i64
 ; CHECK:      %[[FIRST:[0-9]+]] = ptrtoint ptr %[[LAST]] to i64
-; CHECK:      call void @__ffisan_check_loop(i64 %{{[0-9]+}}, i64 %n, i64 -4, i64 4, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_check_loop(i64 %{{[0-9]+}}, i64 %n, i64 -4, i64 4, i32 1)
 ; CHECK:      loop:
 ; CHECK-NOT:  __ffisan
 ; CHECK:      ret void
@@ -83,7 +83,7 @@ exit:
 ; bytes with stride 1 replaces both.
 ; CHECK-LABEL: define i32 @unrolled(
 ; CHECK:      %[[COUNT:[0-9]+]] = shl i64 %pairs, 1
-; CHECK:      call void @__ffisan_check_loop(i64 %{{[0-9]+}}, i64 %[[COUNT]], i64 1, i64 1, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_check_loop(i64 %{{[0-9]+}}, i64 %[[COUNT]], i64 1, i64 1, i32 0)
 ; CHECK:      loop:
 ; CHECK-NOT:  __ffisan
 ; CHECK:      ret i32
@@ -118,9 +118,9 @@ exit:
 ; CHECK-LABEL: define i64 @value_and_tag(
 ; CHECK:      icmp ult i64 %{{[0-9]+}}, 57
 ; CHECK-NOT:  icmp ult i64 %{{[0-9]+}}, 57
-; CHECK:      call void @__ffisan_check_loop(i64 %{{[0-9]+}}, i64 %n, i64 16, i64 8, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_check_loop(i64 %{{[0-9]+}}, i64 %n, i64 16, i64 8, i32 0)
 ; CHECK-NEXT: ptrtoint
-; CHECK-NEXT: call void @__ffisan_check_loop(i64 %{{[0-9]+}}, i64 %n, i64 16, i64 1, i32 0)
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_check_loop(i64 %{{[0-9]+}}, i64 %n, i64 16, i64 1, i32 0)
 ; CHECK:      loop:
 ; CHECK-NOT:  __ffisan
 ; CHECK:      ret i64
@@ -152,7 +152,7 @@ exit:
 ; CHECK-LABEL: define i32 @with_call(
 ; CHECK-NOT:  __ffisan_check_loop
 ; CHECK:      loop:
-; CHECK:      call void @__ffisan_slow_access(
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(
 ; CHECK:      load i8, ptr %a
 ; CHECK:      call void @opaque()
 ; CHECK-NOT:  __ffisan_check_loop
@@ -183,7 +183,7 @@ exit:
 ; loop's own store is not an add-recurrence of it either).
 ; CHECK-LABEL: define void @free_in_inner_loop(
 ; CHECK-NOT:  __ffisan_check_loop
-; CHECK:      call void @__ffisan_slow_access(
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(
 ; CHECK:      store i8 1, ptr %a
 ; CHECK-NOT:  __ffisan_check_loop
 ; CHECK:      ret void
@@ -213,7 +213,7 @@ exit:
 ; per-access check.
 ; CHECK-LABEL: define i64 @find(
 ; CHECK-NOT:  __ffisan_check_loop
-; CHECK:      call void @__ffisan_slow_access(
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(
 ; CHECK:      %c = load i8, ptr %a
 ; CHECK-NOT:  __ffisan_check_loop
 ; CHECK:      ret i64
@@ -242,11 +242,11 @@ notfound:
 ; An access on one side of a branch does not run in every iteration: it keeps its check; the
 ; unconditional load of the same loop is hoisted.
 ; CHECK-LABEL: define void @conditional_store(
-; CHECK:      call void @__ffisan_check_loop(i64 %{{[0-9]+}}, i64 %n, i64 1, i64 1, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_check_loop(i64 %{{[0-9]+}}, i64 %n, i64 1, i64 1, i32 0)
 ; CHECK:      loop:
 ; CHECK-NOT:  __ffisan_check_loop
 ; CHECK:      %c = load i8, ptr %a
-; CHECK:      call void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 1, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 1, i32 1)
 ; CHECK:      store i8 0, ptr %d
 ; CHECK:      ret void
 define void @conditional_store(ptr %p, ptr %q, i64 %n) {
@@ -276,7 +276,7 @@ exit:
 ; An unknown trip count (a NUL-terminated walk) cannot be hoisted.
 ; CHECK-LABEL: define i64 @length(
 ; CHECK-NOT:  __ffisan_check_loop
-; CHECK:      call void @__ffisan_slow_access(
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(
 ; CHECK:      ret i64
 define i64 @length(ptr %s) {
 entry:
@@ -295,9 +295,9 @@ exit:
 ; An address the loop does not move (a total that a store through p may alias, so LICM kept it in
 ; the loop) is checked once too: stride 0, for the load and for the store.
 ; CHECK-LABEL: define void @count_into(
-; CHECK:      call void @__ffisan_check_loop(i64 %{{[0-9]+}}, i64 %n, i64 1, i64 1, i32 0)
-; CHECK:      call void @__ffisan_check_loop(i64 %{{[0-9]+}}, i64 %n, i64 0, i64 4, i32 0)
-; CHECK:      call void @__ffisan_check_loop(i64 %{{[0-9]+}}, i64 %n, i64 0, i64 4, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_check_loop(i64 %{{[0-9]+}}, i64 %n, i64 1, i64 1, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_check_loop(i64 %{{[0-9]+}}, i64 %n, i64 0, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_check_loop(i64 %{{[0-9]+}}, i64 %n, i64 0, i64 4, i32 1)
 ; CHECK:      loop:
 ; CHECK-NOT:  __ffisan
 ; CHECK:      ret void

@@ -18,9 +18,9 @@ declare void @bzero(ptr, i64)
 ; The destination is written (flags 1), the source read (flags 0).
 ; CHECK-LABEL: define void @intrinsic_memcpy(
 ; CHECK:      %[[D:[0-9]+]] = ptrtoint ptr %d to i64
-; CHECK:      call void @__ffisan_check_range(i64 %[[D]], i64 %n, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_check_range(i64 %[[D]], i64 %n, i32 1)
 ; CHECK:      %[[S:[0-9]+]] = ptrtoint ptr %s to i64
-; CHECK:      call void @__ffisan_check_range(i64 %[[S]], i64 %n, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_check_range(i64 %[[S]], i64 %n, i32 0)
 ; CHECK:      call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 %n, i1 false)
 define void @intrinsic_memcpy(ptr %d, ptr %s, i64 %n) {
   call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 %n, i1 false)
@@ -30,8 +30,8 @@ define void @intrinsic_memcpy(ptr %d, ptr %s, i64 %n) {
 ; A 32-bit length is widened to the runtime's u64.
 ; CHECK-LABEL: define void @intrinsic_memmove_i32(
 ; CHECK:      %[[LEN:[0-9]+]] = zext i32 %n to i64
-; CHECK:      call void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 %[[LEN]], i32 1)
-; CHECK:      call void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 %{{[0-9]+}}, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 %[[LEN]], i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 %{{[0-9]+}}, i32 0)
 ; CHECK:      call void @llvm.memmove
 define void @intrinsic_memmove_i32(ptr %d, ptr %s, i32 %n) {
   call void @llvm.memmove.p0.p0.i32(ptr %d, ptr %s, i32 %n, i1 false)
@@ -39,12 +39,12 @@ define void @intrinsic_memmove_i32(ptr %d, ptr %s, i32 %n) {
 }
 
 ; CHECK-LABEL: define void @intrinsic_memset_and_inline(
-; CHECK:      call void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 100, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 100, i32 1)
 ; CHECK-NEXT: call void @llvm.memset.p0.i64
-; CHECK:      call void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 24, i32 1)
-; CHECK:      call void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 24, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 24, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 24, i32 0)
 ; CHECK:      call void @llvm.memcpy.inline
-; CHECK:      call void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 16, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 16, i32 1)
 ; CHECK:      call void @llvm.memset.inline
 define void @intrinsic_memset_and_inline(ptr %d, ptr %s) {
   call void @llvm.memset.p0.i64(ptr %d, i8 0, i64 100, i1 false)
@@ -54,13 +54,13 @@ define void @intrinsic_memset_and_inline(ptr %d, ptr %s) {
 }
 
 ; CHECK-LABEL: define i32 @libc_memory_calls(
-; CHECK:      call void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 %n, i32 1)
-; CHECK:      call void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 %n, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 %n, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 %n, i32 0)
 ; CHECK:      call ptr @memcpy(
-; CHECK:      call void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 %n, i32 0)
-; CHECK:      call void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 %n, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 %n, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 %n, i32 0)
 ; CHECK:      call i32 @memcmp(
-; CHECK:      call void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 %n, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 %n, i32 1)
 ; CHECK:      call void @bzero(
 define i32 @libc_memory_calls(ptr %d, ptr %s, i64 %n) {
   %r = call ptr @memcpy(ptr %d, ptr %s, i64 %n)

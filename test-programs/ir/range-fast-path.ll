@@ -28,7 +28,7 @@ declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)
 ; CHECK-NEXT: %[[BAD:[0-9]+]] = or i1 %[[DIRTY]], %[[NEAR]]
 ; CHECK-NEXT: br i1 %[[BAD]], label %[[CALL:[0-9]+]], label %[[CONT:[0-9]+]], !prof
 ; CHECK:      [[CALL]]:
-; CHECK-NEXT: call void @__ffisan_check_range(i64 %[[A]], i64 24, i32 1)
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_check_range(i64 %[[A]], i64 24, i32 1)
 ; CHECK:      [[CONT]]:
 ; CHECK-NEXT: call void @llvm.memset.p0.i64(ptr %d, i8 0, i64 24, i1 false)
 define void @constant_memset(ptr %d) {
@@ -49,9 +49,9 @@ define void @constant_memset(ptr %d) {
 ; CHECK-NEXT: %[[BIG:[0-9]+]] = xor i1 %[[SMALL]], true
 ; CHECK-NEXT: %[[BAD:[0-9]+]] = or i1 %[[OR]], %[[BIG]]
 ; CHECK-NEXT: br i1 %[[BAD]]
-; CHECK:      call void @__ffisan_check_range(i64 %[[A]], i64 %n, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_check_range(i64 %[[A]], i64 %n, i32 1)
 ; CHECK:      lshr i64 -4629771061636907073, %{{[0-9]+}}
-; CHECK:      call void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 %n, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 %n, i32 0)
 ; CHECK:      call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 %n, i1 false)
 define void @runtime_length(ptr %d, ptr %s, i64 %n) {
   call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 %n, i1 false)
@@ -62,7 +62,7 @@ define void @runtime_length(ptr %d, ptr %s, i64 %n) {
 ; CHECK-LABEL: define void @long_range(
 ; CHECK-NOT:  load i64
 ; CHECK:      %[[A:[0-9]+]] = ptrtoint ptr %d to i64
-; CHECK-NEXT: call void @__ffisan_check_range(i64 %[[A]], i64 58, i32 1)
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_check_range(i64 %[[A]], i64 58, i32 1)
 ; CHECK-NEXT: call void @llvm.memset.p0.i64
 define void @long_range(ptr %d) {
   call void @llvm.memset.p0.i64(ptr %d, i8 0, i64 58, i1 false)

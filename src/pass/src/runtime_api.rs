@@ -1,5 +1,6 @@
 //! The runtime entry points the pass calls, declared on demand in the module being instrumented.
 //! Names and signatures follow `contract.rs` (the runtime's `contract.rs` is the other half).
+use inkwell::attributes::{Attribute, AttributeLoc};
 use inkwell::types::{BasicMetadataTypeEnum, FunctionType};
 use inkwell::values::{BasicMetadataValueEnum, CallSiteValue, FunctionValue, IntValue, ValueKind};
 
@@ -47,13 +48,24 @@ pub struct RuntimeFn<'ctx> {
     pub func: FunctionValue<'ctx>,
 }
 
+/// LLVM's `preserve_mostcc` (CallingConv::PreserveMost): the callee keeps every general-purpose
+/// register but r11. The check entry points use it (the runtime's stubs save the rest): their
+/// calls sit in cold blocks throughout hot code, and with the C convention every one of them
+/// would make the register allocator keep values out of nine registers, or spill them, around it.
+/// Such a call must not go through a lazily bound PLT entry: the dynamic linker's resolver
+/// clobbers registers the convention promises to keep, so the declarations are `nonlazybind`
+/// (the call loads the address from the GOT, which the loader fills at start-up).
+const PRESERVE_MOST: u32 = 14;
+
 impl<'ctx> RuntimeFn<'ctx> {
     pub fn call(
         &self,
         em: &Emitter<'ctx>,
         args: &[BasicMetadataValueEnum<'ctx>],
     ) -> CallSiteValue<'ctx> {
-        em.call(self.ty, self.func, args)
+        let call = em.call(self.ty, self.func, args);
+        call.set_call_convention(self.func.get_call_conventions());
+        call
     }
 
     /// Calls a runtime function that returns an integer (`__ffisan_fake_frame_enter`).
@@ -78,16 +90,30 @@ fn declare<'ctx>(em: &Emitter<'ctx>, name: &str, ty: FunctionType<'ctx>) -> Runt
     }
 }
 
+/// A check entry point, called with `preserve_mostcc`.
+fn declare_check<'ctx>(em: &Emitter<'ctx>, name: &str, ty: FunctionType<'ctx>) -> RuntimeFn<'ctx> {
+    let f = declare(em, name, ty);
+    f.func.set_call_conventions(PRESERVE_MOST);
+    for attr in ["nonlazybind", "nounwind"] {
+        let kind = Attribute::get_named_enum_kind_id(attr);
+        f.func.add_attribute(
+            AttributeLoc::Function,
+            em.context.create_enum_attribute(kind, 0),
+        );
+    }
+    f
+}
+
 /// `void __ffisan_slow_access(u64 addr, u64 size, u32 flags)`
 pub fn slow_access<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
     let ty = em.void_function_type(&[em.i64.into(), em.i64.into(), em.i32.into()]);
-    declare(em, SLOW_ACCESS, ty)
+    declare_check(em, SLOW_ACCESS, ty)
 }
 
 /// `void __ffisan_check_range(u64 addr, u64 size, u32 flags)`
 pub fn check_range<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
     let ty = em.void_function_type(&[em.i64.into(), em.i64.into(), em.i32.into()]);
-    declare(em, CHECK_RANGE, ty)
+    declare_check(em, CHECK_RANGE, ty)
 }
 
 /// `void __ffisan_check_loop(u64 first, u64 count, i64 stride, u64 size, u32 flags)`
@@ -99,7 +125,7 @@ pub fn check_loop<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
         em.i64.into(),
         em.i32.into(),
     ];
-    declare(em, CHECK_LOOP, em.void_function_type(&params))
+    declare_check(em, CHECK_LOOP, em.void_function_type(&params))
 }
 
 /// `u64 __ffisan_fake_frame_enter(u64 size, u64 real_frame)`; 0 keeps the locals on the real stack.
