@@ -7,10 +7,12 @@ pub const ABI_VERSION: u32 = 3;
 /// One shadow byte describes 2^SHADOW_SCALE = 8 bytes of application memory (a granule).
 pub const SHADOW_SCALE: u32 = 3;
 pub const GRANULE: usize = 1 << SHADOW_SCALE;
-/// shadow(addr) = (addr >> 3) | SHADOW_OFFSET. User space is below 2^47, so the shadow is
-/// [2^46, 2^46 + 2^44): above every heap hint Go may pick (all below 2^46, randomised or not) and
-/// below PIE images (0x55..) and mmap areas (0x7f..).
-pub const SHADOW_OFFSET: usize = 0x4000_0000_0000;
+/// shadow(addr) = (addr >> 3) + SHADOW_OFFSET. User space is below 2^47, so the shadow is
+/// [2^31 - 2^15, 2^44 + 2^31 - 2^15), ASan's x86-64 layout: the offset fits an instruction's 32-bit
+/// displacement, so a check needs no register for it (`testb $m, 0x7fff8000(%rs)`). It lies above
+/// non-PIE images (0x400000) and below PIE images (0x55..) and mmap areas (0x7f..); Go heap hints
+/// that fall inside it are refused by the kernel and Go moves on (`managed.rs`).
+pub const SHADOW_OFFSET: usize = 0x7fff_8000;
 pub const SHADOW_SIZE: usize = 1 << 44;
 /// Highest application address the shadow covers (exclusive).
 pub const APP_END: usize = 1 << 47;

@@ -15,7 +15,7 @@ use crate::errors::{FixedStr, RegionInfo, RegionKind};
 use crate::shadow;
 use crate::sync::SpinLock;
 use core::fmt::Write;
-use core::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use libc::{c_char, c_int, c_void};
 
 const MAX_REGIONS: usize = 1024;
@@ -243,18 +243,52 @@ fn is_cgo_program() -> bool {
 /// our shadow (which is also a big aligned mapping, made by us).
 const GO_ARENA: usize = 64 << 20;
 
+/// The shape of Go's arena reservations, hinted or not: a multiple of 64 MiB, no access, private
+/// and anonymous, nothing else.
+fn is_go_arena_shape(len: usize, prot: c_int, flags: c_int) -> bool {
+    len != 0
+        && len.is_multiple_of(GO_ARENA)
+        && prot == libc::PROT_NONE
+        && flags == libc::MAP_PRIVATE | libc::MAP_ANONYMOUS
+}
+
 fn is_go_arena_reservation(hint: usize, len: usize, prot: c_int, flags: c_int) -> bool {
     let shadow = crate::contract::SHADOW_OFFSET
         ..crate::contract::SHADOW_OFFSET + crate::contract::SHADOW_SIZE;
     hint != 0
         && hint.is_multiple_of(GO_ARENA)
-        && len != 0
-        && len.is_multiple_of(GO_ARENA)
-        && prot == libc::PROT_NONE
-        && flags == libc::MAP_PRIVATE | libc::MAP_ANONYMOUS
+        && is_go_arena_shape(len, prot, flags)
         && hint
             .checked_add(len)
             .is_some_and(|end| end <= shadow.start || hint >= shadow.end)
+}
+
+/// Set when Go asked for an arena at a hint the kernel did not grant (Go gives that mapping back
+/// and tries its next hint); cleared when a hinted arena is granted. The shadow covers 64 of the
+/// 256 random heap bases of Go 1.26 (2^44 of 2^46), and in about 1 run in 256 all 64 hints Go
+/// tries lie inside it. Go then reserves `n + 64 MiB` with no hint and trims it to an aligned
+/// arena with two munmaps (sysReserveAligned): that reservation, right after refused hints, is
+/// the Go heap too, and the munmaps cut the trimmed ends out of the region again.
+static GO_HINT_REFUSED: AtomicBool = AtomicBool::new(false);
+
+/// Whether the mapping `mmap(hint, len, prot, flags)` gave at `result` is a Go heap reservation,
+/// hinted or Go's unhinted fallback after refused hints. Notes refused hints.
+fn is_go_heap_reservation(
+    hint: usize,
+    len: usize,
+    prot: c_int,
+    flags: c_int,
+    result: usize,
+) -> bool {
+    if !is_go_arena_shape(len, prot, flags) || !is_cgo_program() {
+        return false;
+    }
+    if hint == 0 {
+        return len >= 2 * GO_ARENA && GO_HINT_REFUSED.swap(false, Ordering::Relaxed);
+    }
+    let granted = result == hint && is_go_arena_reservation(hint, len, prot, flags);
+    GO_HINT_REFUSED.store(!granted && hint.is_multiple_of(GO_ARENA), Ordering::Relaxed);
+    granted
 }
 
 /// Whether [lo, hi) lies inside the registered Go heap (Go commits and decommits its arenas with
@@ -303,11 +337,7 @@ unsafe fn map(
     let mut note = "";
     if result != usize::MAX {
         let anonymous = flags & libc::MAP_ANONYMOUS != 0;
-        if result == hint
-            && anonymous
-            && is_go_arena_reservation(hint, len, prot, flags)
-            && is_cgo_program()
-        {
+        if is_go_heap_reservation(hint, len, prot, flags, result) {
             register(result, result + len, FixedStr::from_str(GO_HEAP));
             note = " [go-heap]";
         } else if flags & libc::MAP_FIXED != 0 {

@@ -1,17 +1,28 @@
 //! Shadow memory: one byte per 8-byte granule of application memory, mapped once at start-up.
 
 use crate::contract::{shadow_value, APP_END, GRANULE, SHADOW_OFFSET, SHADOW_SCALE, SHADOW_SIZE};
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicU8, Ordering};
 
-static MAPPED: AtomicBool = AtomicBool::new(false);
+/// 0: not mapped yet; 1: a thread is mapping it; 2: mapped.
+static MAPPED: AtomicU8 = AtomicU8::new(0);
 
 /// Maps the whole shadow (16 TiB of address space, MAP_NORESERVE: pages cost nothing until written).
 /// Called first thing by the allocator and by init; safe to call from any thread, any number of times.
 pub fn ensure_mapped() {
-    if MAPPED.load(Ordering::Acquire) {
+    if MAPPED.load(Ordering::Acquire) == 2 {
         return;
     }
-    // Two racing threads both try; MAP_FIXED_NOREPLACE makes the loser fail with EEXIST, which is fine.
+    if MAPPED
+        .compare_exchange(0, 1, Ordering::Acquire, Ordering::Acquire)
+        .is_err()
+    {
+        // Another thread maps it (only ever at start-up): wait for it.
+        while MAPPED.load(Ordering::Acquire) != 2 {
+            core::hint::spin_loop();
+        }
+        return;
+    }
+    // MAP_FIXED_NOREPLACE: fail rather than replace anything mapped in the range.
     let p = unsafe {
         libc::mmap(
             SHADOW_OFFSET as *mut libc::c_void,
@@ -25,15 +36,15 @@ pub fn ensure_mapped() {
             0,
         )
     };
-    if p == libc::MAP_FAILED && crate::sync::errno() != libc::EEXIST {
-        crate::sync::die(b"ffisan: fatal: cannot map the shadow memory at 0x400000000000 (16 TiB, MAP_NORESERVE)\n");
+    if p != SHADOW_OFFSET as *mut libc::c_void {
+        crate::sync::die(b"ffisan: fatal: cannot map the shadow memory at [0x7fff8000, 0x10007fff8000) (16 TiB, MAP_NORESERVE): something is mapped there already, or the address space is limited (ulimit -v)\n");
     }
-    MAPPED.store(true, Ordering::Release);
+    MAPPED.store(2, Ordering::Release);
 }
 
 #[inline(always)]
 pub fn shadow_addr(addr: usize) -> *mut u8 {
-    ((addr >> SHADOW_SCALE) | SHADOW_OFFSET) as *mut u8
+    ((addr >> SHADOW_SCALE) + SHADOW_OFFSET) as *mut u8
 }
 
 /// Whether `addr` is an address the shadow covers (user space). Wild pointers above it are "unknown".

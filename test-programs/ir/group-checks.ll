@@ -19,7 +19,7 @@ declare void @opaque()
 ; CHECK-LABEL: define i64 @three_fields(
 ; CHECK:      %[[BASE:[0-9]+]] = ptrtoint ptr %p to i64
 ; CHECK-NEXT: %[[SH:[0-9]+]] = lshr i64 %[[BASE]], 3
-; CHECK-NEXT: %[[SA:[0-9]+]] = add i64 %[[SH]], 70368744177664
+; CHECK-NEXT: %[[SA:[0-9]+]] = add i64 %[[SH]], 2147450880
 ; CHECK-NEXT: %[[SP:[0-9]+]] = inttoptr i64 %[[SA]] to ptr
 ; CHECK-NEXT: %[[S:[0-9]+]] = load i32, ptr %[[SP]], align 1
 ; CHECK-NEXT: %[[BAD:[0-9]+]] = and i32 %[[S]], 12566463
@@ -52,7 +52,7 @@ define i64 @three_fields(ptr %p) {
 ; CHECK-LABEL: define i64 @unaligned_fields(
 ; CHECK:      %[[BASE:[0-9]+]] = ptrtoint ptr %p to i64
 ; CHECK-NEXT: %[[SH:[0-9]+]] = lshr i64 %[[BASE]], 3
-; CHECK-NEXT: %[[SA:[0-9]+]] = add i64 %[[SH]], 70368744177664
+; CHECK-NEXT: %[[SA:[0-9]+]] = add i64 %[[SH]], 2147450880
 ; CHECK-NEXT: %[[SP:[0-9]+]] = inttoptr i64 %[[SA]] to ptr
 ; CHECK-NEXT: %[[S:[0-9]+]] = load i64, ptr %[[SP]], align 1
 ; CHECK-NEXT: %[[MIS:[0-9]+]] = and i64 %[[BASE]], 7

@@ -10,7 +10,7 @@ target triple = "x86_64-pc-linux-gnu"
 ; CHECK-LABEL: define i32 @load_i32(
 ; CHECK:      %[[A:[0-9]+]] = ptrtoint ptr %p to i64, {{.*}}!nosanitize
 ; CHECK-NEXT: %[[SH:[0-9]+]] = lshr i64 %[[A]], 3, {{.*}}!nosanitize
-; CHECK-NEXT: %[[SA:[0-9]+]] = add i64 %[[SH]], 70368744177664, {{.*}}!nosanitize
+; CHECK-NEXT: %[[SA:[0-9]+]] = add i64 %[[SH]], 2147450880, {{.*}}!nosanitize
 ; CHECK-NEXT: %[[SP:[0-9]+]] = inttoptr i64 %[[SA]] to ptr, {{.*}}!nosanitize
 ; CHECK-NEXT: %[[S:[0-9]+]] = load i8, ptr %[[SP]], align 1, {{.*}}!nosanitize
 ; CHECK-NEXT: %[[M:[0-9]+]] = and i8 %[[S]], -65, {{.*}}!nosanitize

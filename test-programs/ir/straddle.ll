@@ -7,12 +7,12 @@ target triple = "x86_64-pc-linux-gnu"
 ; CHECK-LABEL: define i32 @unaligned_load(
 ; CHECK:      %[[A:[0-9]+]] = ptrtoint ptr %p to i64
 ; CHECK-NEXT: %[[SH:[0-9]+]] = lshr i64 %[[A]], 3
-; CHECK-NEXT: %[[SA:[0-9]+]] = add i64 %[[SH]], 70368744177664
+; CHECK-NEXT: %[[SA:[0-9]+]] = add i64 %[[SH]], 2147450880
 ; CHECK-NEXT: %[[SP:[0-9]+]] = inttoptr i64 %[[SA]] to ptr
 ; CHECK-NEXT: %[[FIRST:[0-9]+]] = load i8, ptr %[[SP]], align 1
 ; CHECK-NEXT: %[[LASTA:[0-9]+]] = add i64 %[[A]], 3
 ; CHECK-NEXT: %[[LSH:[0-9]+]] = lshr i64 %[[LASTA]], 3
-; CHECK-NEXT: %[[LSA:[0-9]+]] = add i64 %[[LSH]], 70368744177664
+; CHECK-NEXT: %[[LSA:[0-9]+]] = add i64 %[[LSH]], 2147450880
 ; CHECK-NEXT: %[[LSP:[0-9]+]] = inttoptr i64 %[[LSA]] to ptr
 ; CHECK-NEXT: %[[LAST:[0-9]+]] = load i8, ptr %[[LSP]], align 1
 ; CHECK-NEXT: %[[BOTH:[0-9]+]] = or i8 %[[FIRST]], %[[LAST]]

@@ -5,7 +5,7 @@
 //! Fast path (shadow(a) = (a >> 3) + SHADOW_OFFSET, one byte per 8-byte granule):
 //! ```text
 //!   %a = ptrtoint ptr %p to i64
-//!   %s = load i8, ptr inttoptr ((%a >> 3) + 0x400000000000)
+//!   %s = load i8, ptr inttoptr ((%a >> 3) + 0x7fff8000)
 //!   [%s = or %s, shadow byte of the access's last byte]      ; only if it may straddle granules
 //!   %bad = icmp ne (and %s, MASK), 0                           ; MASK 0xbf for loads, 0xff for stores
 //!   br %bad, label %slow, label %cont, !prof {1, 1048575}
@@ -45,9 +45,8 @@ extern "C" {
     ) -> LLVMValueRef;
 }
 
-/// `inttoptr((a >> 3) + SHADOW_OFFSET)`: the same as `|` for user addresses (below 2^47, so
-/// `a >> 3` stays below the offset's bit), and x86 folds an add into the load's address
-/// (`testb $m, (%rs,%roff)`), saving an instruction per check.
+/// `inttoptr((a >> 3) + SHADOW_OFFSET)`: x86 folds the add into the load's address as a 32-bit
+/// displacement (`testb $m, 0x7fff8000(%rs)`), so no register holds the offset.
 pub(crate) fn shadow_address<'ctx>(em: &Emitter<'ctx>, addr: IntValue<'ctx>) -> PointerValue<'ctx> {
     let shifted = em.lshr(addr, SHADOW_SCALE as u64);
     em.int_to_ptr(em.add(shifted, em.const_i64(SHADOW_OFFSET as u64)))
@@ -177,7 +176,7 @@ fn inline_check<'ctx>(
 /// Inserts one group test before the group's first member (see `group.rs`):
 /// ```text
 ///   %start = ptrtoint BASE + MIN
-///   %s = load i64, ptr inttoptr ((%start >> 3) | 0x400000000000), align 1
+///   %s = load i64, ptr inttoptr ((%start >> 3) + 0x7fff8000), align 1
 ///   %k = ((%start & 7) + SPAN + 7) & ~7                 ; 8 x granules the span touches
 ///   %bad = icmp ne (and %s, lshr (MASK x 8, 64 - %k)), 0  ; MASK 0xff if a member stores, else 0xbf
 ///   br %bad, label %members, label %cont, !prof {1, 1048575}
