@@ -44,6 +44,20 @@ ensure_lists() {
   fi
 }
 
+# `apt-get source PACKAGE` in the current directory; if the newest version cannot be fetched (a
+# mirror may list a security update whose files it does not serve), each other version the index
+# lists, newest first.
+fetch_source() {
+  local pkg="$1" version
+  apt-get "${apt_opts[@]}" source "$pkg" >&2 && return 0
+  for version in $(apt-cache "${apt_opts[@]}" showsrc "$pkg" | sed -n 's/^Version: //p' | sort -u -V -r); do
+    echo "retrying with $pkg=$version" >&2
+    find . -mindepth 1 -delete
+    apt-get "${apt_opts[@]}" source "$pkg=$version" >&2 && return 0
+  done
+  return 1
+}
+
 command -v dpkg-source >/dev/null || { echo "fatal error: dpkg-source missing (apt-get install dpkg-dev)" >&2; exit 1; }
 
 for pkg in "$@"; do
@@ -52,7 +66,7 @@ for pkg in "$@"; do
     ensure_lists
     rm -rf "$src_dir/$pkg.tmp"
     mkdir -p "$src_dir/$pkg.tmp"
-    (cd "$src_dir/$pkg.tmp" && apt-get "${apt_opts[@]}" source "$pkg" >&2)
+    (cd "$src_dir/$pkg.tmp" && fetch_source "$pkg")
     # Keep only the unpacked tree; the .dsc/.orig/.debian files are not needed afterwards.
     find "$src_dir/$pkg.tmp" -mindepth 1 -maxdepth 1 -type f -delete
     rm -rf "$src_dir/$pkg"
