@@ -85,6 +85,9 @@ pub struct RecentChains {
     sets: [[Chain; WAYS]; SETS],
     /// The way each set replaces next.
     next_way: [u8; SETS],
+    /// The way of each set that matched last, tried first: the chains of one key differ only
+    /// further up, so each one tried in vain re-reads the whole trail.
+    last_hit: [u8; SETS],
 }
 
 fn set_of(caller: &Caller) -> usize {
@@ -125,11 +128,18 @@ impl RecentChains {
     /// The depot id of the stack a walk from `caller` would give now, if its trail is here and
     /// every record it read still holds the same words.
     #[inline]
-    pub fn lookup(&self, caller: &Caller) -> Option<u32> {
-        self.sets[set_of(caller)]
-            .iter()
-            .find(|chain| chain.id != 0 && chain.matches(caller))
-            .map(|chain| chain.id)
+    pub fn lookup(&mut self, caller: &Caller) -> Option<u32> {
+        let set = set_of(caller);
+        let first = self.last_hit[set] as usize % WAYS;
+        let ways = &self.sets[set];
+        let hit = |w: usize| ways[w].id != 0 && ways[w].matches(caller);
+        let way = if hit(first) {
+            first
+        } else {
+            (0..WAYS).find(|&w| w != first && hit(w))?
+        };
+        self.last_hit[set] = way as u8;
+        Some(ways[way].id)
     }
 
     /// Keeps the trail of the walk from `caller` that gave stack `id`, in place of the oldest
@@ -141,6 +151,7 @@ impl RecentChains {
         let set = set_of(caller);
         let way = self.next_way[set] as usize % WAYS;
         self.next_way[set] = (way + 1) as u8;
+        self.last_hit[set] = way as u8;
         let chain = &mut self.sets[set][way];
         chain.key = [caller.entry, caller.ret, caller.fp, caller.sp];
         chain.len = trail.len as u32;
