@@ -129,17 +129,27 @@ pub fn fill(addr: usize, value: u8, count: usize) {
     const PAGE: usize = 4096;
     let first = shadow_addr(addr);
     if count <= 64 {
-        // Eight granules per store, then the tail byte by byte. Volatile: the optimiser would turn
-        // the loops back into a memset call.
-        let word = [value; 8];
-        let mut i = 0;
-        while i + 8 <= count {
-            unsafe { core::ptr::write_volatile(first.add(i).cast::<[u8; 8]>(), word) };
-            i += 8;
-        }
-        while i < count {
-            unsafe { core::ptr::write_volatile(first.add(i), value) };
-            i += 1;
+        // Eight granules per store and one more eight ending at the run's end (overlapping the
+        // last full one), or two overlapping narrower stores for a shorter run: no loop over the
+        // tail byte by byte (chunks' redzones and user bytes are mostly a few granules). Volatile:
+        // the optimiser would turn these back into a memset call.
+        unsafe {
+            if count >= 8 {
+                let mut i = 0;
+                while i + 8 < count {
+                    core::ptr::write_volatile(first.add(i).cast::<[u8; 8]>(), [value; 8]);
+                    i += 8;
+                }
+                core::ptr::write_volatile(first.add(count - 8).cast::<[u8; 8]>(), [value; 8]);
+            } else if count >= 4 {
+                core::ptr::write_volatile(first.cast::<[u8; 4]>(), [value; 4]);
+                core::ptr::write_volatile(first.add(count - 4).cast::<[u8; 4]>(), [value; 4]);
+            } else if count >= 2 {
+                core::ptr::write_volatile(first.cast::<[u8; 2]>(), [value; 2]);
+                core::ptr::write_volatile(first.add(count - 2).cast::<[u8; 2]>(), [value; 2]);
+            } else if count == 1 {
+                core::ptr::write_volatile(first, value);
+            }
         }
         return;
     }
@@ -157,5 +167,33 @@ pub fn fill(addr: usize, value: u8, count: usize) {
         }
     } else {
         unsafe { core::ptr::write_bytes(first, value, count) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_sets_exactly_its_run() {
+        ensure_mapped();
+        // Shadow of an application range nothing else in this test process paints.
+        let base = 0x1234_0000_0000usize;
+        for start in 0..9 {
+            for count in 0..=70 {
+                let lo = base + start * GRANULE;
+                fill(base, 0x11, 96);
+                fill(lo, 0xfd, count);
+                for g in 0..96 {
+                    let inside = g >= start && g < start + count;
+                    let want = if inside { 0xfd } else { 0x11 };
+                    assert_eq!(
+                        shadow_byte(base + g * GRANULE),
+                        want,
+                        "start {start} count {count} granule {g}"
+                    );
+                }
+            }
+        }
     }
 }
