@@ -253,16 +253,34 @@ fn allocate_as(
 
 /// Live → freed: poison, remember who freed it, queue it. False if another free got there first.
 fn retire(chunk: Chunk, free_stack: impl FnOnce() -> u32) -> bool {
-    let live = encode(chunk.size, chunk.left_redzone, TAG_LIVE);
-    let freed = encode(chunk.size, chunk.left_redzone, TAG_FREED);
-    let header = chunk.header();
-    if header
-        .word
-        .compare_exchange(live, freed, Ordering::AcqRel, Ordering::Acquire)
-        .is_err()
-    {
+    if !claim(&chunk) {
         return false;
     }
+    retire_claimed(chunk, free_stack);
+    true
+}
+
+/// Live → freed in the header. Of two threads freeing one chunk at once exactly one wins; false
+/// for the other, whose free is the double free.
+fn claim(chunk: &Chunk) -> bool {
+    let live = encode(chunk.size, chunk.left_redzone, TAG_LIVE);
+    let freed = encode(chunk.size, chunk.left_redzone, TAG_FREED);
+    chunk
+        .header()
+        .word
+        .compare_exchange(live, freed, Ordering::AcqRel, Ordering::Acquire)
+        .is_ok()
+}
+
+/// Gives back a claim that will not be followed by a retirement (realloc that could not allocate).
+fn unclaim(chunk: &Chunk) {
+    let live = encode(chunk.size, chunk.left_redzone, TAG_LIVE);
+    chunk.header().word.store(live, Ordering::Release);
+}
+
+/// The rest of freeing a chunk this thread claimed: poison it, remember who freed it, queue it.
+fn retire_claimed(chunk: Chunk, free_stack: impl FnOnce() -> u32) {
+    let header = chunk.header();
     fill_shadow(
         chunk.user,
         chunk.size.next_multiple_of(GRANULE),
@@ -281,7 +299,6 @@ fn retire(chunk: Chunk, free_stack: impl FnOnce() -> u32) -> bool {
         chunk.left_redzone + body,
         class.map(|c| c.index),
     );
-    true
 }
 
 /// A chunk leaves the quarantine. A block of a size class (`class`: decided when it was freed)
@@ -567,15 +584,24 @@ fn resize(p: *mut c_void, size: size_t, caller: &Caller) -> *mut c_void {
     }
     // One walk names both the new chunk's allocation and the old one's free: the same call.
     let stack = stack_depot::record_here(caller);
+    // `old` was found and checked above: claim it now, before the copy. The compare-and-swap is a
+    // locked instruction, which waits for every store before it to reach the cache, and after
+    // the copy those were the whole new chunk (a third of realloc's time in Lua's binary-trees).
+    // A free racing ours wins the claim, and this call then is the double free.
+    let claimed = claim(&old);
+    if !claimed {
+        report_double_free(p as usize, caller);
+    }
     let new = allocate_as(size, MIN_ALIGN, false, || stack);
     if new.is_null() {
+        if claimed {
+            unclaim(&old); // realloc leaves the old chunk as it was
+        }
         return new;
     }
     unsafe { core::ptr::copy_nonoverlapping(p as *const u8, new as *mut u8, old.size.min(size)) };
-    // `old` was found and checked above: retire it directly (a free racing ours wins the
-    // compare-and-swap, and this call then is the double free).
-    if !retire(old, || stack) {
-        report_double_free(p as usize, caller);
+    if claimed {
+        retire_claimed(old, || stack);
     }
     new
 }
