@@ -1,6 +1,7 @@
 // The allocator's argument errors behave like glibc's: calloc and reallocarray overflow give NULL
 // and ENOMEM, posix_memalign returns EINVAL for a bad alignment, aligned_alloc sets EINVAL, an
-// impossible size is ENOMEM; realloc(p, 0) frees; malloc_usable_size is the requested size.
+// impossible size is ENOMEM; a realloc to one leaves the old chunk live and unchanged; realloc(p, 0)
+// frees; malloc_usable_size is the requested size.
 // RUN: %clang -g -O0 %s -o %t -L%rt_dir -lffisan_rt -Wl,-rpath,%rt_dir && %t 2>&1 | FileCheck --implicit-check-not=ffisan %s
 #define _GNU_SOURCE
 #include <errno.h>
@@ -37,6 +38,16 @@ int main(void) {
   printf("memalign(48) aligned to 64: %d\n", (uintptr_t)m % 64 == 0);
   // CHECK: memalign(48) aligned to 64: 1
   free(m);
+  char *kept = malloc(10);
+  kept[9] = 42;
+  errno = 0;
+  sink = realloc(kept, SIZE_MAX - 100);
+  printf("huge realloc: %s errno=%s old still %d\n", sink ? "ptr" : "NULL", errno == ENOMEM ? "ENOMEM" : "?", kept[9]);
+  // CHECK: huge realloc: NULL errno=ENOMEM old still 42
+  kept = realloc(kept, 20); // the old chunk is still live: no double free
+  printf("then realloc: %d\n", kept[9]);
+  // CHECK: then realloc: 42
+  free(kept);
   char *r = malloc(10);
   printf("realloc(p, 0): %s\n", realloc(r, 0) ? "ptr" : "NULL");
   // CHECK: realloc(p, 0): NULL
