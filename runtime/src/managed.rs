@@ -240,7 +240,7 @@ fn is_cgo_program() -> bool {
 /// with MAP_FIXED (sysMap). Before Go 1.26 the hints were `i<<40 | 0x00c0<<32` (first arena at
 /// 0xc000000000); Go 1.26 randomises the heap base (random 64 MiB-aligned hints below 2^46). So we
 /// recognise the reservation itself: that exact call, hint and length multiples of 64 MiB, outside
-/// our shadow (which is also a big aligned mapping, made by us).
+/// our shadow.
 const GO_ARENA: usize = 64 << 20;
 
 /// The shape of Go's arena reservations, hinted or not: a multiple of 64 MiB, no access, private
@@ -252,15 +252,12 @@ fn is_go_arena_shape(len: usize, prot: c_int, flags: c_int) -> bool {
         && flags == libc::MAP_PRIVATE | libc::MAP_ANONYMOUS
 }
 
-fn is_go_arena_reservation(hint: usize, len: usize, prot: c_int, flags: c_int) -> bool {
+/// Whether [lo, lo + len) lies outside our shadow (which is also a big aligned mapping, made by us).
+fn outside_shadow(lo: usize, len: usize) -> bool {
     let shadow = crate::contract::SHADOW_OFFSET
         ..crate::contract::SHADOW_OFFSET + crate::contract::SHADOW_SIZE;
-    hint != 0
-        && hint.is_multiple_of(GO_ARENA)
-        && is_go_arena_shape(len, prot, flags)
-        && hint
-            .checked_add(len)
-            .is_some_and(|end| end <= shadow.start || hint >= shadow.end)
+    lo.checked_add(len)
+        .is_some_and(|end| end <= shadow.start || lo >= shadow.end)
 }
 
 /// Set when Go asked for an arena at a hint the kernel did not grant (Go gives that mapping back
@@ -286,8 +283,11 @@ fn is_go_heap_reservation(
     if hint == 0 {
         return len >= 2 * GO_ARENA && GO_HINT_REFUSED.swap(false, Ordering::Relaxed);
     }
-    let granted = result == hint && is_go_arena_reservation(hint, len, prot, flags);
-    GO_HINT_REFUSED.store(!granted && hint.is_multiple_of(GO_ARENA), Ordering::Relaxed);
+    if !hint.is_multiple_of(GO_ARENA) {
+        return false;
+    }
+    let granted = result == hint && outside_shadow(hint, len);
+    GO_HINT_REFUSED.store(!granted, Ordering::Relaxed);
     granted
 }
 
