@@ -73,6 +73,7 @@ pub fn byte_is_readable(addr: usize) -> bool {
 
 /// Sets the shadow of [addr, addr+size) to `value`. `addr` must be granule-aligned; a trailing
 /// partial granule gets `value` too (use `unpoison` for "first k bytes addressable").
+#[inline]
 pub fn poison(addr: usize, size: usize, value: u8) {
     debug_assert!(addr.is_multiple_of(GRANULE));
     if size == 0 || !covers(addr) {
@@ -83,6 +84,7 @@ pub fn poison(addr: usize, size: usize, value: u8) {
 }
 
 /// Makes [addr, addr+size) addressable; a trailing partial granule records how many bytes are valid.
+#[inline]
 pub fn unpoison(addr: usize, size: usize) {
     debug_assert!(addr.is_multiple_of(GRANULE));
     if !covers(addr) {
@@ -123,36 +125,41 @@ pub fn repaint_inner(lo: usize, hi: usize, only_if: u8, value: u8) {
 }
 
 /// Sets the shadow of `count` granules from the granule-aligned `addr` to `value`. Runs are mostly
-/// short (a fake frame, a small chunk): a few byte stores beat a call to memset; big zero runs give
-/// their shadow pages back instead.
+/// short (a fake frame, a small chunk): a few stores, inline, beat a call to memset; big zero runs
+/// give their shadow pages back instead.
+#[inline]
 pub fn fill(addr: usize, value: u8, count: usize) {
-    const PAGE: usize = 4096;
     let first = shadow_addr(addr);
-    if count <= 64 {
-        // Eight granules per store and one more eight ending at the run's end (overlapping the
-        // last full one), or two overlapping narrower stores for a shorter run: no loop over the
-        // tail byte by byte (chunks' redzones and user bytes are mostly a few granules). Volatile:
-        // the optimiser would turn these back into a memset call.
-        unsafe {
-            if count >= 8 {
-                let mut i = 0;
-                while i + 8 < count {
-                    core::ptr::write_volatile(first.add(i).cast::<[u8; 8]>(), [value; 8]);
-                    i += 8;
-                }
-                core::ptr::write_volatile(first.add(count - 8).cast::<[u8; 8]>(), [value; 8]);
-            } else if count >= 4 {
-                core::ptr::write_volatile(first.cast::<[u8; 4]>(), [value; 4]);
-                core::ptr::write_volatile(first.add(count - 4).cast::<[u8; 4]>(), [value; 4]);
-            } else if count >= 2 {
-                core::ptr::write_volatile(first.cast::<[u8; 2]>(), [value; 2]);
-                core::ptr::write_volatile(first.add(count - 2).cast::<[u8; 2]>(), [value; 2]);
-            } else if count == 1 {
-                core::ptr::write_volatile(first, value);
-            }
-        }
-        return;
+    if count > 64 {
+        return fill_long(first, value, count);
     }
+    // Eight granules per store and one more eight ending at the run's end (overlapping the last
+    // full one), or two overlapping narrower stores for a shorter run: no loop over the tail byte
+    // by byte (chunks' redzones and user bytes are mostly a few granules). Volatile: the
+    // optimiser would turn these back into a memset call.
+    unsafe {
+        if count >= 8 {
+            let mut i = 0;
+            while i + 8 < count {
+                core::ptr::write_volatile(first.add(i).cast::<[u8; 8]>(), [value; 8]);
+                i += 8;
+            }
+            core::ptr::write_volatile(first.add(count - 8).cast::<[u8; 8]>(), [value; 8]);
+        } else if count >= 4 {
+            core::ptr::write_volatile(first.cast::<[u8; 4]>(), [value; 4]);
+            core::ptr::write_volatile(first.add(count - 4).cast::<[u8; 4]>(), [value; 4]);
+        } else if count >= 2 {
+            core::ptr::write_volatile(first.cast::<[u8; 2]>(), [value; 2]);
+            core::ptr::write_volatile(first.add(count - 2).cast::<[u8; 2]>(), [value; 2]);
+        } else if count == 1 {
+            core::ptr::write_volatile(first, value);
+        }
+    }
+}
+
+#[inline(never)]
+fn fill_long(first: *mut u8, value: u8, count: usize) {
+    const PAGE: usize = 4096;
     let (lo, hi) = (first as usize, first as usize + count);
     let (inner_lo, inner_hi) = (lo.next_multiple_of(PAGE), hi & !(PAGE - 1));
     if value == 0 && inner_hi >= inner_lo + 16 * PAGE {
