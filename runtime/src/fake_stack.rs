@@ -111,8 +111,44 @@ fn own_block() -> Option<usize> {
 }
 
 /// Gives the caller a fake frame of `size` bytes, or 0 to keep its locals on the real stack.
+/// Every call of a function with escaping locals comes here (Lua's string library: every
+/// `luaL_checklstring(L, i, &len)`), so the common case, the slot under the cursor free, takes
+/// this short path; everything else (first use, a taken slot, a full class) `enter_slow`.
 #[no_mangle]
 pub extern "C" fn __ffisan_fake_frame_enter(size: u64, real_frame: u64) -> u64 {
+    let block = crate::thread_state::current().fake_block.get();
+    if block > NO_BLOCK && size <= MAX_FRAME && crate::options::get().detect_stack_use_after_return
+    {
+        let meta = meta(block);
+        let class = class_of(size);
+        let state = &meta.classes[class];
+        let index = state.cursor.load(Ordering::Relaxed) & (slot_count(class) - 1);
+        let f = &meta.frames[first_slot(class) + index];
+        if !state.full.load(Ordering::Relaxed) && f.load(Ordering::Relaxed) == 0 {
+            return claim_slot(block, class, index, size, real_frame);
+        }
+    }
+    enter_slow(size, real_frame)
+}
+
+/// Takes the free slot `index` of `class` for a frame of `size` bytes whose function's real frame
+/// is `real_frame`. A signal handler taking this slot between the caller's test and the store has
+/// given it back before we resume (or abandoned us with longjmp): the store cannot clash.
+#[inline(always)]
+fn claim_slot(block: usize, class: usize, index: usize, size: u64, real_frame: u64) -> u64 {
+    let meta = meta(block);
+    meta.frames[first_slot(class) + index].store(real_frame.max(1) as usize, Ordering::Relaxed);
+    meta.classes[class]
+        .cursor
+        .store(index + 1, Ordering::Relaxed);
+    let frame = block + class * CLASS_BYTES + (index << slot_log(class));
+    shadow::unpoison(frame, size as usize);
+    frame as u64
+}
+
+#[cold]
+#[inline(never)]
+fn enter_slow(size: u64, real_frame: u64) -> u64 {
     if size > MAX_FRAME || !crate::options::get().detect_stack_use_after_return {
         return 0;
     }
@@ -129,27 +165,19 @@ pub extern "C" fn __ffisan_fake_frame_enter(size: u64, real_frame: u64) -> u64 {
     let state = &meta.classes[class];
     let count = slot_count(class);
     let frames = &meta.frames[first_slot(class)..][..count];
-    let real_frame = real_frame.max(1) as usize;
     for attempt in 0..2 {
         if !state.full.load(Ordering::Relaxed) {
             let start = state.cursor.load(Ordering::Relaxed);
             for i in 0..count {
                 let index = (start + i) & (count - 1);
-                let f = &frames[index];
-                // A signal handler taking this slot between the load and the store has given it
-                // back before we resume (or abandoned us with longjmp): the store cannot clash.
-                if f.load(Ordering::Relaxed) == 0 {
-                    f.store(real_frame, Ordering::Relaxed);
-                    state.cursor.store(index + 1, Ordering::Relaxed);
-                    let frame = block + class * CLASS_BYTES + (index << slot_log(class));
-                    shadow::unpoison(frame, size as usize);
-                    return frame as u64;
+                if frames[index].load(Ordering::Relaxed) == 0 {
+                    return claim_slot(block, class, index, size, real_frame);
                 }
             }
         }
         if attempt == 1
             || state.full.load(Ordering::Relaxed)
-            || collect_leaked(block, class, real_frame) == 0
+            || collect_leaked(block, class, real_frame.max(1) as usize) == 0
         {
             state.full.store(true, Ordering::Relaxed);
             return 0;
