@@ -273,6 +273,19 @@ class RunResult:
         self.problem = problem  # None when the run was clean
 
 
+def warm_page_cache(paths):
+    """Reads the files a run will read, so that none comes from disk inside the timed run: the
+    machine may reclaim page cache between runs (DAMON did here), and then the first variant of
+    each round paid for it (plain `bzip2 -d` looked slower than ffisan's)."""
+    for path in paths:
+        try:
+            with open(path, "rb") as f:
+                while f.read(1 << 20):
+                    pass
+        except OSError:
+            pass
+
+
 def run_once(variant, cmd, normalize=None):
     """Runs cmd, returns wall time, the child's peak RSS (wait4) and a digest of what it produced."""
     run_dir = BUILD / "runs" / variant.name
@@ -288,6 +301,8 @@ def run_once(variant, cmd, normalize=None):
     # Peak RSS comes from /usr/bin/time: a child forked straight from Python would report Python's own
     # RSS as its high-water mark (Linux keeps the pre-exec maximum).
     rss_path = run_dir / "maxrss"
+    inputs = [c for c in cmd if Path(str(c)).is_file()]
+    warm_page_cache(inputs + ([RELEASE / "libffisan_rt.so"] if variant.name in USES_RUNTIME else []))
     with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
         start = time.perf_counter()
         proc = subprocess.Popen([TIME, "-f", "%M", "-o", str(rss_path), *[str(c) for c in cmd]],
@@ -400,9 +415,12 @@ def stress_workloads():
 def measure(workload):
     results = {v.name: [] for v in VARIANTS if v.name in workload.builds}
     problems = []
-    # Interleave the variants so drift on a shared machine hits them all alike.
+    # Interleave the variants so drift on a shared machine hits them all alike, and start each
+    # round with another one, so that nothing a round's first run pays always falls on one variant.
+    variants = [v for v in VARIANTS if v.name in workload.builds]
     for run in range(RUNS):
-        for variant in [v for v in VARIANTS if v.name in workload.builds]:
+        shift = run % len(variants)
+        for variant in variants[shift:] + variants[:shift]:
             result = run_once(variant, workload.command[variant.name], normalize=workload.normalize)
             results[variant.name].append(result)
             if result.problem:
