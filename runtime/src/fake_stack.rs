@@ -146,6 +146,8 @@ fn claim_slot(block: usize, class: usize, index: usize, size: u64, real_frame: u
     frame as u64
 }
 
+/// Enter when the short path cannot: the thread's first fake frame, fake frames turned off, a
+/// taken slot under the cursor (search the ring), or a full class (collect what longjmp left).
 #[cold]
 #[inline(never)]
 fn enter_slow(size: u64, real_frame: u64) -> u64 {
