@@ -9,6 +9,7 @@
 //! (swapcontext). The block is found from an address by arithmetic: no table, no lock.
 
 use crate::contract::shadow_value::STACK_AFTER_RETURN;
+use crate::contract::GRANULE;
 use crate::shadow;
 use crate::sync::RESERVATION_FAILED;
 use crate::threads::{self, MAX_THREADS};
@@ -221,11 +222,9 @@ pub extern "C" fn __ffisan_fake_frame_leave(frame: u64, size: u64) {
         return;
     };
     // Poison before freeing: a signal handler claiming the slot right after unpoisons it again.
-    shadow::poison(
-        frame,
-        (size as usize).clamp(1, slot_size(class)),
-        STACK_AFTER_RETURN,
-    );
+    // The slot lies in the reservation, which the shadow covers: fill it directly.
+    let granules = (size as usize).clamp(1, slot_size(class)).div_ceil(GRANULE);
+    shadow::fill(frame, STACK_AFTER_RETURN, granules);
     let meta = meta(block);
     let f = &meta.frames[first_slot(class) + index];
     if f.load(Ordering::Relaxed) != 0 {

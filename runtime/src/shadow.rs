@@ -133,26 +133,37 @@ pub fn fill(addr: usize, value: u8, count: usize) {
     if count > 64 {
         return fill_long(first, value, count);
     }
-    // Eight granules per store and one more eight ending at the run's end (overlapping the last
-    // full one), or two overlapping narrower stores for a shorter run: no loop over the tail byte
-    // by byte (chunks' redzones and user bytes are mostly a few granules). Volatile: the
-    // optimiser would turn these back into a memset call.
+    // Sixteen granules per store and one more sixteen ending at the run's end (overlapping the
+    // last full one), or two overlapping narrower stores for a shorter run: no loop, no byte by
+    // byte tail (chunks' redzones and user bytes are mostly a few granules), no memset call.
+    // Unaligned stores of whole words: the shadow of a granule-aligned address has any alignment.
+    let word = u64::from_ne_bytes([value; 8]);
+    let (half, quarter) = (word as u32, word as u16);
     unsafe {
-        if count >= 8 {
-            let mut i = 0;
-            while i + 8 < count {
-                core::ptr::write_volatile(first.add(i).cast::<[u8; 8]>(), [value; 8]);
-                i += 8;
+        if count >= 16 {
+            let wide = core::arch::x86_64::_mm_set1_epi8(value as i8);
+            let store = |at: usize| {
+                core::arch::x86_64::_mm_storeu_si128(first.add(at).cast(), wide);
+            };
+            store(0);
+            if count > 32 {
+                store(16);
             }
-            core::ptr::write_volatile(first.add(count - 8).cast::<[u8; 8]>(), [value; 8]);
+            if count > 48 {
+                store(32);
+            }
+            store(count - 16);
+        } else if count >= 8 {
+            first.cast::<u64>().write_unaligned(word);
+            first.add(count - 8).cast::<u64>().write_unaligned(word);
         } else if count >= 4 {
-            core::ptr::write_volatile(first.cast::<[u8; 4]>(), [value; 4]);
-            core::ptr::write_volatile(first.add(count - 4).cast::<[u8; 4]>(), [value; 4]);
+            first.cast::<u32>().write_unaligned(half);
+            first.add(count - 4).cast::<u32>().write_unaligned(half);
         } else if count >= 2 {
-            core::ptr::write_volatile(first.cast::<[u8; 2]>(), [value; 2]);
-            core::ptr::write_volatile(first.add(count - 2).cast::<[u8; 2]>(), [value; 2]);
+            first.cast::<u16>().write_unaligned(quarter);
+            first.add(count - 2).cast::<u16>().write_unaligned(quarter);
         } else if count == 1 {
-            core::ptr::write_volatile(first, value);
+            first.write(value);
         }
     }
 }
