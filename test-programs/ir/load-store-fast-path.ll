@@ -16,19 +16,9 @@ target triple = "x86_64-pc-linux-gnu"
 ; CHECK-NEXT: %[[M:[0-9]+]] = and i8 %[[S]], -65, {{.*}}!nosanitize
 ; CHECK-NEXT: %[[BAD:[0-9]+]] = icmp ne i8 %[[M]], 0, {{.*}}!nosanitize
 ; CHECK-NEXT: br i1 %[[BAD]], label %[[SLOW:[0-9]+]], label %[[CONT:[0-9]+]], {{.*}}!prof ![[COLD:[0-9]+]]
-; A partial granule covering the access is decided inline: (a & 7) + size - 1 < shadow < 8. The
-; shadow byte is loaded again there, so the fast path's load has one user and folds into its test.
+; Wider than a byte: a partial granule covering the access is decided by the runtime, in the first
+; instructions of __ffisan_slow_access; the cold block is the call alone.
 ; CHECK:      [[SLOW]]:
-; CHECK-NEXT: %[[S2:[0-9]+]] = load i8, ptr %[[SP]], align 1, {{.*}}!nosanitize
-; CHECK-NEXT: %[[M2:[0-9]+]] = and i8 %[[S2]], -65, {{.*}}!nosanitize
-; CHECK-NEXT: %[[OFF:[0-9]+]] = and i64 %[[A]], 7, {{.*}}!nosanitize
-; CHECK-NEXT: %[[LASTW:[0-9]+]] = add i64 %[[OFF]], 3, {{.*}}!nosanitize
-; CHECK-NEXT: %[[LAST:[0-9]+]] = trunc i64 %[[LASTW]] to i8, {{.*}}!nosanitize
-; CHECK-NEXT: %[[BEYOND:[0-9]+]] = icmp uge i8 %[[LAST]], %[[M2]], {{.*}}!nosanitize
-; CHECK-NEXT: %[[NOTPARTIAL:[0-9]+]] = icmp uge i8 %[[M2]], 8, {{.*}}!nosanitize
-; CHECK-NEXT: %[[BAD2:[0-9]+]] = or i1 %[[BEYOND]], %[[NOTPARTIAL]], {{.*}}!nosanitize
-; CHECK-NEXT: br i1 %[[BAD2]], label %[[CALL:[0-9]+]], label %[[CONT]], {{.*}}!prof ![[COLD]]
-; CHECK:      [[CALL]]:
 ; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_access(i64 %[[A]], i64 4, i32 0), !dbg ![[LOC:[0-9]+]], !nosanitize
 ; CHECK-NEXT: br label %[[CONT]]
 ; CHECK:      [[CONT]]:
@@ -56,15 +46,31 @@ define void @store_i64(ptr %p, i64 %v) {
   ret void
 }
 
-; One probe: the fast path loads one shadow byte; only the cold path loads it again.
+; A byte: a partial granule covering it is decided inline, (a & 7) < shadow < 8 (strings' last
+; bytes are read over and over). The shadow byte is loaded again there, so the fast path's load
+; has one user and folds into its test.
 ; CHECK-LABEL: define i8 @load_i8(
-; CHECK:      load i8, ptr %[[SP:[0-9]+]], align 1, !nosanitize
-; CHECK-NEXT: and i8
-; CHECK-NEXT: icmp ne i8
-; CHECK-NEXT: br i1
-; CHECK:      load i8, ptr %[[SP]], align 1, !nosanitize
+; CHECK:      %[[A:[0-9]+]] = ptrtoint ptr %p to i64
+; CHECK:      %[[SP:[0-9]+]] = inttoptr i64 %{{[0-9]+}} to ptr
+; CHECK-NEXT: %[[S:[0-9]+]] = load i8, ptr %[[SP]], align 1, !nosanitize
+; CHECK-NEXT: %[[M:[0-9]+]] = and i8 %[[S]], -65
+; CHECK-NEXT: %[[BAD:[0-9]+]] = icmp ne i8 %[[M]], 0
+; CHECK-NEXT: br i1 %[[BAD]], label %[[SLOW:[0-9]+]], label %[[CONT:[0-9]+]], {{.*}}!prof ![[COLD:[0-9]+]]
+; CHECK:      [[SLOW]]:
+; CHECK-NEXT: %[[S2:[0-9]+]] = load i8, ptr %[[SP]], align 1, {{.*}}!nosanitize
+; CHECK-NEXT: %[[M2:[0-9]+]] = and i8 %[[S2]], -65, {{.*}}!nosanitize
+; CHECK-NEXT: %[[OFF:[0-9]+]] = and i64 %[[A]], 7, {{.*}}!nosanitize
+; CHECK-NEXT: %[[LAST:[0-9]+]] = trunc i64 %[[OFF]] to i8, {{.*}}!nosanitize
+; CHECK-NEXT: %[[BEYOND:[0-9]+]] = icmp uge i8 %[[LAST]], %[[M2]], {{.*}}!nosanitize
+; CHECK-NEXT: %[[NOTPARTIAL:[0-9]+]] = icmp uge i8 %[[M2]], 8, {{.*}}!nosanitize
+; CHECK-NEXT: %[[BAD2:[0-9]+]] = or i1 %[[BEYOND]], %[[NOTPARTIAL]], {{.*}}!nosanitize
+; CHECK-NEXT: br i1 %[[BAD2]], label %[[CALL:[0-9]+]], label %[[CONT]], {{.*}}!prof ![[COLD]]
+; CHECK:      [[CALL]]:
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_access(i64 %[[A]], i64 1, i32 0)
+; CHECK-NEXT: br label %[[CONT]]
 ; CHECK-NOT:  load i8, ptr %{{.*}}, !nosanitize
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{.*}}, i64 1, i32 0)
+; CHECK:      [[CONT]]:
+; CHECK-NEXT: %v = load i8, ptr %p, align 1
 define i8 @load_i8(ptr %p) {
   %v = load i8, ptr %p, align 1
   ret i8 %v
