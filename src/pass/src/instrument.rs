@@ -415,7 +415,7 @@ fn shadow_check<'ctx>(
         // cost more than all other checks. A wider access covered by a partial granule is rare
         // (SQLite's speedtest1: never; the Lua scripts: once), so the runtime decides it, in the
         // first instructions of `__ffisan_slow_access`: the test inline would be a block and nine
-        // instructions per check, a fifth of `sqlite3.c`'s compile time. (A whole-granule access
+        // instructions per check, about 12% of `sqlite3.c`'s compile time. (A whole-granule access
         // is never covered by a partial one.) The shadow byte is loaded again here: with the fast
         // path its only user, the load folds into the test (`testb $mask, (shadow)`).
         let masked = em.and(em.load(em.i8, first_shadow, 1), mask);
