@@ -47,11 +47,17 @@ impl Default for Trail {
 }
 
 impl Trail {
+    /// Only the two small fields are written: built as a struct literal, the compiler merged their
+    /// zeros and the uninitialised words into one 265-byte memset on every walked malloc and free.
     pub const fn new() -> Self {
-        Trail {
-            words: [MaybeUninit::uninit(); MAX_RECORDS],
-            len: 0,
-            usable: false,
+        let mut t = MaybeUninit::<Trail>::uninit();
+        let p = t.as_mut_ptr();
+        // SAFETY: both small fields are written; `words` is an array of MaybeUninit, valid
+        // uninitialised.
+        unsafe {
+            core::ptr::addr_of_mut!((*p).len).write(0);
+            core::ptr::addr_of_mut!((*p).usable).write(false);
+            t.assume_init()
         }
     }
     fn words(&self) -> &[[usize; 2]] {
