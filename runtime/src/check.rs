@@ -286,23 +286,28 @@ macro_rules! preserve_most_entry {
 // r11 is free to clobber under preserve_most, rax is kept below the stack pointer (this part
 // calls nothing, and the red zone is ours), and the shadow byte is the one the caller's fast
 // path has just read, so reading it again cannot fault. Shadow values with bit 7 set are poison
-// (negative as i8); read-only (0x40) reaches here only for a store.
+// (negative as i8); read-only (0x40) reaches here only for a store. A clean granule returns at
+// once too: the members of a group whose test failed are each called here without a test of
+// their own (8-byte ones included, which a partial granule never covers).
 preserve_most_entry!(__ffisan_slow_access => slow_access, first: [
-    "cmp rsi, 7",
+    "cmp rsi, 8",
     "ja 2f",
     "mov r11d, edi",
     "and r11d, 7",
-    "add r11d, esi", // one past the access's last byte in its granule: 2..14
+    "add r11d, esi", // one past the access's last byte in its granule: 2..15
     "cmp r11d, 8",
     "ja 2f", // it continues into the next granule
     "mov [rsp - 8], rax",
     "mov rax, rdi",
     "shr rax, 3",
     "movsx eax, byte ptr [rax + 0x7fff8000]", // SHADOW_OFFSET, asserted below
+    "test eax, eax",
+    "jz 4f", // a clean granule: a group test failed for another member
     "cmp r11d, eax",
     "jg 3f", // beyond the granule's valid bytes, or poison
     "cmp eax, 7",
     "jg 3f", // not a partial granule (read-only, for a store)
+    "4:",
     "mov rax, [rsp - 8]",
     "ret",
     "3:",

@@ -1,10 +1,12 @@
 ; Group checks: accesses at constant offsets from one base pointer, with no call between them, share
-; one 8-byte shadow load at the group's first access; the cold path runs each member's own check.
+; one 8-byte shadow load at the group's first access; the cold path calls the runtime's slow access
+; for each member in turn, with no test of its own (the runtime decides a clean or covered granule
+; at once), except 1-byte members, which keep their inline test.
 ; RUN: %opt_ffisan -S %s | FileCheck %s
 ; FFISAN_STATS counts grouped accesses (still checked, behind a group test) and the group tests.
 ; RUN: rm -f %t.jsonl && env FFISAN_STATS=%t.jsonl %opt_ffisan -disable-output %s
 ; RUN: FileCheck --check-prefix=STATS %s < %t.jsonl
-; STATS: "accesses":15,"checked":15,{{.*}}"grouped":10,"group_tests":4,
+; STATS: "accesses":17,"checked":17,{{.*}}"grouped":12,"group_tests":5,
 
 target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
 target triple = "x86_64-pc-linux-gnu"
@@ -25,12 +27,16 @@ declare void @opaque()
 ; CHECK-NEXT: %[[BAD:[0-9]+]] = and i32 %[[S]], 12566463
 ; CHECK-NEXT: %[[C:[0-9]+]] = icmp ne i32 %[[BAD]], 0
 ; CHECK-NEXT: br i1 %[[C]], label %{{[0-9]+}}, label %[[CONT:[0-9]+]], !prof
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %[[BASE]], i64 4, i32 0)
-; CHECK:      %[[B:[0-9]+]] = add i64 %[[BASE]], 8
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %[[B]], i64 8, i32 0)
-; CHECK:      %[[C2:[0-9]+]] = add i64 %[[BASE]], 16
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %[[C2]], i64 2, i32 0)
-; CHECK:      [[CONT]]:
+; CHECK-EMPTY:
+; CHECK-NEXT: {{[0-9]+}}:
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_access(i64 %[[BASE]], i64 4, i32 0)
+; CHECK-NEXT: %[[B:[0-9]+]] = add i64 %[[BASE]], 8
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_access(i64 %[[B]], i64 8, i32 0)
+; CHECK-NEXT: %[[C2:[0-9]+]] = add i64 %[[BASE]], 16
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_access(i64 %[[C2]], i64 2, i32 0)
+; CHECK-NEXT: br label %[[CONT]]
+; CHECK-EMPTY:
+; CHECK-NEXT: [[CONT]]:
 ; CHECK-NEXT: %a = load i32, ptr %p
 ; CHECK-NOT:  __ffisan
 ; CHECK:      ret i64
@@ -165,4 +171,28 @@ define void @increment(ptr %p) {
   %w = add i32 %v, 1
   store i32 %w, ptr %p, align 4
   ret void
+}
+
+; A byte member keeps its own test in the cold path (with the partial-granule test: a string's
+; last bytes take this path on every scan), the word member after it is called directly.
+; CHECK-LABEL: define i64 @byte_member(
+; CHECK:      br i1 %{{[0-9]+}}, label %{{[0-9]+}}, label %[[CONT:[0-9]+]], !prof
+; CHECK-EMPTY:
+; CHECK-NEXT: {{[0-9]+}}:
+; CHECK-NEXT: %[[SA:[0-9]+]] = lshr i64 %{{[0-9]+}}, 3
+; CHECK:      load i8, ptr
+; CHECK:      icmp ne i8
+; CHECK:      trunc i64
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 1, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
+; CHECK-NEXT: br label %[[CONT]]
+; CHECK:      [[CONT]]:
+; CHECK-NEXT: %a = load i8, ptr %p
+define i64 @byte_member(ptr %p) {
+  %a = load i8, ptr %p, align 8
+  %bp = getelementptr inbounds i8, ptr %p, i64 8
+  %b = load i64, ptr %bp, align 8
+  %a64 = zext i8 %a to i64
+  %s = add i64 %a64, %b
+  ret i64 %s
 }

@@ -141,6 +141,7 @@ fn inline_check<'ctx>(
     flags: u32,
 ) {
     let align = access.align as u64;
+    let slow = slow_call(size, align);
     if size == 16 && align >= 16 {
         return shadow_check(
             em,
@@ -150,18 +151,10 @@ fn inline_check<'ctx>(
             16,
             flags,
             ShadowLoad::AlignedPair,
-            SlowCall::Access,
+            slow,
         );
     }
-    // 1, 2, 4 and 8 bytes go to the slow access path; small odd or unaligned sizes (unaligned
-    // vectors, i24, small structs) get the same inline shadow test over every granule they
-    // touch, guarding the whole-range check.
     let probes = granule_probes(size, align);
-    let slow = if matches!(size, 1 | 2 | 4 | 8) {
-        SlowCall::Access
-    } else {
-        SlowCall::Range
-    };
     shadow_check(
         em,
         at,
@@ -255,7 +248,30 @@ pub fn instrument_group<'ctx>(
         em.position_before(members_end, ir::debug_loc(access.inst));
         let addr = at_offset(offset);
         let flags = runtime_api::access_flags(domain, access.is_write);
-        inline_check(em, members_end, access, addr, size, flags);
+        match slow_call(size, access.align as u64) {
+            // The runtime decides exactly what the member's inline test and call would have
+            // (a clean granule in the prologue of `__ffisan_slow_access`, at once), without the
+            // test's block and instructions in a path taken about never. A byte keeps its test:
+            // a group ending in a string's partial granule takes this path on every scan.
+            SlowCall::Access if size > 1 => {
+                let size = em.const_i64(size);
+                let flags = em.i32.const_int(flags as u64, false);
+                runtime_api::slow_access(em).call(em, &[addr.into(), size.into(), flags.into()]);
+            }
+            _ => inline_check(em, members_end, access, addr, size, flags),
+        }
+    }
+}
+
+/// The runtime entry that decides an access of `size` bytes the inline test found non-zero: the
+/// slow access path for 1, 2, 4, 8 and aligned 16 bytes; small odd or unaligned sizes (unaligned
+/// vectors, i24, small structs) get the same inline shadow test over every granule they touch,
+/// guarding the whole-range check.
+fn slow_call(size: u64, align: u64) -> SlowCall {
+    match size {
+        1 | 2 | 4 | 8 => SlowCall::Access,
+        16 if align >= 16 => SlowCall::Access,
+        _ => SlowCall::Range,
     }
 }
 
