@@ -5,8 +5,9 @@
 //! load at the group's lowest address covers every granule of their span when the span is at most
 //! `MAX_GROUP_SPAN` bytes. Sound because the group test is the per-access tests' union: if it sees
 //! zero, every member's own test would have seen zero (each member's granules lie in the span, and
-//! a load's mask 0xbf is a subset of the group's mask); if it does not, the cold path runs each
-//! member's ordinary check, which decides exactly as an ungrouped check would.
+//! a load's mask 0xbf is a subset of the group's mask); if it does not, the cold path has the
+//! runtime decide each member (bytes: their ordinary inline check), exactly as an ungrouped check
+//! would.
 use std::collections::HashMap;
 
 use inkwell::values::PointerValue;

@@ -176,8 +176,9 @@ fn inline_check<'ctx>(
 ///   br %bad, label %members, label %cont, !prof {1, 1048575}
 ///   ; when the start is 8-aligned (or the span within one granule), the granule count is a
 ///   ; constant: the narrowest of i8/i16/i32/i64 is loaded and masked with a constant instead.
-/// members:                                               ; each member's own check, in order
-///   ... the ordinary inline check of BASE + OFFSET_i, reporting at member i's location ...
+/// members:                                               ; each member in turn, at its location
+///   call void @__ffisan_slow_access(i64 BASE + OFFSET_i, i64 SIZE_i, i32 FLAGS_i)
+///   ... (a 1-byte member: its ordinary inline check instead) ...
 /// ```
 pub fn instrument_group<'ctx>(
     em: &Emitter<'ctx>,
