@@ -6,7 +6,7 @@
 ; FFISAN_STATS counts grouped accesses (still checked, behind a group test) and the group tests.
 ; RUN: rm -f %t.jsonl && env FFISAN_STATS=%t.jsonl %opt_ffisan -disable-output %s
 ; RUN: FileCheck --check-prefix=STATS %s < %t.jsonl
-; STATS: "accesses":17,"checked":17,{{.*}}"grouped":12,"group_tests":5,
+; STATS: "accesses":26,"checked":26,{{.*}}"grouped":20,"group_tests":8,
 
 target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
 target triple = "x86_64-pc-linux-gnu"
@@ -141,12 +141,25 @@ define i32 @lone(ptr %p) {
   ret i32 %v
 }
 
-; Members farther apart than one 8-byte shadow load covers (57 bytes) form separate groups.
+; Members farther apart than one 8-byte shadow load covers (57 bytes) form separate groups, which
+; then share one cluster test (one ptrtoint of the base for both).
 ; CHECK-LABEL: define i64 @too_wide(
-; CHECK-NOT:  load i64, ptr %{{[0-9]+}}, align 1
+; CHECK:      %[[P:[0-9]+]] = ptrtoint ptr %p to i64
+; CHECK-NOT:  ptrtoint
+; CHECK:      %[[SA:[0-9]+]] = load i8, ptr %{{[0-9]+}}, align 1
+; CHECK-NEXT: %[[MA:[0-9]+]] = and i8 %[[SA]], -65
+; CHECK-NEXT: %[[F:[0-9]+]] = add i64 %[[P]], 56
+; CHECK:      %[[SF:[0-9]+]] = load i8, ptr %{{[0-9]+}}, align 1
+; CHECK-NEXT: %[[MF:[0-9]+]] = and i8 %[[SF]], -65
+; CHECK-NEXT: %[[WA:[0-9]+]] = zext i8 %[[MA]] to i64
+; CHECK-NEXT: %[[WF:[0-9]+]] = zext i8 %[[MF]] to i64
+; CHECK-NEXT: %[[OR:[0-9]+]] = or i64 %[[WA]], %[[WF]]
+; CHECK-NEXT: %[[BAD:[0-9]+]] = icmp ne i64 %[[OR]], 0
+; CHECK-NEXT: br i1 %[[BAD]]
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %[[P]], i64 8, i32 0)
 ; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
-; CHECK-NOT:  load i64, ptr %{{[0-9]+}}, align 1
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
+; CHECK-NOT:  __ffisan
+; CHECK:      ret i64
 define i64 @too_wide(ptr %p) {
   %a = load i64, ptr %p, align 8
   %fp = getelementptr inbounds i8, ptr %p, i64 56
@@ -195,4 +208,80 @@ define i64 @byte_member(ptr %p) {
   %a64 = zext i8 %a to i64
   %s = add i64 %a64, %b
   ret i64 %s
+}
+
+; Accesses through different pointers in one call-free stretch share one cluster test at the first
+; of them: the group test of `p`'s two fields and the tests of `q[1]` and `r`, ORed. In the cold
+; path each member is decided in program order (q's store comes between p's fields).
+; CHECK-LABEL: define i64 @three_pointers(
+; CHECK:      %[[P:[0-9]+]] = ptrtoint ptr %p to i64
+; CHECK-NEXT: %[[Q:[0-9]+]] = ptrtoint ptr %q to i64
+; CHECK-NEXT: %[[R:[0-9]+]] = ptrtoint ptr %r to i64
+; CHECK:      load i16, ptr
+; CHECK:      and i16 %{{[0-9]+}}, -1
+; CHECK:      add i64 %[[Q]], 8
+; CHECK:      and i8 %{{[0-9]+}}, -1
+; CHECK:      and i8 %{{[0-9]+}}, -65
+; CHECK:      or i64
+; CHECK:      or i64
+; CHECK-NEXT: %[[BAD:[0-9]+]] = icmp ne i64
+; CHECK-NEXT: br i1 %[[BAD]], label %{{[0-9]+}}, label %[[CONT:[0-9]+]], !prof
+; CHECK-EMPTY:
+; CHECK-NEXT: {{[0-9]+}}:
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_access(i64 %[[P]], i64 8, i32 0)
+; CHECK-NEXT: %[[Q8B:[0-9]+]] = add i64 %[[Q]], 8
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_access(i64 %[[Q8B]], i64 8, i32 1)
+; CHECK-NEXT: %[[P8:[0-9]+]] = add i64 %[[P]], 8
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_access(i64 %[[P8]], i64 4, i32 1)
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_access(i64 %[[R]], i64 4, i32 0)
+; CHECK-NEXT: br label %[[CONT]]
+; CHECK-EMPTY:
+; CHECK-NEXT: [[CONT]]:
+; CHECK-NEXT: %a = load i64, ptr %p
+; CHECK-NOT:  __ffisan
+; CHECK:      ret i64
+define i64 @three_pointers(ptr %p, ptr %q, ptr %r) {
+  %a = load i64, ptr %p, align 8
+  %q1 = getelementptr inbounds i64, ptr %q, i64 1
+  store i64 %a, ptr %q1, align 8
+  %pb = getelementptr inbounds i8, ptr %p, i64 8
+  store i32 1, ptr %pb, align 8
+  %c = load i32, ptr %r, align 4
+  %c64 = zext i32 %c to i64
+  %s = add i64 %a, %c64
+  ret i64 %s
+}
+
+; A pointer loaded along the way is not known at the first access: `p->next->value` gets a test of
+; its own after the load of `p->next`, while `r`, known from the start, joins `p`'s test. A lone
+; byte keeps its own test (its partial-granule test stays inline), and a call that may free ends
+; the stretch.
+; CHECK-LABEL: define i64 @chased(
+; CHECK:      %[[P:[0-9]+]] = ptrtoint ptr %p to i64
+; CHECK-NEXT: %[[R:[0-9]+]] = ptrtoint ptr %r to i64
+; CHECK:      icmp ne i64
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %[[P]], i64 8, i32 0)
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_access(i64 %[[R]], i64 8, i32 1)
+; CHECK:      %next = load ptr, ptr %p
+; CHECK-NEXT: ptrtoint ptr %next
+; CHECK:      icmp ne i8
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
+; CHECK:      %v = load i64, ptr %next
+; CHECK:      trunc i64
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 1, i32 0)
+; CHECK:      %b = load i8, ptr %s
+; CHECK-NEXT: store i64 %v, ptr %r
+; CHECK-NEXT: call void @opaque()
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 1)
+; CHECK:      store i64 %v, ptr %q
+define i64 @chased(ptr %p, ptr %s, ptr %q, ptr %r) {
+  %next = load ptr, ptr %p, align 8
+  %v = load i64, ptr %next, align 8
+  %b = load i8, ptr %s, align 1
+  store i64 %v, ptr %r, align 8
+  call void @opaque()
+  store i64 %v, ptr %q, align 8
+  %b64 = zext i8 %b to i64
+  %t = add i64 %v, %b64
+  ret i64 %t
 }

@@ -117,6 +117,7 @@ define <4 x i32> @load_v4i32_aligned(ptr %p) {
 ; CHECK:      ret void
 define void @odd_sizes(ptr %p, ptr %q) {
   %a = load <4 x i32>, ptr %p, align 4
+  call void @opaque() ; may free: each access keeps its own check (no cluster)
   store i24 7, ptr %q, align 1
   ret void
 }
@@ -141,6 +142,7 @@ define void @big_vector(ptr %r) {
 ; CHECK:      cmpxchg ptr %q, i64 0, i64 1 seq_cst seq_cst
 define void @atomics(ptr %p, ptr %q) {
   %old = atomicrmw add ptr %p, i32 1 seq_cst
+  call void @opaque()
   %pair = cmpxchg ptr %q, i64 0, i64 1 seq_cst seq_cst
   ret void
 }
@@ -149,6 +151,8 @@ define void @atomics(ptr %p, ptr %q) {
 ; CHECK-LABEL: define i32 @segment_relative(
 ; CHECK-NOT:  __ffisan
 ; CHECK:      ret i32
+declare void @opaque()
+
 define i32 @segment_relative(ptr addrspace(257) %p) {
   %v = load i32, ptr addrspace(257) %p, align 4
   ret i32 %v

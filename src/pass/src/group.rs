@@ -10,7 +10,7 @@
 //! would.
 use std::collections::HashMap;
 
-use inkwell::values::PointerValue;
+use inkwell::values::{InstructionOpcode, InstructionValue, PointerValue};
 
 use crate::collect::{AccessSize, Event, FunctionPlan};
 use crate::elide::Decision;
@@ -65,21 +65,82 @@ fn widened(start: i64, end: i64, offset: i64, size: u64) -> Option<(i64, i64)> {
     (span as u64 <= MAX_GROUP_SPAN).then_some((new_start, new_end))
 }
 
-/// Groups the accesses of `plan` still to be checked (`decisions`). Only groups of two or more
-/// members are returned: a lone access keeps its ordinary check.
-pub fn plan_groups<'ctx>(
+/// Group tests of different base pointers in one call-free stretch of a block, ORed into one test
+/// at the first one's place (`p->a`, then `q->b`, then `r[i]`: one branch instead of three). A
+/// group joins only if its base is already defined there: pointers loaded along the way (`p->next`)
+/// start a cluster of their own. Sound like a group: the combined test is zero only if every
+/// part's is, and the shadow cannot change within the stretch; when it is not, each member is
+/// decided on its own, in program order, so the first report is the one the program would make
+/// first.
+#[derive(Debug)]
+pub struct Cluster<'ctx> {
+    /// In the order of their first members; together at least two accesses.
+    pub parts: Vec<Group<'ctx>>,
+}
+
+impl Cluster<'_> {
+    /// Every member (access index, offset from its part's base, part), in program order.
+    pub fn members(&self) -> Vec<(usize, i64, usize)> {
+        let mut all: Vec<_> = self
+            .parts
+            .iter()
+            .enumerate()
+            .flat_map(|(part, g)| g.members.iter().map(move |&(i, off)| (i, off, part)))
+            .collect();
+        all.sort_by_key(|m| m.0);
+        all
+    }
+    /// The access the cluster test goes before.
+    pub fn leader(&self) -> usize {
+        self.parts[0].members[0].0
+    }
+}
+
+/// Parts a cluster test combines at most (each adds a shadow load and two instructions to the
+/// fast path; ten accesses in a row of one block are rare anyway).
+const MAX_PARTS: usize = 8;
+
+/// How far back from a cluster's leader a base pointer defined in the same block is looked for.
+const MAX_LOOKBACK: usize = 64;
+
+/// Whether `value` can be used right before `at`: it is not an instruction, or one of another
+/// block (which then dominates `at`'s block: a member of `at`'s block uses it), or a phi of the
+/// same block, or an instruction shortly before `at`.
+fn defined_before(value: PointerValue, at: InstructionValue) -> bool {
+    let Some(def) = value.as_instruction() else {
+        return true;
+    };
+    if def.get_parent() != at.get_parent() || def.get_opcode() == InstructionOpcode::Phi {
+        return true;
+    }
+    let mut cursor = at.get_previous_instruction();
+    for _ in 0..MAX_LOOKBACK {
+        match cursor {
+            Some(inst) if inst == def => return true,
+            Some(inst) => cursor = inst.get_previous_instruction(),
+            None => return false,
+        }
+    }
+    false
+}
+
+/// Groups the accesses of `plan` still to be checked (`decisions`), then clusters the groups of each
+/// call-free stretch. Only clusters of two or more accesses are returned: a lone access keeps its
+/// ordinary check, and so does a lone byte (its partial-granule test is inline; in a cluster, a
+/// string's tail would send the whole cluster to the cold path on every scan).
+pub fn plan_clusters<'ctx>(
     em: &Emitter<'ctx>,
     plan: &FunctionPlan<'ctx>,
     decisions: &[Decision],
-) -> Vec<Group<'ctx>> {
-    let mut groups = Vec::new();
+) -> Vec<Cluster<'ctx>> {
+    let mut clusters = Vec::new();
     for events in &plan.blocks {
         // Open groups of the current call-free stretch of the block, by base pointer.
         let mut open: HashMap<PointerValue<'ctx>, Vec<Group<'ctx>>> = HashMap::new();
         let mut close = |open: &mut HashMap<PointerValue<'ctx>, Vec<Group<'ctx>>>| {
-            for (_, candidates) in open.drain() {
-                groups.extend(candidates.into_iter().filter(|g| g.members.len() >= 2));
-            }
+            let mut groups: Vec<Group> = open.drain().flat_map(|(_, g)| g).collect();
+            groups.sort_by_key(|g| g.members[0].0);
+            cluster_stretch(plan, groups, &mut clusters);
         };
         for event in events {
             let index = match *event {
@@ -116,9 +177,33 @@ pub fn plan_groups<'ctx>(
         }
         close(&mut open);
     }
-    // Deterministic output: groups in the order of their first member.
-    groups.sort_by_key(|g| g.members[0].0);
-    groups
+    // Deterministic output: clusters in the order of their first member.
+    clusters.sort_by_key(|c| c.leader());
+    clusters
+}
+
+/// Clusters the groups of one call-free stretch (in the order of their first members), first fit:
+/// each group joins the earliest cluster at whose leader its base is defined, or opens one.
+fn cluster_stretch<'ctx>(
+    plan: &FunctionPlan<'ctx>,
+    groups: Vec<Group<'ctx>>,
+    clusters: &mut Vec<Cluster<'ctx>>,
+) {
+    let mut open: Vec<Cluster<'ctx>> = Vec::new();
+    for g in groups {
+        if g.members.len() == 1 && g.span() == 1 {
+            continue; // a lone byte
+        }
+        let fits = open.iter_mut().find(|c| {
+            c.parts.len() < MAX_PARTS && defined_before(g.base, plan.accesses[c.leader()].inst)
+        });
+        match fits {
+            Some(c) => c.parts.push(g),
+            None => open.push(Cluster { parts: vec![g] }),
+        }
+    }
+    let accesses = |c: &Cluster| c.parts.iter().map(|g| g.members.len()).sum::<usize>();
+    clusters.extend(open.into_iter().filter(|c| accesses(c) >= 2));
 }
 
 #[cfg(test)]

@@ -18,6 +18,8 @@
 //! A non-zero masked shadow byte is not necessarily an error (managed memory, read-only data for
 //! a straddling load, a partial granule covering a 2- to 7-byte access): the runtime's slow path
 //! decides.
+use std::collections::HashMap;
+
 use inkwell::values::{AsValueRef, InstructionValue, IntValue, PointerValue};
 use llvm_sys::prelude::LLVMValueRef;
 
@@ -26,7 +28,7 @@ use crate::contract::{
     DEAD_STACK_WINDOW, GRANULE, LOAD_MASK, SHADOW_OFFSET, SHADOW_SCALE, STORE_MASK,
 };
 use crate::emitter::Emitter;
-use crate::group::{Group, MAX_GROUP_SPAN};
+use crate::group::{Cluster, Group, MAX_GROUP_SPAN};
 use crate::inkwell_gaps;
 use crate::ir;
 use crate::runtime_api::{self, Domain};
@@ -167,7 +169,8 @@ fn inline_check<'ctx>(
     )
 }
 
-/// Inserts one group test before the group's first member (see `group.rs`):
+/// Inserts one cluster test before the cluster's first member (see `group.rs`): each part's group
+/// test, ORed (widened to i64) when there are several, then one branch. A group test:
 /// ```text
 ///   %start = ptrtoint BASE + MIN
 ///   %s = load i64, ptr inttoptr ((%start >> 3) + 0x7fff8000), align 1
@@ -180,23 +183,76 @@ fn inline_check<'ctx>(
 ///   call void @__ffisan_slow_access(i64 BASE + OFFSET_i, i64 SIZE_i, i32 FLAGS_i)
 ///   ... (a 1-byte member: its ordinary inline check instead) ...
 /// ```
-pub fn instrument_group<'ctx>(
+pub fn instrument_cluster<'ctx>(
     em: &Emitter<'ctx>,
-    group: &Group<'ctx>,
+    cluster: &Cluster<'ctx>,
     accesses: &[Access<'ctx>],
     domain: Domain,
 ) {
-    let leader = accesses[group.members[0].0].inst;
+    let leader = accesses[cluster.leader()].inst;
     em.position_before(leader, ir::debug_loc(leader));
-    let base = em.ptr_to_int(group.base);
-    let at_offset = |offset: i64| {
+    // Parts of one base (farther apart than one group spans) share its ptrtoint.
+    let mut seen: HashMap<PointerValue, IntValue> = HashMap::new();
+    let bases: Vec<IntValue> = cluster
+        .parts
+        .iter()
+        .map(|g| *seen.entry(g.base).or_insert_with(|| em.ptr_to_int(g.base)))
+        .collect();
+    let at_offset = |part: usize, offset: i64| {
         if offset == 0 {
-            base
+            bases[part]
         } else {
-            em.add(base, em.const_i64(offset as u64))
+            em.add(bases[part], em.const_i64(offset as u64))
         }
     };
-    let start = at_offset(group.start);
+    let tests: Vec<IntValue> = cluster
+        .parts
+        .iter()
+        .enumerate()
+        .map(|(part, g)| group_test(em, g, accesses, at_offset(part, g.start)))
+        .collect();
+    // One part keeps the type of its shadow load; several are widened and ORed.
+    let dirty = match tests[..] {
+        [only] => only,
+        _ => tests
+            .iter()
+            .map(|&t| em.int_cast_to_i64(t))
+            .reduce(|a, b| em.or(a, b))
+            .expect("a cluster has parts"),
+    };
+    let bad = em.icmp_ne(dirty, dirty.get_type().const_zero());
+    let members_end = cold_branch(em, bad, leader);
+    for (index, offset, part) in cluster.members() {
+        let access = &accesses[index];
+        let AccessSize::Fixed(size) = access.size else {
+            unreachable!("group members have fixed sizes");
+        };
+        em.position_before(members_end, ir::debug_loc(access.inst));
+        let addr = at_offset(part, offset);
+        let flags = runtime_api::access_flags(domain, access.is_write);
+        match slow_call(size, access.align as u64) {
+            // The runtime decides exactly what the member's inline test and call would have
+            // (a clean granule in the prologue of `__ffisan_slow_access`, at once), without the
+            // test's block and instructions in a path taken about never. A byte keeps its test:
+            // a group ending in a string's partial granule takes this path on every scan.
+            SlowCall::Access if size > 1 => {
+                let size = em.const_i64(size);
+                let flags = em.i32.const_int(flags as u64, false);
+                runtime_api::slow_access(em).call(em, &[addr.into(), size.into(), flags.into()]);
+            }
+            _ => inline_check(em, members_end, access, addr, size, flags),
+        }
+    }
+}
+
+/// A group's shadow bytes under its span, masked (non-zero: some member may be bad), computed from
+/// `start` = base + the group's lowest offset.
+fn group_test<'ctx>(
+    em: &Emitter<'ctx>,
+    group: &Group<'ctx>,
+    accesses: &[Access<'ctx>],
+    start: IntValue<'ctx>,
+) -> IntValue<'ctx> {
     let byte_mask = if group.any_write {
         STORE_MASK
     } else {
@@ -239,29 +295,7 @@ pub fn instrument_group<'ctx>(
             (shadow, span_mask(em, start, span, byte_mask))
         }
     };
-    let bad = em.icmp_ne(em.and(shadow, mask), mask.get_type().const_zero());
-    let members_end = cold_branch(em, bad, leader);
-    for &(index, offset) in &group.members {
-        let access = &accesses[index];
-        let AccessSize::Fixed(size) = access.size else {
-            unreachable!("group members have fixed sizes");
-        };
-        em.position_before(members_end, ir::debug_loc(access.inst));
-        let addr = at_offset(offset);
-        let flags = runtime_api::access_flags(domain, access.is_write);
-        match slow_call(size, access.align as u64) {
-            // The runtime decides exactly what the member's inline test and call would have
-            // (a clean granule in the prologue of `__ffisan_slow_access`, at once), without the
-            // test's block and instructions in a path taken about never. A byte keeps its test:
-            // a group ending in a string's partial granule takes this path on every scan.
-            SlowCall::Access if size > 1 => {
-                let size = em.const_i64(size);
-                let flags = em.i32.const_int(flags as u64, false);
-                runtime_api::slow_access(em).call(em, &[addr.into(), size.into(), flags.into()]);
-            }
-            _ => inline_check(em, members_end, access, addr, size, flags),
-        }
-    }
+    em.and(shadow, mask)
 }
 
 /// The runtime entry that decides an access of `size` bytes the inline test found non-zero: the

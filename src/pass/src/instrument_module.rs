@@ -72,10 +72,10 @@ fn instrument_function<'ctx>(
     let mut decisions = elide::decide(&plan, f);
     // Loop checks: the last decision; it already adds preheaders and loop bounds (no accesses).
     let loop_checks = hoist::hoist_loop_checks(&plan, f, &mut decisions);
-    let groups = group::plan_groups(em, &plan, &decisions);
+    let clusters = group::plan_clusters(em, &plan, &decisions);
     let mut grouped = vec![false; plan.accesses.len()];
-    for g in &groups {
-        for &(index, _) in &g.members {
+    for c in &clusters {
+        for (index, _, _) in c.members() {
             grouped[index] = true;
         }
     }
@@ -99,10 +99,10 @@ fn instrument_function<'ctx>(
             instrument::instrument_access(em, access, domain);
         }
     }
-    stats.group_tests += groups.len();
+    stats.group_tests += clusters.len();
     hoist::instrument_loop_checks(em, &loop_checks, &plan.accesses, domain);
-    for g in &groups {
-        instrument::instrument_group(em, g, &plan.accesses, domain);
+    for c in &clusters {
+        instrument::instrument_cluster(em, c, &plan.accesses, domain);
     }
     if let Some(frame) = &mut frame {
         fake_frame::apply(em, f, &plan, frame);
