@@ -100,6 +100,9 @@ impl Cluster<'_> {
 /// fast path; ten accesses in a row of one block are rare anyway).
 const MAX_PARTS: usize = 8;
 
+/// Open clusters of a stretch a group may join.
+const MAX_OPEN_TRIED: usize = 4;
+
 /// How far back from a cluster's leader a base pointer defined in the same block is looked for.
 const MAX_LOOKBACK: usize = 64;
 
@@ -183,7 +186,9 @@ pub fn plan_clusters<'ctx>(
 }
 
 /// Clusters the groups of one call-free stretch (in the order of their first members), first fit:
-/// each group joins the earliest cluster at whose leader its base is defined, or opens one.
+/// each group joins the earliest of the latest MAX_OPEN_TRIED clusters at whose leader its base is
+/// defined, or opens one (a long stretch of pointer chasing opens a cluster per load: trying them
+/// all would be quadratic).
 fn cluster_stretch<'ctx>(
     plan: &FunctionPlan<'ctx>,
     groups: Vec<Group<'ctx>>,
@@ -194,7 +199,8 @@ fn cluster_stretch<'ctx>(
         if g.members.len() == 1 && g.span() == 1 {
             continue; // a lone byte
         }
-        let fits = open.iter_mut().find(|c| {
+        let recent = open.len().saturating_sub(MAX_OPEN_TRIED);
+        let fits = open[recent..].iter_mut().find(|c| {
             c.parts.len() < MAX_PARTS && defined_before(g.base, plan.accesses[c.leader()].inst)
         });
         match fits {
