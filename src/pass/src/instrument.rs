@@ -235,11 +235,7 @@ pub fn instrument_cluster<'ctx>(
             // (a clean granule in the prologue of `__ffisan_slow_access`, at once), without the
             // test's block and instructions in a path taken about never. A byte keeps its test:
             // a group ending in a string's partial granule takes this path on every scan.
-            SlowCall::Access if size > 1 => {
-                let size = em.const_i64(size);
-                let flags = em.i32.const_int(flags as u64, false);
-                runtime_api::slow_access(em).call(em, &[addr.into(), size.into(), flags.into()]);
-            }
+            SlowCall::Access if size > 1 => call_slow(em, SlowCall::Access, addr, size, flags),
             _ => inline_check(em, members_end, access, addr, size, flags),
         }
     }
@@ -476,9 +472,20 @@ fn shadow_check<'ctx>(
         slow_block_end = cold_branch_at_end(em, beyond, slow_block_end);
         em.position_before(slow_block_end, ir::debug_loc(access.inst));
     }
+    call_slow(em, slow_call, addr, size, flags);
+}
+
+/// The runtime call that decides an access of `size` bytes at `addr`, at the builder's position.
+fn call_slow<'ctx>(
+    em: &Emitter<'ctx>,
+    slow: SlowCall,
+    addr: IntValue<'ctx>,
+    size: u64,
+    flags: u32,
+) {
     let flags = em.i32.const_int(flags as u64, false);
     let args = [addr.into(), em.const_i64(size).into(), flags.into()];
-    match slow_call {
+    match slow {
         SlowCall::Access => runtime_api::slow_access(em).call(em, &args),
         SlowCall::Range => runtime_api::check_range(em).call(em, &args),
     };

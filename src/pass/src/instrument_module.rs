@@ -74,10 +74,12 @@ fn instrument_function<'ctx>(
     let loop_checks = hoist::hoist_loop_checks(&plan, f, &mut decisions);
     let clusters = group::plan_clusters(em, &plan, &decisions);
     let mut grouped = vec![false; plan.accesses.len()];
-    for c in &clusters {
-        for (index, _, _) in c.members() {
-            grouped[index] = true;
-        }
+    for &(index, _) in clusters
+        .iter()
+        .flat_map(|c| &c.parts)
+        .flat_map(|g| &g.members)
+    {
+        grouped[index] = true;
     }
     // cgo wrappers too: at -O2 the C function Go calls is inlined into its wrapper, and its
     // escaping locals with it. The wrapper's own locals never escape, so they stay where they are.
