@@ -1,5 +1,6 @@
-; Cross-block duplicate elision: a check of the same pointer and size in a dominating block covers
-; a later access when no call that may free lies on any path between them.
+; Covered checks across blocks: a check of the same bytes or more through the same base pointer on
+; every path to an access covers it when no call that may free (nor a fence or an acquiring
+; atomic) lies on any path between them, and the base was not defined again on the way.
 ; RUN: %opt_ffisan -S %s | FileCheck %s
 
 target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
@@ -112,4 +113,125 @@ body:
   br label %head
 done:
   ret i32 %acc
+}
+
+; Different fields of one base: the entry's 8-byte check of p[0..8) covers p->b (offset 4) in
+; both branches, not p->c (offset 8).
+; CHECK-LABEL: define i32 @fields(
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
+; CHECK:      %v = load i64, ptr %p
+; CHECK:      then:
+; CHECK-NEXT: %pb = getelementptr i8, ptr %p, i64 4
+; CHECK-NEXT: %b = load i32, ptr %pb
+; CHECK:      else:
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      %c = load i32, ptr %pc
+define i32 @fields(ptr %p, i1 %k) {
+entry:
+  %v = load i64, ptr %p, align 8
+  br i1 %k, label %then, label %else
+then:
+  %pb = getelementptr i8, ptr %p, i64 4
+  %b = load i32, ptr %pb, align 4
+  ret i32 %b
+else:
+  %pc = getelementptr i8, ptr %p, i64 8
+  %c = load i32, ptr %pc, align 4
+  ret i32 %c
+}
+
+; Checked on one path only: the join keeps its check.
+; CHECK-LABEL: define i32 @one_path(
+; CHECK:      then:
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      %a = load i32, ptr %p
+; CHECK:      join:
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      %b = load i32, ptr %p
+define i32 @one_path(ptr %p, i1 %k) {
+entry:
+  br i1 %k, label %then, label %join
+then:
+  %a = load i32, ptr %p, align 4
+  br label %join
+join:
+  %b = load i32, ptr %p, align 4
+  ret i32 %b
+}
+
+; Checked on both paths, in different blocks neither of which dominates the join: covered.
+; CHECK-LABEL: define i32 @both_paths(
+; CHECK:      join:
+; CHECK-NEXT: %c = load i32, ptr %p
+define i32 @both_paths(ptr %p, i1 %k) {
+entry:
+  br i1 %k, label %then, label %else
+then:
+  %a = load i32, ptr %p, align 4
+  br label %join
+else:
+  %b = load i32, ptr %p, align 4
+  br label %join
+join:
+  %c = load i32, ptr %p, align 4
+  ret i32 %c
+}
+
+; A list walk: %node is a new pointer on every iteration (its phi runs again), so the check of
+; the previous node's fields says nothing about this one's.
+; CHECK-LABEL: define i32 @list_walk(
+; CHECK:      body:
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access
+; CHECK:      %val = load i32, ptr %pv
+; CHECK:      next:
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
+; CHECK:      %n = load ptr, ptr %node
+define i32 @list_walk(ptr %head) {
+entry:
+  br label %body
+body:
+  %node = phi ptr [ %head, %entry ], [ %n, %next ]
+  %acc = phi i32 [ 0, %entry ], [ %sum, %next ]
+  %pv = getelementptr i8, ptr %node, i64 8
+  %val = load i32, ptr %pv, align 4
+  %sum = add i32 %acc, %val
+  br label %next
+next:
+  %n = load ptr, ptr %node, align 8
+  %end = icmp eq ptr %n, null
+  br i1 %end, label %done, label %body
+done:
+  ret i32 %sum
+}
+
+; A fence or an acquiring atomic may order this thread after another thread's free: what was
+; checked before needs checking again after. A relaxed atomic does not.
+; CHECK-LABEL: define i32 @synchronization(
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      %a = load i32, ptr %p
+; CHECK:      after_fence:
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      %b = load i32, ptr %p
+; CHECK:      after_acquire:
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      %c = load i32, ptr %p
+; CHECK:      after_relaxed:
+; CHECK-NEXT: %d = load i32, ptr %p
+define i32 @synchronization(ptr %p, ptr %flag) {
+entry:
+  %a = load i32, ptr %p, align 4
+  fence acquire
+  br label %after_fence
+after_fence:
+  %b = load i32, ptr %p, align 4
+  %f = load atomic i32, ptr %flag acquire, align 4
+  br label %after_acquire
+after_acquire:
+  %c = load i32, ptr %p, align 4
+  %g = load atomic i32, ptr %flag monotonic, align 4
+  br label %after_relaxed
+after_relaxed:
+  %d = load i32, ptr %p, align 4
+  %s = add i32 %a, %d
+  ret i32 %s
 }

@@ -135,12 +135,34 @@ define i32 @duplicates(ptr %p, ptr %s) {
   ret i32 %fifth
 }
 
-; A different size of the same pointer is a different check.
-; CHECK-LABEL: define i8 @duplicate_needs_same_size(
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; A check covers the bytes it proved: a narrower access inside them needs none, a wider one or
+; one that reaches past them keeps its own. (One block each, so that no group test joins them.)
+; CHECK-LABEL: define i8 @covered_bytes(
 ; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 1, i32 0)
-define i8 @duplicate_needs_same_size(ptr %p) {
-  %a = load i32, ptr %p, align 4
-  %b = load i8, ptr %p, align 1
-  ret i8 %b
+; CHECK:      %a = load i8, ptr %p
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      %b = load i32, ptr %p
+; CHECK:      inside:
+; CHECK-NEXT: %p3 = getelementptr i8, ptr %p, i64 3
+; CHECK-NEXT: %c = load i8, ptr %p3
+; CHECK-NEXT: %p2 = getelementptr i8, ptr %p, i64 2
+; CHECK-NEXT: %d = load i16, ptr %p2
+; CHECK:      past:
+; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 2, i32 0)
+; CHECK:      %e = load i16, ptr %p3
+define i8 @covered_bytes(ptr %p) {
+  %a = load i8, ptr %p, align 1
+  br label %wider
+wider:
+  %b = load i32, ptr %p, align 4
+  br label %inside
+inside:
+  %p3 = getelementptr i8, ptr %p, i64 3
+  %c = load i8, ptr %p3, align 1
+  %p2 = getelementptr i8, ptr %p, i64 2
+  %d = load i16, ptr %p2, align 2
+  br label %past
+past:
+  %e = load i16, ptr %p3, align 1
+  ret i8 %c
 }

@@ -75,15 +75,6 @@ extern "C" LLVMValueRef ffisan_branch_to_new_block_if(LLVMValueRef Cond, LLVMVal
   return wrap(ThenTerm);
 }
 
-// The dominator tree of a function, for the Rust side's cross-block duplicate elision.
-extern "C" void *ffisan_dominator_tree_new(LLVMValueRef Fn) {
-  return new DominatorTree(*unwrap<Function>(Fn));
-}
-extern "C" bool ffisan_dominator_tree_dominates(void *Tree, LLVMBasicBlockRef A, LLVMBasicBlockRef B) {
-  return static_cast<DominatorTree *>(Tree)->dominates(unwrap(A), unwrap(B));
-}
-extern "C" void ffisan_dominator_tree_free(void *Tree) { delete static_cast<DominatorTree *>(Tree); }
-
 // Adds `Ctor` to llvm.global_ctors (creating or extending the array).
 extern "C" void ffisan_append_global_ctor(LLVMModuleRef M, LLVMValueRef Ctor, int Priority) {
   appendToGlobalCtors(*unwrap(M), unwrap<Function>(Ctor), Priority);

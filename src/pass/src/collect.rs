@@ -3,7 +3,8 @@
 //! allocas and the facts that rule out a fake frame. Nothing is changed here.
 use inkwell::types::{BasicType, BasicTypeEnum};
 use inkwell::values::{
-    BasicValueEnum, FunctionValue, InstructionOpcode, InstructionValue, IntValue, PointerValue,
+    AsValueRef, BasicValueEnum, FunctionValue, InstructionOpcode, InstructionValue, IntValue,
+    PointerValue,
 };
 
 use crate::emitter::Emitter;
@@ -35,7 +36,8 @@ pub struct Access<'ctx> {
     pub is_write: bool,
 }
 
-/// In-block order of accesses and of calls that may free memory (for duplicate elision).
+/// In-block order of accesses and of what may change the shadow between them (for covered checks
+/// and groups): calls that may free, fences and acquiring atomics (`MayFree`).
 #[derive(Clone, Copy, Debug)]
 pub enum Event {
     Access(usize),
@@ -124,6 +126,27 @@ fn memory_access<'ctx>(em: &Emitter<'ctx>, inst: InstructionValue<'ctx>) -> Opti
     })
 }
 
+/// An atomic access that may order this thread after another thread's free (acquire or
+/// stronger; read-modify-writes and compare-exchanges always count): what was proved addressable
+/// before it may be freed memory after it, as after a call.
+fn synchronizes(inst: InstructionValue) -> bool {
+    use llvm_sys::LLVMAtomicOrdering::*;
+    match inst.get_opcode() {
+        InstructionOpcode::AtomicRMW | InstructionOpcode::AtomicCmpXchg => true,
+        InstructionOpcode::Load | InstructionOpcode::Store => {
+            // SAFETY: inst is a live load or store, which `LLVMGetOrdering` accepts.
+            let ordering = unsafe { llvm_sys::core::LLVMGetOrdering(inst.as_value_ref()) };
+            !matches!(
+                ordering,
+                LLVMAtomicOrderingNotAtomic
+                    | LLVMAtomicOrderingUnordered
+                    | LLVMAtomicOrderingMonotonic
+            )
+        }
+        _ => false,
+    }
+}
+
 fn is_static_alloca(inst: InstructionValue) -> bool {
     inst.get_opcode() == InstructionOpcode::Alloca
         && matches!(inkwell_gaps::result(inst), Some(BasicValueEnum::PointerValue(p)) if ir::in_default_address_space(p))
@@ -179,6 +202,13 @@ pub fn collect<'ctx>(
             if let Some(access) = memory_access(em, inst) {
                 events.push(Event::Access(plan.accesses.len()));
                 plan.accesses.push(access);
+                if synchronizes(inst) {
+                    events.push(Event::MayFree);
+                }
+                continue;
+            }
+            if inst.get_opcode() == InstructionOpcode::Fence {
+                events.push(Event::MayFree);
                 continue;
             }
             if !ir::is_call_like(inst) {

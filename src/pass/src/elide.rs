@@ -16,26 +16,18 @@
 //!   uninstrumented library that the runtime never poisons (loads pass; a store stays checked, as
 //!   such tables may be read-only). One caveat: an index far outside -128..255 (UB, past libc's
 //!   table) reads memory that is not the table; it is outside ffisan's ground, as it is ASan's.
-//! * Duplicates. A check of the same pointer value and size earlier in the same basic block, with no
-//!   call that could free memory in between, already proved the address valid: the shadow cannot have
-//!   changed (only the runtime's allocator and fake-frame calls change it). A store check also covers a
-//!   later load (the store mask tests every bit the load mask does), not the other way round.
-//! * Dominated duplicates. The same, across blocks: the earlier check's block dominates the later
-//!   one's (so every execution of the later access follows one of the earlier check, and the
-//!   pointer is the same SSA value), and no path from the earlier check to the later access goes
-//!   through a call that may free: the rest of the earlier block, the start of the later one and
-//!   every block between them hold none (the whole later block too when it lies on a cycle that
-//!   avoids the earlier block). A path that comes back through the earlier block runs its check
-//!   again, so it does not count.
+//! * Covered: a check of the same bytes or more through the same base pointer ran on every path to
+//!   the access, with no call that may free (or acquiring atomic) in between: `available.rs`.
 use std::collections::HashMap;
 
+use inkwell::module::Module;
 use inkwell::values::{
     BasicValue, BasicValueEnum, FunctionValue, InstructionOpcode, InstructionValue, PhiValue,
-    PointerValue,
 };
 
-use crate::collect::{AccessSize, Event, FunctionPlan};
-use crate::inkwell_gaps::{self, DominatorTree};
+use crate::available;
+use crate::collect::FunctionPlan;
+use crate::inkwell_gaps;
 use crate::ir;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,7 +35,9 @@ pub enum Decision {
     Check,
     ElidedStack,
     ElidedGlobal,
+    /// Covered by an earlier check of the same block (`available.rs`).
     ElidedDuplicate,
+    /// Covered on every path by checks of earlier blocks (`available.rs`).
     ElidedDominated,
     /// libc's thread-local `errno` or locale-table pointer, or a load from a locale table.
     ElidedLibc,
@@ -202,7 +196,12 @@ impl<'ctx> Origins<'ctx> {
 }
 
 /// Decides, for each access of `plan`, whether it is checked or why not.
-pub fn decide<'ctx>(plan: &FunctionPlan<'ctx>, f: FunctionValue<'ctx>) -> Vec<Decision> {
+/// Covered checks (duplicates in a block and across blocks) are `available.rs`'s.
+pub fn decide<'ctx>(
+    module: &Module<'ctx>,
+    plan: &FunctionPlan<'ctx>,
+    f: FunctionValue<'ctx>,
+) -> Vec<Decision> {
     let mut origins = Origins::new(f);
     let mut decisions: Vec<Decision> = plan
         .accesses
@@ -217,172 +216,6 @@ pub fn decide<'ctx>(plan: &FunctionPlan<'ctx>, f: FunctionValue<'ctx>) -> Vec<De
         })
         .collect();
 
-    for events in &plan.blocks {
-        // (pointer, size) → whether a store (write) check already covers it.
-        let mut checked: HashMap<(PointerValue, u64), bool> = HashMap::new();
-        for event in events {
-            let index = match *event {
-                Event::MayFree => {
-                    checked.clear();
-                    continue;
-                }
-                Event::Access(i) => i,
-            };
-            let access = &plan.accesses[index];
-            let AccessSize::Fixed(size) = access.size else {
-                continue;
-            };
-            if decisions[index] != Decision::Check {
-                continue;
-            }
-            let key = (access.ptr, size);
-            match checked.get(&key) {
-                Some(&covered_write) if covered_write || !access.is_write => {
-                    decisions[index] = Decision::ElidedDuplicate;
-                }
-                _ => {
-                    checked.insert(key, access.is_write);
-                }
-            }
-        }
-    }
-    elide_dominated(plan, f, &mut decisions);
+    available::elide_covered(module, plan, f, &mut decisions);
     decisions
-}
-
-/// Functions with more blocks are left to in-block duplicate elision: each candidate pair walks
-/// the CFG.
-const MAX_BLOCKS_FOR_DOMINATED: usize = 2000;
-/// Earlier checks of the same pointer tried for each access.
-const MAX_DOMINATING_CANDIDATES: usize = 4;
-
-/// The CFG of a function as block indices (in `plan.blocks` order), with where each access sits.
-struct BlockGraph {
-    successors: Vec<Vec<usize>>,
-    predecessors: Vec<Vec<usize>>,
-    /// Event index of each access in its block's event list, and the block.
-    position: HashMap<usize, (usize, usize)>,
-}
-
-impl BlockGraph {
-    fn new(plan: &FunctionPlan, blocks: &[inkwell::basic_block::BasicBlock]) -> Self {
-        let index: HashMap<_, usize> = blocks
-            .iter()
-            .enumerate()
-            .map(|(i, b)| (b.as_mut_ptr(), i))
-            .collect();
-        let successors: Vec<Vec<usize>> = blocks
-            .iter()
-            .map(|&b| {
-                inkwell_gaps::successors(b)
-                    .into_iter()
-                    .filter_map(|s| index.get(&s).copied())
-                    .collect()
-            })
-            .collect();
-        let mut predecessors = vec![Vec::new(); blocks.len()];
-        for (from, succs) in successors.iter().enumerate() {
-            for &to in succs {
-                predecessors[to].push(from);
-            }
-        }
-        let mut position = HashMap::new();
-        for (block, events) in plan.blocks.iter().enumerate() {
-            for (at, event) in events.iter().enumerate() {
-                if let Event::Access(i) = *event {
-                    position.insert(i, (block, at));
-                }
-            }
-        }
-        BlockGraph {
-            successors,
-            predecessors,
-            position,
-        }
-    }
-
-    /// Blocks reachable from `from`'s neighbours (`edges`) without entering `avoid`.
-    fn reach(&self, edges: &[Vec<usize>], from: usize, avoid: usize) -> Vec<bool> {
-        let mut seen = vec![false; edges.len()];
-        let mut stack: Vec<usize> = edges[from].clone();
-        while let Some(b) = stack.pop() {
-            if b == avoid || seen[b] {
-                continue;
-            }
-            seen[b] = true;
-            stack.extend(&edges[b]);
-        }
-        seen
-    }
-}
-
-fn may_free(events: &[Event]) -> bool {
-    events.iter().any(|e| matches!(e, Event::MayFree))
-}
-
-/// Whether no path from access `a` (after it) to access `b` (before it) calls something that may
-/// free. `a`'s block dominates `b`'s and they differ.
-fn no_free_between(plan: &FunctionPlan, graph: &BlockGraph, a: usize, b: usize) -> bool {
-    let (block_a, at_a) = graph.position[&a];
-    let (block_b, at_b) = graph.position[&b];
-    if may_free(&plan.blocks[block_a][at_a + 1..]) || may_free(&plan.blocks[block_b][..at_b]) {
-        return false;
-    }
-    // Paths re-entering block_a run check `a` again: they start over, so they avoid block_a.
-    let after_a = graph.reach(&graph.successors, block_a, block_a);
-    let before_b = graph.reach(&graph.predecessors, block_b, block_a);
-    let between_dirty = (0..plan.blocks.len())
-        .any(|x| x != block_b && after_a[x] && before_b[x] && may_free(&plan.blocks[x]));
-    // block_b on a cycle avoiding block_a: its end is on a path to its next run too.
-    let b_on_cycle = graph.successors[block_b]
-        .iter()
-        .any(|&s| s == block_b || (s != block_a && before_b[s]));
-    let b_end_dirty = b_on_cycle && may_free(&plan.blocks[block_b]);
-    !between_dirty && !b_end_dirty
-}
-
-/// Marks `ElidedDominated` the checks covered by a check of the same pointer and size in a
-/// dominating block with no possibly-freeing call on any path between (see the module comment).
-fn elide_dominated(plan: &FunctionPlan, f: FunctionValue, decisions: &mut [Decision]) {
-    let blocks = ir::function_blocks(f);
-    if blocks.len() < 2 || blocks.len() > MAX_BLOCKS_FOR_DOMINATED {
-        return;
-    }
-    let graph = BlockGraph::new(plan, &blocks);
-    let tree = DominatorTree::new(f);
-    // (pointer, size) → earlier checked accesses, latest last.
-    let mut checked: HashMap<(PointerValue, u64), Vec<usize>> = HashMap::new();
-    for events in &plan.blocks {
-        for event in events {
-            let Event::Access(b) = *event else {
-                continue;
-            };
-            let access = &plan.accesses[b];
-            let AccessSize::Fixed(size) = access.size else {
-                continue;
-            };
-            if decisions[b] != Decision::Check {
-                continue;
-            }
-            let key = (access.ptr, size);
-            let block_b = graph.position[&b].0;
-            let earlier = checked.entry(key).or_default();
-            let covered = earlier
-                .iter()
-                .rev()
-                .filter(|&&a| graph.position[&a].0 != block_b)
-                .filter(|&&a| plan.accesses[a].is_write || !access.is_write)
-                .take(MAX_DOMINATING_CANDIDATES)
-                .any(|&a| {
-                    let block_a = graph.position[&a].0;
-                    tree.dominates(blocks[block_a], blocks[block_b])
-                        && no_free_between(plan, &graph, a, b)
-                });
-            if covered {
-                decisions[b] = Decision::ElidedDominated;
-            } else {
-                earlier.push(b);
-            }
-        }
-    }
 }

@@ -214,40 +214,6 @@ pub fn base_and_constant_offset<'ctx>(
     }
 }
 
-extern "C" {
-    fn ffisan_dominator_tree_new(function: LLVMValueRef) -> *mut std::ffi::c_void;
-    fn ffisan_dominator_tree_dominates(
-        tree: *mut std::ffi::c_void,
-        a: LLVMBasicBlockRef,
-        b: LLVMBasicBlockRef,
-    ) -> bool;
-    fn ffisan_dominator_tree_free(tree: *mut std::ffi::c_void);
-}
-
-/// A function's dominator tree (`shim/register.cpp`): neither inkwell nor the C API has one.
-/// Valid while the function's CFG is unchanged.
-pub struct DominatorTree(*mut std::ffi::c_void);
-
-impl DominatorTree {
-    pub fn new(f: FunctionValue) -> Self {
-        // SAFETY: f is a live function with a body; the shim allocates the tree it returns.
-        DominatorTree(unsafe { ffisan_dominator_tree_new(f.as_value_ref()) })
-    }
-
-    /// Whether block `a` dominates block `b` (both of the tree's function).
-    pub fn dominates(&self, a: BasicBlock, b: BasicBlock) -> bool {
-        // SAFETY: the tree is live; a and b are blocks of its function.
-        unsafe { ffisan_dominator_tree_dominates(self.0, a.as_mut_ptr(), b.as_mut_ptr()) }
-    }
-}
-
-impl Drop for DominatorTree {
-    fn drop(&mut self) {
-        // SAFETY: allocated by ffisan_dominator_tree_new, freed once.
-        unsafe { ffisan_dominator_tree_free(self.0) }
-    }
-}
-
 /// The successors of a block, as raw block references (inkwell has no successor query).
 pub fn successors(bb: BasicBlock) -> Vec<LLVMBasicBlockRef> {
     // SAFETY: bb is a live block; its terminator, if any, has `LLVMGetNumSuccessors` successors.

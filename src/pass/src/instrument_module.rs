@@ -69,7 +69,7 @@ fn instrument_function<'ctx>(
 ) {
     // Collect, then decide: nothing in the function changes until both are done.
     let plan: FunctionPlan = collect::collect(em, f, role);
-    let mut decisions = elide::decide(&plan, f);
+    let mut decisions = elide::decide(&em.module, &plan, f);
     // Loop checks: the last decision; it already adds preheaders and loop bounds (no accesses).
     let loop_checks = hoist::hoist_loop_checks(&plan, f, &mut decisions);
     let clusters = group::plan_clusters(em, &plan, &decisions);

@@ -1,6 +1,7 @@
 //! ffisan LLVM pass plugin: inserts region checks before the loads and stores of native code (C, Rust),
 //! hooks libc string and memory calls, moves escaping locals into fake frames and opens call windows
 //! around cgo wrappers. Shaped as collect, then decide, then instrument, per function.
+mod available;
 mod cgo;
 mod collect;
 pub mod contract;
