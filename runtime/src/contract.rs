@@ -2,7 +2,7 @@
 
 /// Bumped whenever anything below changes meaning; the pass makes every instrumented module call
 /// `__ffisan_init_v<ABI_VERSION>`, so code built for another layout fails at link or load time, not at run time.
-pub const ABI_VERSION: u32 = 4;
+pub const ABI_VERSION: u32 = 5;
 
 /// One shadow byte describes 2^SHADOW_SCALE = 8 bytes of application memory (a granule).
 pub const SHADOW_SCALE: u32 = 3;
@@ -55,10 +55,12 @@ pub mod flags {
 }
 
 /// Runtime entry points the pass calls (defined in `check.rs`, `fake_stack.rs`, `libc_hooks.rs`,
-/// `managed.rs`; `extern "C"`, but the three check entry points are called with LLVM's
+/// `managed.rs`; `extern "C"`, but the check entry points are called with LLVM's
 /// `preserve_mostcc`: they keep every general-purpose register but r11):
-///   `__ffisan_init_v4()`                                  module constructor; idempotent
+///   `__ffisan_init_v5()`                                  module constructor; idempotent
 ///   `__ffisan_slow_access(addr: u64, size: u64, flags: u32)` the fast path saw a non-zero shadow
+///   `__ffisan_slow_{load,store,rust_load,rust_store}{1,2,4,8,16}(addr: u64)` the same, the size
+///       and flags (C or Rust domain, read or write) in the name: what the pass calls
 ///   `__ffisan_check_range(addr: u64, size: u64, flags: u32)` whole-range check (mem* intrinsics, big or odd accesses)
 ///   `__ffisan_check_loop(first: u64, count: u64, stride: i64, size: u64, flags: u32)` a loop's
 ///       accesses checked once before it: `count` accesses of `size` bytes at first + i * stride

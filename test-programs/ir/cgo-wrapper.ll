@@ -14,7 +14,7 @@ declare i64 @strlen(ptr)
 ; CHECK-NEXT: call void @ffisan_call_window_begin(), !dbg
 ; CHECK-NEXT: %p = load ptr, ptr %v, align 8, !dbg
 ; CHECK-NEXT: %[[A:[0-9]+]] = ptrtoint ptr %p to i64
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %[[A]], i64 1, i32 0), !dbg ![[INLINED:[0-9]+]]
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load1(i64 %[[A]]), !dbg ![[INLINED:[0-9]+]]
 ; CHECK:      %c = load i8, ptr %p, align 1, !dbg ![[INLINED]]
 ; CHECK-NEXT: %top = call ptr @_cgo_topofstack()
 ; CHECK-NEXT: %r = getelementptr inbounds i8, ptr %v, i64 8
@@ -77,7 +77,7 @@ define void @_cgo_release_context(ptr %p) {
 
 ; The user's C function itself, compiled in the same file, is ordinary native code.
 ; CHECK-LABEL: define i8 @first_byte(
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(
+; CHECK:      call preserve_mostcc void @__ffisan_slow_
 ; CHECK-NOT:  ffisan_call_window
 ; CHECK:      ret i8
 define i8 @first_byte(ptr %p) !dbg !9 {

@@ -11,9 +11,9 @@ declare i64 @strlen(ptr)
 
 ; Both branches read *p again after the entry block checked it: one check in all.
 ; CHECK-LABEL: define i32 @diamond(
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load4(i64 %{{[0-9]+}})
 ; CHECK:      %v = load i32, ptr %p
-; CHECK-NOT:  __ffisan_slow_access
+; CHECK-NOT:  __ffisan_slow_
 ; CHECK:      ret i32
 define i32 @diamond(ptr %p, i1 %c, ptr %s) {
 entry:
@@ -36,7 +36,7 @@ join:
 ; A call that may free on one path to the join: the join's access keeps its check, the other
 ; branch's does not need one.
 ; CHECK-LABEL: define i32 @free_on_one_path(
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load4(i64 %{{[0-9]+}})
 ; CHECK:      %v = load i32, ptr %p
 ; CHECK:      left:
 ; CHECK-NEXT: call void @opaque()
@@ -44,7 +44,7 @@ join:
 ; CHECK:      right:
 ; CHECK-NEXT: %r = load i32, ptr %p
 ; CHECK:      join:
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load4(i64 %{{[0-9]+}})
 ; CHECK:      %y = load i32, ptr %p
 define i32 @free_on_one_path(ptr %p, i1 %c) {
 entry:
@@ -64,14 +64,14 @@ join:
 ; A loop whose body calls something that may free, after the access: the body's access is on a
 ; cycle through that call, so it keeps its check. A load check does not cover a later store.
 ; CHECK-LABEL: define void @loop_with_call(
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load4(i64 %{{[0-9]+}})
 ; CHECK:      %v = load i32, ptr %p
 ; CHECK:      body:
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load4(i64 %{{[0-9]+}})
 ; CHECK:      %b = load i32, ptr %p
 ; CHECK-NEXT: call void @opaque()
 ; CHECK:      done:
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_store4(i64 %{{[0-9]+}})
 ; CHECK:      store i32 %v, ptr %p
 define void @loop_with_call(ptr %p, i64 %n) {
 entry:
@@ -93,9 +93,9 @@ done:
 
 ; The same loop without the call: the body's load is covered by the entry's check.
 ; CHECK-LABEL: define i32 @loop_without_call(
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load4(i64 %{{[0-9]+}})
 ; CHECK:      %v = load i32, ptr %p
-; CHECK-NOT:  __ffisan_slow_access
+; CHECK-NOT:  __ffisan_slow_
 ; CHECK:      ret i32
 define i32 @loop_without_call(ptr %p, i64 %n) {
 entry:
@@ -118,13 +118,13 @@ done:
 ; Different fields of one base: the entry's 8-byte check of p[0..8) covers p->b (offset 4) in
 ; both branches, not p->c (offset 8).
 ; CHECK-LABEL: define i32 @fields(
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load8(i64 %{{[0-9]+}})
 ; CHECK:      %v = load i64, ptr %p
 ; CHECK:      then:
 ; CHECK-NEXT: %pb = getelementptr i8, ptr %p, i64 4
 ; CHECK-NEXT: %b = load i32, ptr %pb
 ; CHECK:      else:
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load4(i64 %{{[0-9]+}})
 ; CHECK:      %c = load i32, ptr %pc
 define i32 @fields(ptr %p, i1 %k) {
 entry:
@@ -143,10 +143,10 @@ else:
 ; Checked on one path only: the join keeps its check.
 ; CHECK-LABEL: define i32 @one_path(
 ; CHECK:      then:
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load4(i64 %{{[0-9]+}})
 ; CHECK:      %a = load i32, ptr %p
 ; CHECK:      join:
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load4(i64 %{{[0-9]+}})
 ; CHECK:      %b = load i32, ptr %p
 define i32 @one_path(ptr %p, i1 %k) {
 entry:
@@ -181,10 +181,10 @@ join:
 ; the previous node's fields says nothing about this one's.
 ; CHECK-LABEL: define i32 @list_walk(
 ; CHECK:      body:
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access
+; CHECK:      call preserve_mostcc void @__ffisan_slow_
 ; CHECK:      %val = load i32, ptr %pv
 ; CHECK:      next:
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load8(i64 %{{[0-9]+}})
 ; CHECK:      %n = load ptr, ptr %node
 define i32 @list_walk(ptr %head) {
 entry:
@@ -207,13 +207,13 @@ done:
 ; A fence or an acquiring atomic may order this thread after another thread's free: what was
 ; checked before needs checking again after. A relaxed atomic does not.
 ; CHECK-LABEL: define i32 @synchronization(
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load4(i64 %{{[0-9]+}})
 ; CHECK:      %a = load i32, ptr %p
 ; CHECK:      after_fence:
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load4(i64 %{{[0-9]+}})
 ; CHECK:      %b = load i32, ptr %p
 ; CHECK:      after_acquire:
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load4(i64 %{{[0-9]+}})
 ; CHECK:      %c = load i32, ptr %p
 ; CHECK:      after_relaxed:
 ; CHECK-NEXT: %d = load i32, ptr %p

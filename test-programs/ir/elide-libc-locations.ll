@@ -17,7 +17,7 @@ declare ptr @__ctype_tolower_loc()
 
 ; isalpha(c) and tolower(c) as glibc's headers expand them, and errno = 0; return errno.
 ; CHECK-LABEL: define i32 @ctype_and_errno(
-; CHECK-NOT:  __ffisan_slow_access
+; CHECK-NOT:  __ffisan_slow_
 ; CHECK:      ret i32
 define i32 @ctype_and_errno(i32 %c) {
   %idx = sext i32 %c to i64
@@ -38,7 +38,7 @@ define i32 @ctype_and_errno(i32 %c) {
 
 ; A store into the table is checked (a locale table may be read-only data).
 ; CHECK-LABEL: define void @store_into_table(
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 2, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_store2(i64 %{{[0-9]+}})
 ; CHECK:      store i16 0, ptr %bp
 define void @store_into_table(i64 %idx) {
   %bloc = call ptr @__ctype_b_loc()
@@ -50,7 +50,7 @@ define void @store_into_table(i64 %idx) {
 
 ; A pointer loaded from errno's location is just an integer's bits: its target is checked.
 ; CHECK-LABEL: define i8 @through_errno_value(
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 1, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load1(i64 %{{[0-9]+}})
 ; CHECK:      load i8, ptr %p
 define i8 @through_errno_value() {
   %eloc = call ptr @__errno_location()

@@ -13,8 +13,8 @@ declare void @free(ptr)
 declare void @opaque()
 
 ; CHECK-LABEL: define i32 @across_nofree_nosync(
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(
-; CHECK-NOT:  call preserve_mostcc void @__ffisan_slow_access(
+; CHECK:      call preserve_mostcc void @__ffisan_slow_
+; CHECK-NOT:  call preserve_mostcc void @__ffisan_slow_
 ; CHECK:      ret i32
 define i32 @across_nofree_nosync(ptr %p, i1 %c) {
 entry:
@@ -33,8 +33,8 @@ done:
 
 ; The attributes on the call site count as well (here the declaration has none).
 ; CHECK-LABEL: define i32 @call_site_attributes(
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(
-; CHECK-NOT:  call preserve_mostcc void @__ffisan_slow_access(
+; CHECK:      call preserve_mostcc void @__ffisan_slow_
+; CHECK-NOT:  call preserve_mostcc void @__ffisan_slow_
 ; CHECK:      ret i32
 define i32 @call_site_attributes(ptr %p) {
   %a = load i32, ptr %p, align 4
@@ -45,9 +45,9 @@ define i32 @call_site_attributes(ptr %p) {
 }
 
 ; CHECK-LABEL: define i32 @across_nofree_only(
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(
+; CHECK:      call preserve_mostcc void @__ffisan_slow_
 ; CHECK:      call void @may_synchronise()
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(
+; CHECK:      call preserve_mostcc void @__ffisan_slow_
 define i32 @across_nofree_only(ptr %p) {
   %a = load i32, ptr %p, align 4
   call void @may_synchronise()
@@ -57,9 +57,9 @@ define i32 @across_nofree_only(ptr %p) {
 }
 
 ; CHECK-LABEL: define i32 @across_free(
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(
+; CHECK:      call preserve_mostcc void @__ffisan_slow_
 ; CHECK:      call void @free(
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(
+; CHECK:      call preserve_mostcc void @__ffisan_slow_
 define i32 @across_free(ptr %p, ptr %q) {
   %a = load i32, ptr %p, align 4
   call void @free(ptr %q)
@@ -69,9 +69,9 @@ define i32 @across_free(ptr %p, ptr %q) {
 }
 
 ; CHECK-LABEL: define i32 @across_unknown(
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(
+; CHECK:      call preserve_mostcc void @__ffisan_slow_
 ; CHECK:      call void @opaque()
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(
+; CHECK:      call preserve_mostcc void @__ffisan_slow_
 define i32 @across_unknown(ptr %p) {
   %a = load i32, ptr %p, align 4
   call void @opaque()

@@ -29,7 +29,7 @@ define i32 @own_allocas(i64 %i) {
 ; them escape): the function's own accesses to its live frame stay unchecked.
 ; CHECK-LABEL: define i32 @own_allocas_through_select(
 ; CHECK:      call i64 @__ffisan_fake_frame_enter(
-; CHECK-NOT:  __ffisan_slow_access
+; CHECK-NOT:  __ffisan_slow_
 ; CHECK:      call void @__ffisan_fake_frame_leave(
 ; CHECK-NEXT: ret i32
 define i32 @own_allocas_through_select(i1 %c) {
@@ -49,7 +49,7 @@ define i32 @own_allocas_through_select(i1 %c) {
 ; CHECK-NEXT: %mixed = phi ptr [ %[[X]], %left ], [ %p, %right ]
 ; CHECK-NEXT: %v = load i32, ptr %same
 ; CHECK-NEXT: ptrtoint ptr %mixed to i64
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(
+; CHECK:      call preserve_mostcc void @__ffisan_slow_
 ; CHECK:      load i32, ptr %mixed
 define i32 @phis(i1 %c, ptr %p) {
 entry:
@@ -79,7 +79,7 @@ join:
 ; CHECK-NEXT: %t = getelementptr inbounds [4 x i32], ptr @table, i64 0, i64 %i
 ; CHECK-NEXT: %tv = load i32, ptr %t
 ; CHECK-NEXT: %[[A:[0-9]+]] = ptrtoint ptr %t to i64
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %[[A]], i64 4, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_store4(i64 %[[A]])
 ; CHECK:      store i32 9, ptr %t
 define i32 @globals(i64 %i) {
   store i32 1, ptr @counter, align 4
@@ -95,7 +95,7 @@ define i32 @globals(i64 %i) {
 
 ; Without inbounds, a GEP may leave its object: checked.
 ; CHECK-LABEL: define i8 @not_inbounds(
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(
+; CHECK:      call preserve_mostcc void @__ffisan_slow_
 define i8 @not_inbounds(i64 %i) {
   %a = alloca [4 x i8], align 1
   %p = getelementptr [4 x i8], ptr %a, i64 0, i64 %i
@@ -110,8 +110,8 @@ define i8 @not_inbounds(i64 %i) {
 ; CHECK-LABEL: define i32 @duplicates(
 ; CHECK:      %[[G:[0-9]+]] = load i8, ptr %{{[0-9]+}}, align 1
 ; CHECK-NEXT: and i8 %[[G]], -1
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load4(i64 %{{[0-9]+}})
+; CHECK:      call preserve_mostcc void @__ffisan_slow_store4(i64 %{{[0-9]+}})
 ; CHECK:      %first = load i32, ptr %p
 ; CHECK-NEXT: %second = load i32, ptr %p
 ; CHECK-NEXT: store i32 %second, ptr %p
@@ -121,7 +121,7 @@ define i8 @not_inbounds(i64 %i) {
 ; CHECK-NEXT: %fourth = load i32, ptr %p
 ; CHECK-NEXT: call void @opaque()
 ; CHECK-NEXT: ptrtoint ptr %p
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load4(i64 %{{[0-9]+}})
 ; CHECK:      %fifth = load i32, ptr %p
 define i32 @duplicates(ptr %p, ptr %s) {
   %first = load i32, ptr %p, align 4
@@ -138,9 +138,9 @@ define i32 @duplicates(ptr %p, ptr %s) {
 ; A check covers the bytes it proved: a narrower access inside them needs none, a wider one or
 ; one that reaches past them keeps its own. (One block each, so that no group test joins them.)
 ; CHECK-LABEL: define i8 @covered_bytes(
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 1, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load1(i64 %{{[0-9]+}})
 ; CHECK:      %a = load i8, ptr %p
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load4(i64 %{{[0-9]+}})
 ; CHECK:      %b = load i32, ptr %p
 ; CHECK:      inside:
 ; CHECK-NEXT: %p3 = getelementptr i8, ptr %p, i64 3
@@ -148,7 +148,7 @@ define i32 @duplicates(ptr %p, ptr %s) {
 ; CHECK-NEXT: %p2 = getelementptr i8, ptr %p, i64 2
 ; CHECK-NEXT: %d = load i16, ptr %p2
 ; CHECK:      past:
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 2, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load2(i64 %{{[0-9]+}})
 ; CHECK:      %e = load i16, ptr %p3
 define i8 @covered_bytes(ptr %p) {
   %a = load i8, ptr %p, align 1

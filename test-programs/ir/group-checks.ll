@@ -29,11 +29,11 @@ declare void @opaque()
 ; CHECK-NEXT: br i1 %[[C]], label %{{[0-9]+}}, label %[[CONT:[0-9]+]], !prof
 ; CHECK-EMPTY:
 ; CHECK-NEXT: {{[0-9]+}}:
-; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_access(i64 %[[BASE]], i64 4, i32 0)
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_load4(i64 %[[BASE]])
 ; CHECK-NEXT: %[[B:[0-9]+]] = add i64 %[[BASE]], 8
-; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_access(i64 %[[B]], i64 8, i32 0)
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_load8(i64 %[[B]])
 ; CHECK-NEXT: %[[C2:[0-9]+]] = add i64 %[[BASE]], 16
-; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_access(i64 %[[C2]], i64 2, i32 0)
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_load2(i64 %[[C2]])
 ; CHECK-NEXT: br label %[[CONT]]
 ; CHECK-EMPTY:
 ; CHECK-NEXT: [[CONT]]:
@@ -70,9 +70,9 @@ define i64 @three_fields(ptr %p) {
 ; CHECK-NEXT: %[[BAD:[0-9]+]] = and i64 %[[S]], %[[MASK]]
 ; CHECK-NEXT: %[[C:[0-9]+]] = icmp ne i64 %[[BAD]], 0
 ; CHECK-NEXT: br i1 %[[C]], label %{{[0-9]+}}, label %[[CONT:[0-9]+]], !prof
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %[[BASE]], i64 4, i32 0)
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 2, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load4(i64 %[[BASE]])
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load8(i64 %{{[0-9]+}})
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load2(i64 %{{[0-9]+}})
 ; CHECK:      [[CONT]]:
 ; CHECK-NEXT: %a = load i32, ptr %p
 define i64 @unaligned_fields(ptr %p) {
@@ -92,12 +92,12 @@ define i64 @unaligned_fields(ptr %p) {
 ; and no 8-byte shadow load is made.
 ; CHECK-LABEL: define i64 @broken_by_call(
 ; CHECK-NOT:  load i64, ptr %{{[0-9]+}}, align 1
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load4(i64 %{{[0-9]+}})
 ; CHECK:      %a = load i32, ptr %p
 ; CHECK-NEXT: call void @opaque()
 ; CHECK-NEXT: %bp = getelementptr
 ; CHECK-NOT:  load i64, ptr %{{[0-9]+}}, align 1
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load8(i64 %{{[0-9]+}})
 ; CHECK:      %b = load i64, ptr %bp
 define i64 @broken_by_call(ptr %p) {
   %a = load i32, ptr %p, align 8
@@ -117,8 +117,8 @@ define i64 @broken_by_call(ptr %p) {
 ; CHECK:      load i64, ptr %{{[0-9]+}}, align 1
 ; CHECK:      %[[END:[0-9]+]] = add i64 %{{[0-9]+}}, 15
 ; CHECK:      lshr i64 -1, %{{[0-9]+}}
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load4(i64 %{{[0-9]+}})
+; CHECK:      call preserve_mostcc void @__ffisan_slow_store4(i64 %{{[0-9]+}})
 ; CHECK:      %v = load i32, ptr %one
 ; CHECK-NEXT: %two = getelementptr i32, ptr %base, i64 2
 ; CHECK-NEXT: store i32 %v, ptr %two
@@ -135,7 +135,7 @@ define void @load_store(ptr %base) {
 ; CHECK-LABEL: define i32 @lone(
 ; CHECK-NOT:  load i64
 ; CHECK:      load i8, ptr
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load4(i64 %{{[0-9]+}})
 define i32 @lone(ptr %p) {
   %v = load i32, ptr %p, align 4
   ret i32 %v
@@ -156,8 +156,8 @@ define i32 @lone(ptr %p) {
 ; CHECK-NEXT: %[[OR:[0-9]+]] = or i64 %[[WA]], %[[WF]]
 ; CHECK-NEXT: %[[BAD:[0-9]+]] = icmp ne i64 %[[OR]], 0
 ; CHECK-NEXT: br i1 %[[BAD]]
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %[[P]], i64 8, i32 0)
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load8(i64 %[[P]])
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load8(i64 %{{[0-9]+}})
 ; CHECK-NOT:  __ffisan
 ; CHECK:      ret i64
 define i64 @too_wide(ptr %p) {
@@ -174,8 +174,8 @@ define i64 @too_wide(ptr %p) {
 ; CHECK:      %[[S:[0-9]+]] = load i8, ptr %{{[0-9]+}}, align 1
 ; CHECK-NEXT: %[[M:[0-9]+]] = and i8 %[[S]], -1
 ; CHECK-NEXT: icmp ne i8 %[[M]], 0
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 0)
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load4(i64 %{{[0-9]+}})
+; CHECK:      call preserve_mostcc void @__ffisan_slow_store4(i64 %{{[0-9]+}})
 ; CHECK:      %v = load i32, ptr %p
 ; CHECK-NEXT: %w = add i32 %v, 1
 ; CHECK-NEXT: store i32 %w, ptr %p
@@ -196,8 +196,8 @@ define void @increment(ptr %p) {
 ; CHECK:      load i8, ptr
 ; CHECK:      icmp ne i8
 ; CHECK:      trunc i64
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 1, i32 0)
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load1(i64 %{{[0-9]+}})
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load8(i64 %{{[0-9]+}})
 ; CHECK-NEXT: br label %[[CONT]]
 ; CHECK:      [[CONT]]:
 ; CHECK-NEXT: %a = load i8, ptr %p
@@ -228,12 +228,12 @@ define i64 @byte_member(ptr %p) {
 ; CHECK-NEXT: br i1 %[[BAD]], label %{{[0-9]+}}, label %[[CONT:[0-9]+]], !prof
 ; CHECK-EMPTY:
 ; CHECK-NEXT: {{[0-9]+}}:
-; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_access(i64 %[[P]], i64 8, i32 0)
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_load8(i64 %[[P]])
 ; CHECK-NEXT: %[[Q8B:[0-9]+]] = add i64 %[[Q]], 8
-; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_access(i64 %[[Q8B]], i64 8, i32 1)
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_store8(i64 %[[Q8B]])
 ; CHECK-NEXT: %[[P8:[0-9]+]] = add i64 %[[P]], 8
-; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_access(i64 %[[P8]], i64 4, i32 1)
-; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_access(i64 %[[R]], i64 4, i32 0)
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_store4(i64 %[[P8]])
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_load4(i64 %[[R]])
 ; CHECK-NEXT: br label %[[CONT]]
 ; CHECK-EMPTY:
 ; CHECK-NEXT: [[CONT]]:
@@ -260,19 +260,19 @@ define i64 @three_pointers(ptr %p, ptr %q, ptr %r) {
 ; CHECK:      %[[P:[0-9]+]] = ptrtoint ptr %p to i64
 ; CHECK-NEXT: %[[R:[0-9]+]] = ptrtoint ptr %r to i64
 ; CHECK:      icmp ne i64
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %[[P]], i64 8, i32 0)
-; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_access(i64 %[[R]], i64 8, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load8(i64 %[[P]])
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_store8(i64 %[[R]])
 ; CHECK:      %next = load ptr, ptr %p
 ; CHECK-NEXT: ptrtoint ptr %next
 ; CHECK:      icmp ne i8
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load8(i64 %{{[0-9]+}})
 ; CHECK:      %v = load i64, ptr %next
 ; CHECK:      trunc i64
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 1, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load1(i64 %{{[0-9]+}})
 ; CHECK:      %b = load i8, ptr %s
 ; CHECK-NEXT: store i64 %v, ptr %r
 ; CHECK-NEXT: call void @opaque()
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_store8(i64 %{{[0-9]+}})
 ; CHECK:      store i64 %v, ptr %q
 define i64 @chased(ptr %p, ptr %s, ptr %q, ptr %r) {
   %next = load ptr, ptr %p, align 8

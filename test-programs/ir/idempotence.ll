@@ -17,8 +17,8 @@ declare i64 @strlen(ptr)
 ; CHECK-LABEL: define i64 @everything(
 ; CHECK:         call i64 @__ffisan_fake_frame_enter(
 ; CHECK-NOT:     call i64 @__ffisan_fake_frame_enter(
-; CHECK:         call preserve_mostcc void @__ffisan_slow_access(
-; CHECK-NOT:     call preserve_mostcc void @__ffisan_slow_access(
+; CHECK:         call preserve_mostcc void @__ffisan_slow_
+; CHECK-NOT:     call preserve_mostcc void @__ffisan_slow_
 ; CHECK:         call void @__ffisan_libc_strlen(
 ; CHECK-NOT:     call void @__ffisan_libc_strlen(
 ; CHECK:         call void @__ffisan_fake_frame_leave(

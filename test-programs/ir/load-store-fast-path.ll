@@ -17,9 +17,9 @@ target triple = "x86_64-pc-linux-gnu"
 ; CHECK-NEXT: %[[BAD:[0-9]+]] = icmp ne i8 %[[M]], 0, {{.*}}!nosanitize
 ; CHECK-NEXT: br i1 %[[BAD]], label %[[SLOW:[0-9]+]], label %[[CONT:[0-9]+]], {{.*}}!prof ![[COLD:[0-9]+]]
 ; Wider than a byte: a partial granule covering the access is decided by the runtime, in the first
-; instructions of __ffisan_slow_access; the cold block is the call alone.
+; instructions of __ffisan_slow_load4; the cold block is the call alone.
 ; CHECK:      [[SLOW]]:
-; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_access(i64 %[[A]], i64 4, i32 0), !dbg ![[LOC:[0-9]+]], !nosanitize
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_load4(i64 %[[A]]), !dbg ![[LOC:[0-9]+]], !nosanitize
 ; CHECK-NEXT: br label %[[CONT]]
 ; CHECK:      [[CONT]]:
 ; CHECK-NEXT: %v = load i32, ptr %p, align 4, !dbg ![[LOC]]
@@ -37,7 +37,7 @@ define i32 @load_i32(ptr %p) !dbg !5 {
 ; CHECK-NEXT: %[[BAD:.*]] = icmp ne i8 %[[M]], 0
 ; CHECK-NEXT: br i1 %[[BAD]], label %[[SLOW:[0-9]+]], label %[[CONT:[0-9]+]]
 ; CHECK:      [[SLOW]]:
-; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_access(i64 %[[A]], i64 8, i32 1)
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_store8(i64 %[[A]])
 ; CHECK-NEXT: br label %[[CONT]]
 ; CHECK:      [[CONT]]:
 ; CHECK-NEXT: store i64 %v, ptr %p, align 8
@@ -66,7 +66,7 @@ define void @store_i64(ptr %p, i64 %v) {
 ; CHECK-NEXT: %[[BAD2:[0-9]+]] = or i1 %[[BEYOND]], %[[NOTPARTIAL]], {{.*}}!nosanitize
 ; CHECK-NEXT: br i1 %[[BAD2]], label %[[CALL:[0-9]+]], label %[[CONT]], {{.*}}!prof ![[COLD]]
 ; CHECK:      [[CALL]]:
-; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_access(i64 %[[A]], i64 1, i32 0)
+; CHECK-NEXT: call preserve_mostcc void @__ffisan_slow_load1(i64 %[[A]])
 ; CHECK-NEXT: br label %[[CONT]]
 ; CHECK-NOT:  load i8, ptr %{{.*}}, !nosanitize
 ; CHECK:      [[CONT]]:
@@ -80,7 +80,7 @@ define i8 @load_i8(ptr %p) {
 ; CHECK-LABEL: define <4 x i32> @load_v4i32_aligned(
 ; CHECK:      %[[S:.*]] = load i16, ptr %{{.*}}, align 2, !nosanitize
 ; CHECK-NEXT: and i16 %[[S]], -16449
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{.*}}, i64 16, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load16(i64 %{{.*}})
 define <4 x i32> @load_v4i32_aligned(ptr %p) {
   %v = load <4 x i32>, ptr %p, align 16
   ret <4 x i32> %v
@@ -113,7 +113,7 @@ define <4 x i32> @load_v4i32_aligned(ptr %p) {
 ; CHECK:      add i64 %{{[0-9]+}}, 2
 ; CHECK:      call preserve_mostcc void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 3, i32 1)
 ; CHECK:      store i24
-; CHECK-NOT:  __ffisan_slow_access
+; CHECK-NOT:  __ffisan_slow_
 ; CHECK:      ret void
 define void @odd_sizes(ptr %p, ptr %q) {
   %a = load <4 x i32>, ptr %p, align 4
@@ -134,10 +134,10 @@ define void @big_vector(ptr %r) {
 
 ; Atomic read-modify-write and compare-exchange are writes.
 ; CHECK-LABEL: define void @atomics(
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{.*}}, i64 4, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_store4(i64 %{{.*}})
 ; CHECK-NEXT: br label
 ; CHECK:      atomicrmw add ptr %p, i32 1 seq_cst
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{.*}}, i64 8, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_store8(i64 %{{.*}})
 ; CHECK-NEXT: br label
 ; CHECK:      cmpxchg ptr %q, i64 0, i64 1 seq_cst seq_cst
 define void @atomics(ptr %p, ptr %q) {
@@ -160,7 +160,7 @@ define i32 @segment_relative(ptr addrspace(257) %p) {
 
 ; CHECK: define internal void @ffisan.module_ctor()
 ; CHECK-NEXT: entry:
-; CHECK-NEXT: call void @__ffisan_init_v4()
+; CHECK-NEXT: call void @__ffisan_init_v5()
 ; CHECK-DAG: ![[COLD]] = !{!"branch_weights", i32 1, i32 1048575}
 ; CHECK-DAG: !ffisan.instrumented = !{
 

@@ -152,7 +152,7 @@ exit:
 ; CHECK-LABEL: define i32 @with_call(
 ; CHECK-NOT:  __ffisan_check_loop
 ; CHECK:      loop:
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(
+; CHECK:      call preserve_mostcc void @__ffisan_slow_
 ; CHECK:      load i8, ptr %a
 ; CHECK:      call void @opaque()
 ; CHECK-NOT:  __ffisan_check_loop
@@ -183,7 +183,7 @@ exit:
 ; loop's own store is not an add-recurrence of it either).
 ; CHECK-LABEL: define void @free_in_inner_loop(
 ; CHECK-NOT:  __ffisan_check_loop
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(
+; CHECK:      call preserve_mostcc void @__ffisan_slow_
 ; CHECK:      store i8 1, ptr %a
 ; CHECK-NOT:  __ffisan_check_loop
 ; CHECK:      ret void
@@ -213,7 +213,7 @@ exit:
 ; per-access check.
 ; CHECK-LABEL: define i64 @find(
 ; CHECK-NOT:  __ffisan_check_loop
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(
+; CHECK:      call preserve_mostcc void @__ffisan_slow_
 ; CHECK:      %c = load i8, ptr %a
 ; CHECK-NOT:  __ffisan_check_loop
 ; CHECK:      ret i64
@@ -246,7 +246,7 @@ notfound:
 ; CHECK:      loop:
 ; CHECK-NOT:  __ffisan_check_loop
 ; CHECK:      %c = load i8, ptr %a
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 1, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_store1(i64 %{{[0-9]+}})
 ; CHECK:      store i8 0, ptr %d
 ; CHECK:      ret void
 define void @conditional_store(ptr %p, ptr %q, i64 %n) {
@@ -276,7 +276,7 @@ exit:
 ; An unknown trip count (a NUL-terminated walk) cannot be hoisted.
 ; CHECK-LABEL: define i64 @length(
 ; CHECK-NOT:  __ffisan_check_loop
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(
+; CHECK:      call preserve_mostcc void @__ffisan_slow_
 ; CHECK:      ret i64
 define i64 @length(ptr %s) {
 entry:

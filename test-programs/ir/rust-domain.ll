@@ -14,8 +14,8 @@ define internal void @user_init() {
 }
 
 ; CHECK-LABEL: define i32 @read_write(
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 2)
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 4, i32 3)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_rust_load4(i64 %{{[0-9]+}})
+; CHECK:      call preserve_mostcc void @__ffisan_slow_rust_store4(i64 %{{[0-9]+}})
 ; CHECK:      call preserve_mostcc void @__ffisan_check_range(i64 %{{[0-9]+}}, i64 %n, i32 3)
 define i32 @read_write(ptr %p, ptr %q, i64 %n) {
   %v = load i32, ptr %p, align 4

@@ -47,7 +47,7 @@ define void @naked() naked {
 
 ; The one instrumented function, to show the module was processed.
 ; CHECK-LABEL: define i32 @ordinary(
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(
+; CHECK:      call preserve_mostcc void @__ffisan_slow_
 define i32 @ordinary(ptr %p) {
   %v = load i32, ptr %p, align 4
   ret i32 %v

@@ -19,7 +19,7 @@ target triple = "x86_64-pc-linux-gnu"
 ; CHECK-NEXT: %[[M:[0-9]+]] = and i8 %[[BOTH]], -65
 ; CHECK-NEXT: %[[BAD:[0-9]+]] = icmp ne i8 %[[M]], 0
 ; CHECK-NEXT: br i1 %[[BAD]]
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %[[A]], i64 4, i32 0)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_load4(i64 %[[A]])
 ; CHECK:      load i32, ptr %p, align 1
 define i32 @unaligned_load(ptr %p) {
   %v = load i32, ptr %p, align 1
@@ -29,7 +29,7 @@ define i32 @unaligned_load(ptr %p) {
 ; CHECK-LABEL: define void @half_aligned_store(
 ; CHECK:      add i64 %{{[0-9]+}}, 7
 ; CHECK:      and i8 %{{[0-9]+}}, -1
-; CHECK:      call preserve_mostcc void @__ffisan_slow_access(i64 %{{[0-9]+}}, i64 8, i32 1)
+; CHECK:      call preserve_mostcc void @__ffisan_slow_store8(i64 %{{[0-9]+}})
 define void @half_aligned_store(ptr %p) {
   store i64 0, ptr %p, align 4
   ret void

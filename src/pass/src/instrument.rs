@@ -13,7 +13,7 @@
 //!   %last = trunc (%a & 7) to i8                               ; a partial granule (1..7) that
 //!   br (%last u>= %m or %m u>= 8), label %call, label %cont    ; covers the byte is fine
 //! call:
-//!   call void @__ffisan_slow_access(i64 %a, i64 SIZE, i32 FLAGS), !dbg <the access's location>
+//!   call void @__ffisan_slow_load<SIZE>(i64 %a), !dbg <the access's location>   ; or _store, _rust_load, _rust_store
 //! ```
 //! A non-zero masked shadow byte is not necessarily an error (managed memory, read-only data for
 //! a straddling load, a partial granule covering a 2- to 7-byte access): the runtime's slow path
@@ -180,7 +180,7 @@ fn inline_check<'ctx>(
 ///   ; when the start is 8-aligned (or the span within one granule), the granule count is a
 ///   ; constant: the narrowest of i8/i16/i32/i64 is loaded and masked with a constant instead.
 /// members:                                               ; each member in turn, at its location
-///   call void @__ffisan_slow_access(i64 BASE + OFFSET_i, i64 SIZE_i, i32 FLAGS_i)
+///   call void @__ffisan_slow_<kind><SIZE_i>(i64 BASE + OFFSET_i)
 ///   ... (a 1-byte member: its ordinary inline check instead) ...
 /// ```
 pub fn instrument_cluster<'ctx>(
@@ -407,7 +407,8 @@ enum ShadowLoad<'a> {
 
 /// What the cold block calls.
 enum SlowCall {
-    /// `__ffisan_slow_access`: the runtime decides partial granules and managed memory.
+    /// `__ffisan_slow_<kind><size>` (`__ffisan_slow_access` for any other): the runtime decides
+    /// partial granules and managed memory.
     Access,
     /// `__ffisan_check_range`: for sizes the slow access path is not meant for.
     Range,
@@ -483,6 +484,12 @@ fn call_slow<'ctx>(
     size: u64,
     flags: u32,
 ) {
+    if let (SlowCall::Access, Some(sized)) =
+        (&slow, runtime_api::sized_slow_access(em, size, flags))
+    {
+        sized.call(em, &[addr.into()]);
+        return;
+    }
     let flags = em.i32.const_int(flags as u64, false);
     let args = [addr.into(), em.const_i64(size).into(), flags.into()];
     match slow {

@@ -8,6 +8,7 @@ use crate::contract::{self, flags};
 use crate::emitter::Emitter;
 
 pub const SLOW_ACCESS: &str = "__ffisan_slow_access";
+pub const SLOW_PREFIX: &str = "__ffisan_slow_";
 pub const CHECK_RANGE: &str = "__ffisan_check_range";
 pub const CHECK_LOOP: &str = "__ffisan_check_loop";
 pub const FAKE_FRAME_ENTER: &str = "__ffisan_fake_frame_enter";
@@ -108,6 +109,31 @@ fn declare_check<'ctx>(em: &Emitter<'ctx>, name: &str, ty: FunctionType<'ctx>) -
 pub fn slow_access<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
     let ty = em.void_function_type(&[em.i64.into(), em.i64.into(), em.i32.into()]);
     declare_check(em, SLOW_ACCESS, ty)
+}
+
+/// `void __ffisan_slow_{load,store,rust_load,rust_store}{1,2,4,8,16}(u64 addr)`: the slow access
+/// with its size and flags in the name, for every access the pass makes (one argument to pass in
+/// each cold path instead of three).
+pub fn sized_slow_access<'ctx>(
+    em: &Emitter<'ctx>,
+    size: u64,
+    flags: u32,
+) -> Option<RuntimeFn<'ctx>> {
+    let kind = match (
+        flags & contract::flags::WRITE != 0,
+        flags >> contract::flags::DOMAIN_SHIFT,
+    ) {
+        (false, contract::flags::DOMAIN_C) => "load",
+        (true, contract::flags::DOMAIN_C) => "store",
+        (false, contract::flags::DOMAIN_RUST) => "rust_load",
+        (true, contract::flags::DOMAIN_RUST) => "rust_store",
+        _ => return None,
+    };
+    if !matches!(size, 1 | 2 | 4 | 8 | 16) {
+        return None;
+    }
+    let ty = em.void_function_type(&[em.i64.into()]);
+    Some(declare_check(em, &format!("{SLOW_PREFIX}{kind}{size}"), ty))
 }
 
 /// `void __ffisan_check_range(u64 addr, u64 size, u32 flags)`
