@@ -1,5 +1,7 @@
 ; Range checks of at most 57 bytes (or of a run-time length) get an inline pre-test: one 8-byte
-; shadow load masked to the granules of the range, and a test that the range does not lie within
+; shadow load masked to the granules of the range but the last, the last granule's byte taken
+; from the same load (0, or a partial value that holds the range's last byte, passes: a string's
+; odd tail), and a test that the range does not lie within
 ; 1 GiB + 64 KiB below the stack pointer (the dead stack the runtime also looks at when the
 ; shadow is clean). Only if either fails, or a run-time length is not in 1..57, is
 ; __ffisan_check_range called. Longer constant ranges call it directly.
@@ -16,16 +18,30 @@ declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)
 ; CHECK:      %[[A:[0-9]+]] = ptrtoint ptr %d to i64
 ; CHECK:      %[[S:[0-9]+]] = load i64, ptr %{{[0-9]+}}, align 1
 ; CHECK-NEXT: %[[MIS:[0-9]+]] = and i64 %[[A]], 7
-; CHECK-NEXT: add i64 %[[MIS]], 31
-; CHECK:      %[[MASK:[0-9]+]] = lshr i64 -1, %{{[0-9]+}}
-; CHECK-NEXT: %[[M:[0-9]+]] = and i64 %[[S]], %[[MASK]]
+; CHECK-NEXT: %[[LAST:[0-9]+]] = add i64 %[[MIS]], 23
+; CHECK-NEXT: %[[BIT:[0-9]+]] = and i64 %[[LAST]], 56
+; CHECK:      add i64 %{{[0-9]+}}, 31
+; CHECK:      %[[SPAN:[0-9]+]] = lshr i64 -1, %{{[0-9]+}}
+; CHECK-NEXT: %[[LASTG:[0-9]+]] = shl i64 255, %[[BIT]]
+; CHECK-NEXT: %[[NOTLAST:[0-9]+]] = xor i64 %[[LASTG]], -1
+; CHECK-NEXT: %[[REST:[0-9]+]] = and i64 %[[SPAN]], %[[NOTLAST]]
+; CHECK-NEXT: %[[SH:[0-9]+]] = lshr i64 %[[S]], %[[BIT]]
+; CHECK-NEXT: %[[V:[0-9]+]] = and i64 %[[SH]], 255
+; CHECK-NEXT: %[[E:[0-9]+]] = and i64 %[[LAST]], 7
+; CHECK-NEXT: %[[PAST:[0-9]+]] = icmp uge i64 %[[E]], %[[V]]
+; CHECK-NEXT: %[[NOTPART:[0-9]+]] = icmp uge i64 %[[V]], 8
+; CHECK-NEXT: %[[OUT:[0-9]+]] = or i1 %[[PAST]], %[[NOTPART]]
+; CHECK-NEXT: %[[M:[0-9]+]] = and i64 %[[S]], %[[REST]]
 ; CHECK-NEXT: %[[DIRTY:[0-9]+]] = icmp ne i64 %[[M]], 0
+; CHECK-NEXT: %[[NZ:[0-9]+]] = icmp ne i64 %[[V]], 0
+; CHECK-NEXT: %[[SHORT:[0-9]+]] = and i1 %[[NZ]], %[[OUT]]
+; CHECK-NEXT: %[[ANY:[0-9]+]] = or i1 %[[DIRTY]], %[[SHORT]]
 ; CHECK-NEXT: %[[SP:[0-9]+]] = call ptr @llvm.stacksave.p0()
 ; CHECK-NEXT: %[[SPI:[0-9]+]] = ptrtoint ptr %[[SP]] to i64
 ; CHECK-NEXT: %[[SP1:[0-9]+]] = sub i64 %[[SPI]], 1
 ; CHECK-NEXT: %[[BELOW:[0-9]+]] = sub i64 %[[SP1]], %[[A]]
 ; CHECK-NEXT: %[[NEAR:[0-9]+]] = icmp ult i64 %[[BELOW]], 1073807360
-; CHECK-NEXT: %[[BAD:[0-9]+]] = or i1 %[[DIRTY]], %[[NEAR]]
+; CHECK-NEXT: %[[BAD:[0-9]+]] = or i1 %[[ANY]], %[[NEAR]]
 ; CHECK-NEXT: br i1 %[[BAD]], label %[[CALL:[0-9]+]], label %[[CONT:[0-9]+]], !prof
 ; CHECK:      [[CALL]]:
 ; CHECK-NEXT: call preserve_mostcc void @__ffisan_check_range(i64 %[[A]], i64 24, i32 1)
@@ -45,7 +61,9 @@ define void @constant_memset(ptr %d) {
 ; CHECK-NEXT: %[[P:[0-9]+]] = select i1 %[[SMALL]], i64 %[[A]], i64 0
 ; CHECK-NEXT: lshr i64 %[[P]], 3
 ; CHECK:      lshr i64 -1, %{{[0-9]+}}
-; CHECK:      %[[OR:[0-9]+]] = or i1 %{{[0-9]+}}, %{{[0-9]+}}
+; CHECK:      icmp uge i64 %{{[0-9]+}}, 8
+; CHECK:      icmp ult i64 %{{[0-9]+}}, 1073807360
+; CHECK-NEXT: %[[OR:[0-9]+]] = or i1 %{{[0-9]+}}, %{{[0-9]+}}
 ; CHECK-NEXT: %[[BIG:[0-9]+]] = xor i1 %[[SMALL]], true
 ; CHECK-NEXT: %[[BAD:[0-9]+]] = or i1 %[[OR]], %[[BIG]]
 ; CHECK-NEXT: br i1 %[[BAD]]

@@ -152,6 +152,12 @@ impl<'ctx> Emitter<'ctx> {
         self.mark(shift.expect(POSITIONED))
     }
 
+    /// `v << amount`, for a shift amount known only at run time.
+    pub fn shl_by(&self, v: IntValue<'ctx>, amount: IntValue<'ctx>) -> IntValue<'ctx> {
+        let shift = self.builder.build_left_shift(v, amount, "");
+        self.mark(shift.expect(POSITIONED))
+    }
+
     pub fn or(&self, a: IntValue<'ctx>, b: IntValue<'ctx>) -> IntValue<'ctx> {
         self.mark(self.builder.build_or(a, b, "").expect(POSITIONED))
     }

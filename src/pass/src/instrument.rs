@@ -362,10 +362,7 @@ fn checked_range<'ctx>(
         None => addr,
     };
     let shadow = em.load(em.i64, shadow_address(em, probe), 1);
-    let dirty = em.icmp_ne(
-        em.and(shadow, span_mask(em, probe, len, byte_mask)),
-        em.const_i64(0),
-    );
+    let dirty = range_shadow_dirty(em, shadow, probe, len, byte_mask);
     let below_sp = em.sub(em.sub(em.stack_pointer(), em.const_i64(1)), addr);
     let near_stack = em.icmp_ult(below_sp, em.const_i64(DEAD_STACK_RANGE));
     let mut bad = em.or(dirty, near_stack);
@@ -375,6 +372,41 @@ fn checked_range<'ctx>(
     let call_end = cold_branch(em, bad, at);
     em.position_before(call_end, ir::debug_loc(at));
     check_range(em, addr, len, flags);
+}
+
+/// Whether the shadow bytes loaded at shadow(`start`) stop the range pre-test of
+/// `[start, start + len)`: a granule before the last one is not clean (masked with `byte_mask`),
+/// or the last one's byte is neither 0 nor a partial value k (1..=7) whose first k bytes hold the
+/// range's last byte. Strings have odd lengths, and a `memcmp` or `memcpy` of one ends in its
+/// partial granule: without the second part every such call went to the runtime (Lua's string
+/// interning compares and copies every new string). Meaningless, but never poison, when `len` is
+/// not in 1..=MAX_GROUP_SPAN.
+fn range_shadow_dirty<'ctx>(
+    em: &Emitter<'ctx>,
+    shadow: IntValue<'ctx>,
+    start: IntValue<'ctx>,
+    len: IntValue<'ctx>,
+    byte_mask: u64,
+) -> IntValue<'ctx> {
+    let granule_mask = em.const_i64(GRANULE as u64 - 1);
+    let zero = em.const_i64(0);
+    // 8 x the index (0..=7) of the last granule among the loaded 8: where its byte sits.
+    let last_in_granules = em.add(em.and(start, granule_mask), em.sub(len, em.const_i64(1)));
+    let last_bit = em.and(last_in_granules, em.const_i64(0x38));
+    let before_last = em.and(
+        span_mask(em, start, len, byte_mask),
+        em.not(em.shl_by(em.const_i64(0xff), last_bit)),
+    );
+    let value = em.and(em.lshr_by(shadow, last_bit), em.const_i64(byte_mask));
+    let last_byte = em.and(last_in_granules, granule_mask);
+    let outside = em.or(
+        em.icmp_uge(last_byte, value),
+        em.icmp_uge(value, em.const_i64(GRANULE as u64)),
+    );
+    em.or(
+        em.icmp_ne(em.and(shadow, before_last), zero),
+        em.and(em.icmp_ne(value, zero), outside),
+    )
 }
 
 /// Largest fixed size checked inline before falling back to a plain `__ffisan_check_range` call.
