@@ -148,6 +148,9 @@ pub fn elide_covered<'ctx>(
         }
     }
     let n = facts.len();
+    if n.div_ceil(64) * blocks.len() > MAX_SET_WORDS {
+        return elide_in_blocks(plan, &facts, &by_base, &fact_of, decisions);
+    }
     let mut transfers: Vec<Transfer> = plan
         .blocks
         .iter()
@@ -233,41 +236,71 @@ pub fn elide_covered<'ctx>(
     }
 
     for (b, events) in plan.blocks.iter().enumerate() {
-        let mut available = entry_of(&inputs[b], &transfers[b]);
-        // Facts proved in this block since its last `MayFree`.
-        let mut local = Bits::empty(n);
-        for event in events {
-            let i = match *event {
-                Event::MayFree => {
-                    available.clear();
-                    local.clear();
-                    continue;
-                }
-                Event::Access(i) => i,
-            };
-            let Some(own) = fact_of[i] else {
+        let available = entry_of(&inputs[b], &transfers[b]);
+        elide_in_block(events, available, &facts, &by_base, &fact_of, decisions);
+    }
+}
+
+/// Words of one bit set per block above which the data flow is not run (about 16 MB per set:
+/// machine-generated functions can have tens of thousands of both blocks and accesses); then only
+/// checks of the same block cover each other.
+const MAX_SET_WORDS: usize = 1 << 21;
+
+fn elide_in_blocks(
+    plan: &FunctionPlan,
+    facts: &[Fact],
+    by_base: &HashMap<PointerValue, Vec<usize>>,
+    fact_of: &[Option<usize>],
+    decisions: &mut [Decision],
+) {
+    for events in &plan.blocks {
+        let available = Bits::empty(facts.len());
+        elide_in_block(events, available, facts, by_base, fact_of, decisions);
+    }
+}
+
+/// Walks one block's events from the facts `available` at its entry, eliding covered checks.
+fn elide_in_block(
+    events: &[Event],
+    mut available: Bits,
+    facts: &[Fact],
+    by_base: &HashMap<PointerValue, Vec<usize>>,
+    fact_of: &[Option<usize>],
+    decisions: &mut [Decision],
+) {
+    // Facts proved in this block since its last `MayFree`.
+    let mut local = Bits::empty(facts.len());
+    for event in events {
+        let i = match *event {
+            Event::MayFree => {
+                available.clear();
+                local.clear();
                 continue;
-            };
-            let covering = by_base[&facts[own].base]
-                .iter()
-                .copied()
-                .filter(|&g| available.has(g) && facts[g].covers(&facts[own]));
-            let mut covered = false;
-            let mut in_block = false;
-            for g in covering {
-                covered = true;
-                in_block |= local.has(g);
             }
-            if covered {
-                decisions[i] = if in_block {
-                    Decision::ElidedDuplicate
-                } else {
-                    Decision::ElidedDominated
-                };
+            Event::Access(i) => i,
+        };
+        let Some(own) = fact_of[i] else {
+            continue;
+        };
+        let covering = by_base[&facts[own].base]
+            .iter()
+            .copied()
+            .filter(|&g| available.has(g) && facts[g].covers(&facts[own]));
+        let mut covered = false;
+        let mut in_block = false;
+        for g in covering {
+            covered = true;
+            in_block |= local.has(g);
+        }
+        if covered {
+            decisions[i] = if in_block {
+                Decision::ElidedDuplicate
             } else {
-                available.set(own);
-                local.set(own);
-            }
+                Decision::ElidedDominated
+            };
+        } else {
+            available.set(own);
+            local.set(own);
         }
     }
 }
