@@ -292,62 +292,49 @@ macro_rules! preserve_most_entry {
 // (negative as i8); read-only (0x40) reaches here only for a store. A clean granule returns at
 // once too: the members of a group whose test failed are each called here without a test of
 // their own (8-byte ones included, which a partial granule never covers).
-preserve_most_entry!(__ffisan_slow_access => slow_access, first: [
-    "cmp rsi, 8",
-    "ja 2f",
-    "mov r11d, edi",
-    "and r11d, 7",
-    "add r11d, esi", // one past the access's last byte in its granule: 2..15
-    "cmp r11d, 8",
-    "ja 2f", // it continues into the next granule
-    "mov [rsp - 8], rax",
-    "mov rax, rdi",
-    "shr rax, 3",
-    "movsx eax, byte ptr [rax + 0x7fff8000]", // SHADOW_OFFSET, asserted below
-    "test eax, eax",
-    "jz 4f", // a clean granule: a group test failed for another member
-    "cmp r11d, eax",
-    "jg 3f", // beyond the granule's valid bytes, or poison
-    "cmp eax, 7",
-    "jg 3f", // not a partial granule (read-only, for a store)
-    "4:",
-    "mov rax, [rsp - 8]",
-    "ret",
-    "3:",
-    "mov rax, [rsp - 8]",
-    "2:" // the saving path below
-]);
-const _: () = assert!(crate::contract::SHADOW_OFFSET == 0x7fff_8000);
-
-// `__ffisan_slow_access` with the size and flags in the name (`contract.rs`): the pass calls these,
-// with the address alone. The cold path of each check is then one register move and a call
-// instead of three moves: `sqlite3.c`'s text about 11% smaller and its compile a few percent
-// shorter. Same prologue, with the size a constant.
-macro_rules! sized_slow_access {
-    ($($name:ident: $size:literal, $flags:expr;)*) => {$(
+// `$size` is the operand holding the access's size (`esi`, or the `{size}` constant of a sized
+// entry); `$before` runs first (the generic entry rules out sizes above 8, whose sum below could
+// wrap).
+macro_rules! slow_access_entry {
+    ($name:ident, [$($before:literal),*], $add_size:literal $(, $($rest:tt)*)?) => {
         preserve_most_entry!($name => slow_access, first: [
+            $($before,)*
             "mov r11d, edi",
             "and r11d, 7",
-            "add r11d, {size}", // one past the access's last byte in its granule
+            $add_size, // one past the access's last byte in its granule: 2..15
             "cmp r11d, 8",
             "ja 2f", // it continues into the next granule (always, for 16 bytes)
             "mov [rsp - 8], rax",
             "mov rax, rdi",
             "shr rax, 3",
-            "movsx eax, byte ptr [rax + 0x7fff8000]",
+            "movsx eax, byte ptr [rax + 0x7fff8000]", // SHADOW_OFFSET, asserted below
             "test eax, eax",
-            "jz 4f",
+            "jz 4f", // a clean granule: a group test failed for another member
             "cmp r11d, eax",
-            "jg 3f",
+            "jg 3f", // beyond the granule's valid bytes, or poison
             "cmp eax, 7",
-            "jg 3f",
+            "jg 3f", // not a partial granule (read-only, for a store)
             "4:",
             "mov rax, [rsp - 8]",
             "ret",
             "3:",
             "mov rax, [rsp - 8]",
-            "2:"
-        ], args: ["mov esi, {size}", "mov edx, {flags}"], consts: [size = $size, flags = $flags]);
+            "2:" // the saving path below
+        ] $(, $($rest)*)?);
+    };
+}
+slow_access_entry!(__ffisan_slow_access, ["cmp rsi, 8", "ja 2f"], "add r11d, esi");
+const _: () = assert!(crate::contract::SHADOW_OFFSET == 0x7fff_8000);
+
+// `__ffisan_slow_access` with the size and flags in the name (`contract.rs`): the pass calls these,
+// with the address alone. The cold path of each check is then one register move and a call
+// instead of three moves: `sqlite3.c`'s text about 11% smaller and its compile a few percent
+// shorter. Same prologue, with the size a constant; the arguments are set once the registers
+// are saved.
+macro_rules! sized_slow_access {
+    ($($name:ident: $size:literal, $flags:expr;)*) => {$(
+        slow_access_entry!($name, [], "add r11d, {size}",
+            args: ["mov esi, {size}", "mov edx, {flags}"], consts: [size = $size, flags = $flags]);
     )*};
 }
 
