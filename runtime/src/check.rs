@@ -323,7 +323,11 @@ macro_rules! slow_access_entry {
         ] $(, $($rest)*)?);
     };
 }
-slow_access_entry!(__ffisan_slow_access, ["cmp rsi, 8", "ja 2f"], "add r11d, esi");
+slow_access_entry!(
+    __ffisan_slow_access,
+    ["cmp rsi, 8", "ja 2f"],
+    "add r11d, esi"
+);
 const _: () = assert!(crate::contract::SHADOW_OFFSET == 0x7fff_8000);
 
 // `__ffisan_slow_access` with the size and flags in the name (`contract.rs`): the pass calls these,
