@@ -15,10 +15,9 @@
 //! definition did not run again in between (a loop's phi, a pointer loaded in a loop body). The
 //! first path to a definition carries no fact of its value, so the intersection already drops
 //! the previous iteration's; a block that defines a base also forgets them on entry, so that
-//! this does not rest on the fixed point alone. An
-//! access covered by a fact of its own block counts as a duplicate, by a fact from earlier blocks
-//! as dominated (every path to it runs the covering check, so its block is dominated by theirs or
-//! by several that together cut every path).
+//! this does not rest on the fixed point alone. An access covered by a fact of its own block counts
+//! as a duplicate, by a fact from earlier blocks as dominated (every path to it runs the covering
+//! check, so its block is dominated by theirs or by several that together cut every path).
 use std::collections::HashMap;
 
 use inkwell::module::Module;
