@@ -4,12 +4,15 @@
 //! One NORESERVE reservation holds a block per thread registry slot (pages cost nothing until a
 //! thread uses them). A block has one area per size class (64 B .. 64 KiB, powers of two), each a
 //! ring of slots with a cursor that moves round-robin, so a freed slot is not reused at once, then
-//! the per-slot metadata. A slot is claimed by a compare-and-swap on its recorded frame address, so
-//! signal handlers may re-enter, and slots are independent, so frames may be freed in any order
-//! (swapcontext). The block is found from an address by arithmetic: no table, no lock.
+//! the classes' cursors. Each slot begins with its owner word, the real frame of the function using
+//! it; claiming and freeing are plain stores (a signal handler finishes before the code it
+//! interrupts resumes), and slots are independent, so frames may be freed in any order
+//! (swapcontext). The block is found from an address by arithmetic: no table, no lock. A returning
+//! function leaves its frame with inline code the pass emits (poison, then clear the owner word;
+//! `contract::FAKE_FRAME_OWNER_BYTES`): no call.
 
 use crate::contract::shadow_value::STACK_AFTER_RETURN;
-use crate::contract::GRANULE;
+use crate::contract::{FAKE_FRAME_OWNER_BYTES, GRANULE};
 use crate::shadow;
 use crate::sync::RESERVATION_FAILED;
 use crate::threads::{self, MAX_THREADS};
@@ -17,29 +20,37 @@ use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 const MIN_LOG: u32 = 6;
 const CLASSES: usize = 11; // 64 B ..= 64 KiB
-const MAX_FRAME: u64 = 1 << (MIN_LOG as usize + CLASSES - 1);
+const MAX_SLOT: u64 = 1 << (MIN_LOG as usize + CLASSES - 1);
 /// Bytes of slots per size class and thread.
 const CLASS_BYTES: usize = 256 << 10;
 const FRAMES_BYTES: usize = CLASSES * CLASS_BYTES;
-/// All classes' slot counts: 4096 + 2048 + ... + 4.
-const TOTAL_SLOTS: usize =
-    (CLASS_BYTES >> MIN_LOG) * 2 - (CLASS_BYTES >> (MIN_LOG as usize + CLASSES - 1));
+/// Each slot starts with its owner word, the real frame of the function using it (0: free), and
+/// the frame follows. Enter reads it and the pass's inline leave clears it in the cache line the
+/// frame itself uses, found without knowing the slot's class (`frame - OWNER_BYTES`).
+const OWNER_BYTES: usize = FAKE_FRAME_OWNER_BYTES;
+const _: () = assert!(OWNER_BYTES.is_multiple_of(GRANULE)); // frames stay granule-aligned
+/// Largest frame a slot holds.
+const MAX_FRAME: u64 = MAX_SLOT - OWNER_BYTES as u64;
+/// Enters a full class sends to the real stack before searching its ring again: a recursion deeper
+/// than the ring would otherwise search it on every call.
+const FULL_SKIPS: usize = 256;
 
 /// Only the owning thread (and its signal handlers, which finish before the code they interrupt
 /// resumes) touches a block, so plain loads and stores suffice: no lock-prefixed instruction on the
 /// path every call with an escaping local takes.
 struct ClassState {
     cursor: AtomicUsize,
-    /// Set when the class was full and collecting found nothing; cleared by any leave.
-    full: AtomicBool,
+    /// Slots ever claimed are below this index: collecting and releasing look no further (the rest
+    /// of the ring may be pages never touched).
+    high: AtomicUsize,
+    /// Set to FULL_SKIPS when the class was full and collecting found nothing.
+    skips: AtomicUsize,
 }
 
 /// Lives right after the slot areas of each block (zero pages = all slots free).
 struct Meta {
     activated: AtomicBool,
     classes: [ClassState; CLASSES],
-    /// The real frame recorded by the owner of each slot; 0 = free.
-    frames: [AtomicUsize; TOTAL_SLOTS],
 }
 
 /// A power of two, so finding a frame's block is a mask, not a division (4 MiB: 4096 threads
@@ -70,26 +81,22 @@ fn slot_count(class: usize) -> usize {
     CLASS_BYTES >> slot_log(class)
 }
 
-/// Index of each class's first slot in `Meta::frames` (a table: enter and leave need it per call).
-const FIRST_SLOT: [usize; CLASSES] = {
-    let mut first = [0; CLASSES];
-    let mut class = 1;
-    while class < CLASSES {
-        first[class] = first[class - 1] + (CLASS_BYTES >> (MIN_LOG as usize + class - 1));
-        class += 1;
-    }
-    first
-};
-
-fn first_slot(class: usize) -> usize {
-    FIRST_SLOT[class]
+fn slot_address(block: usize, class: usize, index: usize) -> usize {
+    block + class * CLASS_BYTES + (index << slot_log(class))
 }
 
+/// The owner word at the start of a slot (the slot lies in the reservation, mapped zero-filled).
+fn owner(slot: usize) -> &'static AtomicUsize {
+    unsafe { &*(slot as *const AtomicUsize) }
+}
+
+/// The class whose slots hold a frame of `size` bytes after the owner word.
 fn class_of(size: u64) -> usize {
-    if size <= 1 << MIN_LOG {
+    let slot = size + OWNER_BYTES as u64;
+    if slot <= 1 << MIN_LOG {
         0
     } else {
-        (64 - (size - 1).leading_zeros() - MIN_LOG) as usize
+        (64 - (slot - 1).leading_zeros() - MIN_LOG) as usize
     }
 }
 
@@ -120,12 +127,10 @@ pub extern "C" fn __ffisan_fake_frame_enter(size: u64, real_frame: u64) -> u64 {
     let block = crate::thread_state::current().fake_block.get();
     if block > NO_BLOCK && size <= MAX_FRAME && crate::options::get().detect_stack_use_after_return
     {
-        let meta = meta(block);
         let class = class_of(size);
-        let state = &meta.classes[class];
-        let index = state.cursor.load(Ordering::Relaxed) & (slot_count(class) - 1);
-        let f = &meta.frames[first_slot(class) + index];
-        if !state.full.load(Ordering::Relaxed) && f.load(Ordering::Relaxed) == 0 {
+        let index = meta(block).classes[class].cursor.load(Ordering::Relaxed);
+        let index = index & (slot_count(class) - 1);
+        if owner(slot_address(block, class, index)).load(Ordering::Relaxed) == 0 {
             return claim_slot(block, class, index, size, real_frame);
         }
     }
@@ -137,12 +142,16 @@ pub extern "C" fn __ffisan_fake_frame_enter(size: u64, real_frame: u64) -> u64 {
 /// given it back before we resume (or abandoned us with longjmp): the store cannot clash.
 #[inline(always)]
 fn claim_slot(block: usize, class: usize, index: usize, size: u64, real_frame: u64) -> u64 {
-    let meta = meta(block);
-    meta.frames[first_slot(class) + index].store(real_frame.max(1) as usize, Ordering::Relaxed);
-    meta.classes[class]
-        .cursor
-        .store(index + 1, Ordering::Relaxed);
-    let frame = block + class * CLASS_BYTES + (index << slot_log(class));
+    let state = &meta(block).classes[class];
+    let slot = slot_address(block, class, index);
+    owner(slot).store(real_frame.max(1) as usize, Ordering::Relaxed);
+    state.cursor.store(index + 1, Ordering::Relaxed);
+    if index >= state.high.load(Ordering::Relaxed) {
+        state.high.store(index + 1, Ordering::Relaxed);
+    }
+    // The owner word is no local: poisoned, like the frame once it is left.
+    shadow::fill(slot, STACK_AFTER_RETURN, 1);
+    let frame = slot + OWNER_BYTES;
     shadow::unpoison(frame, size as usize);
     frame as u64
 }
@@ -163,30 +172,40 @@ fn enter_slow(size: u64, real_frame: u64) -> u64 {
         NO_BLOCK => return 0,
         block => block,
     };
-    let meta = meta(block);
     let class = class_of(size);
-    let state = &meta.classes[class];
+    let state = &meta(block).classes[class];
+    let skips = state.skips.load(Ordering::Relaxed);
+    if skips > 0 {
+        state.skips.store(skips - 1, Ordering::Relaxed);
+        return 0;
+    }
     let count = slot_count(class);
-    let frames = &meta.frames[first_slot(class)..][..count];
     for attempt in 0..2 {
-        if !state.full.load(Ordering::Relaxed) {
-            let start = state.cursor.load(Ordering::Relaxed);
-            for i in 0..count {
-                let index = (start + i) & (count - 1);
-                if frames[index].load(Ordering::Relaxed) == 0 {
-                    return claim_slot(block, class, index, size, real_frame);
-                }
+        let start = state.cursor.load(Ordering::Relaxed);
+        for i in 0..count {
+            let index = (start + i) & (count - 1);
+            if owner(slot_address(block, class, index)).load(Ordering::Relaxed) == 0 {
+                return claim_slot(block, class, index, size, real_frame);
             }
         }
-        if attempt == 1
-            || state.full.load(Ordering::Relaxed)
-            || collect_leaked(block, class, real_frame.max(1) as usize) == 0
-        {
-            state.full.store(true, Ordering::Relaxed);
-            return 0;
+        if attempt == 1 || collect_leaked(block, class, real_frame.max(1) as usize) == 0 {
+            break;
         }
     }
+    state.skips.store(FULL_SKIPS, Ordering::Relaxed);
     0
+}
+
+/// The claimed slots of `class` in `block`: (slot address, owner word).
+fn claimed_slots(
+    block: usize,
+    class: usize,
+) -> impl Iterator<Item = (usize, &'static AtomicUsize)> {
+    let high = meta(block).classes[class].high.load(Ordering::Relaxed);
+    (0..high.min(slot_count(class)))
+        .map(move |index| slot_address(block, class, index))
+        .map(|slot| (slot, owner(slot)))
+        .filter(|(_, owner)| owner.load(Ordering::Relaxed) != 0)
 }
 
 /// Frees the frames of `class` that longjmp left behind. The entering function (real frame
@@ -199,42 +218,20 @@ fn collect_leaked(block: usize, class: usize, current: usize) -> usize {
     if !on_stack(sp) || !on_stack(current) {
         return 0; // on an alternate or coroutine stack: cannot tell what is dead
     }
-    let meta = meta(block);
-    let frames = &meta.frames[first_slot(class)..][..slot_count(class)];
     let mut freed = 0;
-    for (index, f) in frames.iter().enumerate() {
-        let rf = f.load(Ordering::Relaxed);
-        if rf != 0 && rf >= lo && rf <= current {
-            let frame = block + class * CLASS_BYTES + (index << slot_log(class));
-            shadow::poison(frame, slot_size(class), STACK_AFTER_RETURN);
-            f.store(0, Ordering::Relaxed);
+    for (slot, owner) in claimed_slots(block, class) {
+        let rf = owner.load(Ordering::Relaxed);
+        if rf >= lo && rf <= current {
+            shadow::poison(slot, slot_size(class), STACK_AFTER_RETURN);
+            owner.store(0, Ordering::Relaxed);
             freed += 1;
         }
     }
     freed
 }
 
-/// The function that got `frame` from `__ffisan_fake_frame_enter` returns: poison the frame.
-#[no_mangle]
-pub extern "C" fn __ffisan_fake_frame_leave(frame: u64, size: u64) {
-    let frame = frame as usize;
-    let Some((block, class, index)) = locate(frame) else {
-        return;
-    };
-    // Poison before freeing: a signal handler claiming the slot right after unpoisons it again.
-    // The slot lies in the reservation, which the shadow covers: fill it directly.
-    let granules = (size as usize).clamp(1, slot_size(class)).div_ceil(GRANULE);
-    shadow::fill(frame, STACK_AFTER_RETURN, granules);
-    let meta = meta(block);
-    let f = &meta.frames[first_slot(class) + index];
-    if f.load(Ordering::Relaxed) != 0 {
-        f.store(0, Ordering::Relaxed);
-        meta.classes[class].full.store(false, Ordering::Relaxed);
-    }
-}
-
-/// Block, class and slot index of a slot-aligned address inside the reservation.
-fn locate(addr: usize) -> Option<(usize, usize, usize)> {
+/// If `addr` is in a fake frame slot: the owning thread registry slot and the frame's bounds.
+pub fn describe(addr: usize) -> Option<(usize, usize, usize)> {
     let base = BASE.load(Ordering::Acquire);
     if base <= RESERVATION_FAILED || addr < base || addr >= base + RESERVATION {
         return None;
@@ -245,15 +242,9 @@ fn locate(addr: usize) -> Option<(usize, usize, usize)> {
         return None; // metadata, not a frame
     }
     let class = offset / CLASS_BYTES;
-    Some((block, class, (offset % CLASS_BYTES) >> slot_log(class)))
-}
-
-/// If `addr` is in a fake frame slot: the owning thread registry slot and the frame's bounds.
-pub fn describe(addr: usize) -> Option<(usize, usize, usize)> {
-    let (block, class, index) = locate(addr)?;
-    let base = BASE.load(Ordering::Relaxed);
-    let lo = block + class * CLASS_BYTES + (index << slot_log(class));
-    Some(((block - base) / BLOCK_BYTES, lo, lo + slot_size(class)))
+    let slot = slot_address(block, class, (offset % CLASS_BYTES) >> slot_log(class));
+    let thread = (block - base) / BLOCK_BYTES;
+    Some((thread, slot + OWNER_BYTES, slot + slot_size(class)))
 }
 
 /// The calling thread exits and gives up its registry slot `thread`: poison the frames still in
@@ -267,17 +258,12 @@ pub fn release(thread: usize) {
         return;
     }
     let block = base + thread * BLOCK_BYTES;
-    let meta = meta(block);
-    if !meta.activated.load(Ordering::Relaxed) {
+    if !meta(block).activated.load(Ordering::Relaxed) {
         return;
     }
     for class in 0..CLASSES {
-        let frames = &meta.frames[first_slot(class)..][..slot_count(class)];
-        for (index, f) in frames.iter().enumerate() {
-            if f.load(Ordering::Relaxed) != 0 {
-                let frame = block + class * CLASS_BYTES + (index << slot_log(class));
-                shadow::poison(frame, slot_size(class), STACK_AFTER_RETURN);
-            }
+        for (slot, _) in claimed_slots(block, class) {
+            shadow::poison(slot, slot_size(class), STACK_AFTER_RETURN);
         }
     }
     // Private anonymous pages read back as zeros: all slots free, cursors at 0, not activated.

@@ -27,12 +27,14 @@ declare ptr @lookup_int(ptr, i64)
 ; CHECK-NEXT: %[[ON:[0-9]+]] = icmp ne i64 %[[E]], 0
 ; CHECK-NEXT: br i1 %[[ON]], label %[[LEAVE:[0-9]+]], label %[[RET:[0-9]+]]
 ; CHECK:      [[LEAVE]]:
-; CHECK-NEXT: call void @__ffisan_fake_frame_leave(i64 %[[E]], i64 8)
+; CHECK-NEXT: lshr i64 %[[E]], 3
+; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -11, i64 1, i1 false)
+; CHECK-NEXT: sub i64 %[[E]], 8
 ; CHECK:      [[RET]]:
 ; CHECK-NEXT: ret ptr %r
 ; CHECK:      other:
 ; CHECK-NEXT: %[[E2:[0-9]+]] = load i64, ptr %[[SLOT]], align 8
-; CHECK:      call void @__ffisan_fake_frame_leave(i64 %[[E2]], i64 8)
+; CHECK:      lshr i64 %[[E2]], 3
 ; CHECK:      ret ptr null
 define ptr @float_key(ptr %t, i1 %isfloat, double %d) {
 entry:
@@ -56,8 +58,9 @@ other:
 ; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter(i64 8,
 ; CHECK:      br label %head
 ; CHECK:      done:
-; CHECK-NEXT: call void @__ffisan_fake_frame_leave(i64 %[[F]], i64 8)
-; CHECK-NEXT: ret void
+; CHECK-NEXT: icmp ne i64 %[[F]], 0
+; CHECK:      lshr i64 %[[F]], 3
+; CHECK:      ret void
 define void @in_loop(i64 %n) {
 entry:
   %k = alloca i64, align 8
@@ -79,8 +82,8 @@ done:
 ; CHECK:      entry:
 ; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter(i64 8,
 ; CHECK:      join:
-; CHECK:      call void @__ffisan_fake_frame_leave(i64 %[[F]], i64 8)
-; CHECK-NEXT: ret i64
+; CHECK:      lshr i64 %[[F]], 3
+; CHECK:      ret i64
 define i64 @every_path(i1 %c) {
 entry:
   %k = alloca i64, align 8

@@ -1,5 +1,6 @@
 ; Stack-use-after-return: escaping static allocas move to one fake frame from the runtime, with the
-; real alloca as fallback; the frame is left before every return.
+; real alloca as fallback; the frame is left before every return, inline: its shadow is poisoned
+; (0xf5 = -11, stack-use-after-return) and the owner word 8 bytes below it cleared.
 ; RUN: %opt_ffisan -S %s | FileCheck %s
 
 target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
@@ -29,7 +30,18 @@ declare void @llvm.lifetime.end.p0(ptr)
 ; CHECK-NEXT: store i32 1, ptr %local
 ; CHECK-NEXT: %v = load i32, ptr %[[N]]
 ; CHECK-NOT:  llvm.lifetime.end.p0(ptr %buf)
-; CHECK:      call void @__ffisan_fake_frame_leave(i64 %[[F]], i64 24)
+; CHECK:      %[[ON2:[0-9]+]] = icmp ne i64 %[[F]], 0
+; CHECK-NEXT: br i1 %[[ON2]], label %[[LEAVE:[0-9]+]], label %[[RET:[0-9]+]]
+; CHECK:      [[LEAVE]]:
+; CHECK-NEXT: %[[SH:[0-9]+]] = lshr i64 %[[F]], 3
+; CHECK-NEXT: %[[SA:[0-9]+]] = add i64 %[[SH]], 2147450880
+; CHECK-NEXT: %[[SP:[0-9]+]] = inttoptr i64 %[[SA]] to ptr
+; CHECK-NEXT: call void @llvm.memset.p0.i64(ptr %[[SP]], i8 -11, i64 3, i1 false)
+; CHECK-NEXT: %[[OA:[0-9]+]] = sub i64 %[[F]], 8
+; CHECK-NEXT: %[[OP:[0-9]+]] = inttoptr i64 %[[OA]] to ptr
+; CHECK-NEXT: store i64 0, ptr %[[OP]], align 8
+; CHECK-NEXT: br label %[[RET]]
+; CHECK:      [[RET]]:
 ; CHECK-NEXT: ret i32 %v
 define i32 @escaping_locals() {
   %buf = alloca [12 x i8], align 1
@@ -48,10 +60,12 @@ define i32 @escaping_locals() {
 ; CHECK-LABEL: define void @two_returns(
 ; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter(i64 8,
 ; CHECK:      store ptr %{{[0-9]+}}, ptr %out
-; CHECK:      call void @__ffisan_fake_frame_leave(i64 %[[F]], i64 8)
-; CHECK-NEXT: ret void
-; CHECK:      call void @__ffisan_fake_frame_leave(i64 %[[F]], i64 8)
-; CHECK-NEXT: ret void
+; CHECK:      icmp ne i64 %[[F]], 0
+; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -11, i64 1, i1 false)
+; CHECK:      ret void
+; CHECK:      icmp ne i64 %[[F]], 0
+; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -11, i64 1, i1 false)
+; CHECK:      ret void
 define void @two_returns(i1 %c, ptr %out) {
 entry:
   %x = alloca i64, align 8
@@ -69,7 +83,8 @@ b:
 ; CHECK:      %[[UP:[0-9]+]] = add i64 %[[F]], 31
 ; CHECK-NEXT: %[[BASE:[0-9]+]] = and i64 %[[UP]], -32
 ; CHECK:      inttoptr i64 %[[BASE]] to ptr
-; CHECK:      call void @__ffisan_fake_frame_leave(i64 %[[F]], i64 56)
+; CHECK:      lshr i64 %[[F]], 3
+; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -11, i64 7, i1 false)
 define void @over_aligned() {
   %v = alloca <8 x i32>, align 32
   call void @keep(ptr %v)

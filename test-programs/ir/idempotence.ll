@@ -21,8 +21,8 @@ declare i64 @strlen(ptr)
 ; CHECK-NOT:     call preserve_mostcc void @__ffisan_slow_
 ; CHECK:         call void @__ffisan_libc_strlen(
 ; CHECK-NOT:     call void @__ffisan_libc_strlen(
-; CHECK:         call void @__ffisan_fake_frame_leave(
-; CHECK-NOT:     call void @__ffisan_fake_frame_leave(
+; CHECK:         call void @llvm.memset.p0.i64(
+; CHECK-NOT:     call void @llvm.memset.p0.i64(
 ; CHECK:         ret i64
 define i64 @everything(ptr %p) {
   %x = alloca i64, align 8

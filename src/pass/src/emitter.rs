@@ -220,6 +220,20 @@ impl<'ctx> Emitter<'ctx> {
         self.mark_instruction(store);
     }
 
+    /// `memset(p, value, len)` with a constant length (`llvm.memset`: a few stores once lowered).
+    pub fn memset(&self, p: PointerValue<'ctx>, value: u8, len: u64) {
+        let memset = Intrinsic::find("llvm.memset")
+            .and_then(|i| i.get_declaration(&self.module, &[self.ptr.into(), self.i64.into()]))
+            .expect("LLVM 22 has llvm.memset");
+        let args = [
+            p.into(),
+            self.i8.const_int(value.into(), false).into(),
+            self.const_i64(len).into(),
+            self.context.bool_type().const_zero().into(),
+        ];
+        self.call(memset.get_type(), memset, &args);
+    }
+
     /// A shadow (or other) integer load with alignment `align`.
     pub fn load(&self, ty: IntType<'ctx>, p: PointerValue<'ctx>, align: u32) -> IntValue<'ctx> {
         let loaded = self.builder.build_load(ty, p, "").expect(POSITIONED);

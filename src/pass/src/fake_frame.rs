@@ -9,7 +9,9 @@
 //!   %on = icmp ne i64 %f, 0
 //!   %buf.fake = select i1 %on, ptr inttoptr (i64 (%f + OFFSET)), ptr %buf   ; replaces %buf
 //!   ...
-//!   call void @__ffisan_fake_frame_leave(i64 %f, i64 SIZE)                  ; before every ret
+//!   ; before every ret, if %on: poison the frame's shadow, free its slot (no call)
+//!   call void @llvm.memset(ptr inttoptr ((%f >> 3) + SHADOW_OFFSET), i8 0xf5, i64 SIZE / 8)
+//!   store i64 0, ptr inttoptr (%f - 8)
 //! ```
 //! Lazily, when every use of the moved locals lies in blocks dominated by one off the entry block
 //! and on no cycle (`luaH_get`'s float-key path): the enter call goes at that block's start and
@@ -17,14 +19,16 @@
 //! if the slot holds one. The common path then pays no runtime call at all.
 use inkwell::values::{
     AsValueRef, BasicValue, BasicValueEnum, FunctionValue, InstructionOpcode, InstructionValue,
-    PointerValue,
+    IntValue, PointerValue,
 };
 use llvm_sys::prelude::LLVMValueRef;
 
 use crate::collect::FunctionPlan;
-use crate::contract::GRANULE;
+use crate::contract::shadow_value::STACK_AFTER_RETURN;
+use crate::contract::{FAKE_FRAME_OWNER_BYTES, GRANULE};
 use crate::emitter::Emitter;
 use crate::inkwell_gaps;
+use crate::instrument::shadow_address;
 use crate::ir;
 use crate::runtime_api;
 
@@ -177,6 +181,19 @@ pub fn plan_frame<'ctx>(em: &Emitter<'ctx>, plan: &FunctionPlan<'ctx>) -> Option
     })
 }
 
+/// Leaves the fake frame at `frame` of `size` bytes, inline (`contract::FAKE_FRAME_OWNER_BYTES`):
+/// poison it, then free its slot. A signal handler that claims the slot in between has returned
+/// before this goes on, so the order matters to nobody.
+fn leave<'ctx>(em: &Emitter<'ctx>, frame: IntValue<'ctx>, size: u64) {
+    em.memset(
+        shadow_address(em, frame),
+        STACK_AFTER_RETURN,
+        size.div_ceil(GRANULE as u64),
+    );
+    let owner = em.sub(frame, em.const_i64(FAKE_FRAME_OWNER_BYTES as u64));
+    em.store(em.int_to_ptr(owner), em.const_i64(0));
+}
+
 /// Rewrites the function to use `frame`. Runs after the accesses were instrumented: their elision
 /// was decided on the allocas (the function's own live frame), which the fake frame still is.
 pub fn apply<'ctx>(
@@ -210,7 +227,6 @@ pub fn apply<'ctx>(
     });
     em.position_at_function_edge(lazy_point.unwrap_or(entry_point), f);
     let enter = runtime_api::fake_frame_enter(em);
-    let leave = runtime_api::fake_frame_leave(em);
     let size = em.const_i64(frame.size);
     let real_frame = em.ptr_to_int(frame.slots[0].0);
     let fake = enter.call_for_int(em, &[size.into(), real_frame.into()]);
@@ -245,11 +261,12 @@ pub fn apply<'ctx>(
     }
     for &ret in &plan.returns {
         em.position_at_function_edge(ret, f);
-        let Some(slot) = frame_slot else {
-            leave.call(em, &[fake.into(), size.into()]);
-            continue;
+        // Lazily entered: the slot says whether this path entered. Either way the runtime may have
+        // said 0 (no slot free, fake frames off).
+        let entered = match frame_slot {
+            Some(slot) => em.load(em.i64, slot, 8),
+            None => fake,
         };
-        let entered = em.load(em.i64, slot, 8);
         let was_entered = em.icmp_ne(entered, em.const_i64(0));
         let then_end = inkwell_gaps::split_block_if_then(was_entered, ret, 1, 1);
         em.mark_instruction(then_end);
@@ -261,7 +278,7 @@ pub fn apply<'ctx>(
             em.mark_instruction(branch);
         }
         em.position_at_function_edge(then_end, f);
-        leave.call(em, &[entered.into(), size.into()]);
+        leave(em, entered, frame.size);
     }
     // Lifetime markers may only name an alloca, and the moved local lives for the whole call. Erased
     // last: the entry point the builder was placed before may be one of them.

@@ -12,7 +12,6 @@ pub const SLOW_PREFIX: &str = "__ffisan_slow_";
 pub const CHECK_RANGE: &str = "__ffisan_check_range";
 pub const CHECK_LOOP: &str = "__ffisan_check_loop";
 pub const FAKE_FRAME_ENTER: &str = "__ffisan_fake_frame_enter";
-pub const FAKE_FRAME_LEAVE: &str = "__ffisan_fake_frame_leave";
 pub const CALL_WINDOW_BEGIN: &str = "ffisan_call_window_begin";
 pub const CALL_WINDOW_END: &str = "ffisan_call_window_end";
 pub const LIBC_HOOK_PREFIX: &str = "__ffisan_libc_";
@@ -158,12 +157,6 @@ pub fn check_loop<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
 pub fn fake_frame_enter<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
     let ty = em.i64.fn_type(&[em.i64.into(), em.i64.into()], false);
     declare(em, FAKE_FRAME_ENTER, ty)
-}
-
-/// `void __ffisan_fake_frame_leave(u64 frame, u64 size)`
-pub fn fake_frame_leave<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
-    let ty = em.void_function_type(&[em.i64.into(), em.i64.into()]);
-    declare(em, FAKE_FRAME_LEAVE, ty)
 }
 
 pub fn call_window_begin<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
