@@ -12,15 +12,14 @@
 //! `contract::FAKE_FRAME_OWNER_BYTES`): no call.
 
 use crate::contract::shadow_value::STACK_AFTER_RETURN;
-use crate::contract::{FAKE_FRAME_OWNER_BYTES, GRANULE};
+use crate::contract::{FAKE_FRAME_CLASSES, FAKE_FRAME_MIN_LOG, FAKE_FRAME_OWNER_BYTES, GRANULE};
 use crate::shadow;
 use crate::sync::RESERVATION_FAILED;
 use crate::threads::{self, MAX_THREADS};
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-const MIN_LOG: u32 = 6;
-const CLASSES: usize = 11; // 64 B ..= 64 KiB
-const MAX_SLOT: u64 = 1 << (MIN_LOG as usize + CLASSES - 1);
+const MIN_LOG: u32 = FAKE_FRAME_MIN_LOG;
+const CLASSES: usize = FAKE_FRAME_CLASSES;
 /// Bytes of slots per size class and thread.
 const CLASS_BYTES: usize = 256 << 10;
 const FRAMES_BYTES: usize = CLASSES * CLASS_BYTES;
@@ -29,8 +28,6 @@ const FRAMES_BYTES: usize = CLASSES * CLASS_BYTES;
 /// frame itself uses, found without knowing the slot's class (`frame - OWNER_BYTES`).
 const OWNER_BYTES: usize = FAKE_FRAME_OWNER_BYTES;
 const _: () = assert!(OWNER_BYTES.is_multiple_of(GRANULE)); // frames stay granule-aligned
-/// Largest frame a slot holds.
-const MAX_FRAME: u64 = MAX_SLOT - OWNER_BYTES as u64;
 /// Enters a full class sends to the real stack before searching its ring again: a recursion deeper
 /// than the ring would otherwise search it on every call.
 const FULL_SKIPS: usize = 256;
@@ -90,16 +87,6 @@ fn owner(slot: usize) -> &'static AtomicUsize {
     unsafe { &*(slot as *const AtomicUsize) }
 }
 
-/// The class whose slots hold a frame of `size` bytes after the owner word.
-fn class_of(size: u64) -> usize {
-    let slot = size + OWNER_BYTES as u64;
-    if slot <= 1 << MIN_LOG {
-        0
-    } else {
-        (64 - (slot - 1).leading_zeros() - MIN_LOG) as usize
-    }
-}
-
 /// `ThreadState::fake_block` of a thread that gets no fake frames (no registry slot, no
 /// reservation, or it has exited and given its block back).
 const NO_BLOCK: usize = 1;
@@ -118,50 +105,72 @@ fn own_block() -> Option<usize> {
     Some(block)
 }
 
-/// Gives the caller a fake frame of `size` bytes, or 0 to keep its locals on the real stack.
-/// Every call of a function with escaping locals comes here (Lua's string library: every
-/// `luaL_checklstring(L, i, &len)`), so the common case, the slot under the cursor free, takes
-/// this short path; everything else (first use, a taken slot, a full class) `enter_slow`.
-#[no_mangle]
-pub extern "C" fn __ffisan_fake_frame_enter(size: u64, real_frame: u64) -> u64 {
+/// Gives the caller a frame in a slot of `class`, or 0 to keep its locals on the real stack; the
+/// caller unpoisons what it uses. Every call of a function with escaping locals comes here (Lua's
+/// string library: every `luaL_checklstring(L, i, &len)`), so the common case, the slot under the
+/// cursor free, takes this short path; everything else (first use, a taken slot, a full class)
+/// `enter_slow`.
+#[inline(always)]
+fn enter(class: usize, real_frame: u64) -> u64 {
     let block = crate::thread_state::current().fake_block.get();
-    if block > NO_BLOCK && size <= MAX_FRAME && crate::options::get().detect_stack_use_after_return
-    {
-        let class = class_of(size);
+    if block > NO_BLOCK && crate::options::get().detect_stack_use_after_return {
         let index = meta(block).classes[class].cursor.load(Ordering::Relaxed);
         let index = index & (slot_count(class) - 1);
         if owner(slot_address(block, class, index)).load(Ordering::Relaxed) == 0 {
-            return claim_slot(block, class, index, size, real_frame);
+            return claim_slot(block, class, index, real_frame);
         }
     }
-    enter_slow(size, real_frame)
+    enter_slow(class, real_frame)
 }
 
-/// Takes the free slot `index` of `class` for a frame of `size` bytes whose function's real frame
-/// is `real_frame`. A signal handler taking this slot between the caller's test and the store has
-/// given it back before we resume (or abandoned us with longjmp): the store cannot clash.
+/// One entry point per class (`contract::fake_frame_class`): the class is a constant in each.
+macro_rules! enter_entries {
+    ($($name:ident = $class:literal),* $(,)?) => {$(
+        #[no_mangle]
+        pub extern "C" fn $name(real_frame: u64) -> u64 {
+            enter($class, real_frame)
+        }
+    )*};
+}
+enter_entries!(
+    __ffisan_fake_frame_enter_0 = 0,
+    __ffisan_fake_frame_enter_1 = 1,
+    __ffisan_fake_frame_enter_2 = 2,
+    __ffisan_fake_frame_enter_3 = 3,
+    __ffisan_fake_frame_enter_4 = 4,
+    __ffisan_fake_frame_enter_5 = 5,
+    __ffisan_fake_frame_enter_6 = 6,
+    __ffisan_fake_frame_enter_7 = 7,
+    __ffisan_fake_frame_enter_8 = 8,
+    __ffisan_fake_frame_enter_9 = 9,
+    __ffisan_fake_frame_enter_10 = 10,
+);
+const _: () = assert!(CLASSES == 11, "one entry point per class");
+
+/// Takes the free slot `index` of `class` for a function whose real frame is `real_frame`. A
+/// signal handler taking this slot between the caller's test and the store has given it back
+/// before we resume (or abandoned us with longjmp): the store cannot clash.
 #[inline(always)]
-fn claim_slot(block: usize, class: usize, index: usize, size: u64, real_frame: u64) -> u64 {
+fn claim_slot(block: usize, class: usize, index: usize, real_frame: u64) -> u64 {
     let state = &meta(block).classes[class];
     let slot = slot_address(block, class, index);
     owner(slot).store(real_frame.max(1) as usize, Ordering::Relaxed);
     state.cursor.store(index + 1, Ordering::Relaxed);
     if index >= state.high.load(Ordering::Relaxed) {
         state.high.store(index + 1, Ordering::Relaxed);
+        // The owner word is no local: poisoned once, like a frame that was left; no enter or
+        // leave touches its shadow again.
+        shadow::fill(slot, STACK_AFTER_RETURN, 1);
     }
-    // The owner word is no local: poisoned, like the frame once it is left.
-    shadow::fill(slot, STACK_AFTER_RETURN, 1);
-    let frame = slot + OWNER_BYTES;
-    shadow::unpoison(frame, size as usize);
-    frame as u64
+    (slot + OWNER_BYTES) as u64
 }
 
 /// Enter when the short path cannot: the thread's first fake frame, fake frames turned off, a
 /// taken slot under the cursor (search the ring), or a full class (collect what longjmp left).
 #[cold]
 #[inline(never)]
-fn enter_slow(size: u64, real_frame: u64) -> u64 {
-    if size > MAX_FRAME || !crate::options::get().detect_stack_use_after_return {
+fn enter_slow(class: usize, real_frame: u64) -> u64 {
+    if !crate::options::get().detect_stack_use_after_return {
         return 0;
     }
     let block = match crate::thread_state::current().fake_block.get() {
@@ -172,7 +181,6 @@ fn enter_slow(size: u64, real_frame: u64) -> u64 {
         NO_BLOCK => return 0,
         block => block,
     };
-    let class = class_of(size);
     let state = &meta(block).classes[class];
     let skips = state.skips.load(Ordering::Relaxed);
     if skips > 0 {
@@ -185,7 +193,7 @@ fn enter_slow(size: u64, real_frame: u64) -> u64 {
         for i in 0..count {
             let index = (start + i) & (count - 1);
             if owner(slot_address(block, class, index)).load(Ordering::Relaxed) == 0 {
-                return claim_slot(block, class, index, size, real_frame);
+                return claim_slot(block, class, index, real_frame);
             }
         }
         if attempt == 1 || collect_leaked(block, class, real_frame.max(1) as usize) == 0 {

@@ -28,7 +28,7 @@ define i32 @own_allocas(i64 %i) {
 ; Elision is decided on the allocas before they move to the fake frame (the select/phi below make
 ; them escape): the function's own accesses to its live frame stay unchecked.
 ; CHECK-LABEL: define i32 @own_allocas_through_select(
-; CHECK:      call i64 @__ffisan_fake_frame_enter(
+; CHECK:      call i64 @__ffisan_fake_frame_enter_
 ; CHECK-NOT:  __ffisan_slow_
 ; CHECK:      call void @llvm.memset.p0.i64(
 ; CHECK:      ret i32

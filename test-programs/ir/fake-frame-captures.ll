@@ -44,7 +44,7 @@ define i1 @null_test_only() {
 }
 
 ; CHECK-LABEL: define i32 @plain_parameter(
-; CHECK:      call i64 @__ffisan_fake_frame_enter(i64 8,
+; CHECK:      call i64 @__ffisan_fake_frame_enter_0(
 ; CHECK:      call void @fill(ptr
 ; CHECK:      call void @keep(ptr
 ; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -11
@@ -57,7 +57,7 @@ define i32 @plain_parameter() {
 }
 
 ; CHECK-LABEL: define i32 @returned(
-; CHECK:      call i64 @__ffisan_fake_frame_enter(
+; CHECK:      call i64 @__ffisan_fake_frame_enter_
 define i32 @returned() {
   %a = alloca i32, align 4
   %r = call ptr @pass_through(ptr %a)
@@ -66,7 +66,7 @@ define i32 @returned() {
 }
 
 ; CHECK-LABEL: define i32 @captured_by_return(
-; CHECK:      call i64 @__ffisan_fake_frame_enter(
+; CHECK:      call i64 @__ffisan_fake_frame_enter_
 define i32 @captured_by_return() {
   %a = alloca i32, align 4
   %r = call ptr @return_it(ptr %a)

@@ -15,9 +15,9 @@ declare ptr @lookup_int(ptr, i64)
 ; CHECK-NEXT: %[[SLOT:[0-9]+]] = alloca i64, align 8
 ; CHECK-NEXT: store i64 0, ptr %[[SLOT]], align 8
 ; CHECK-NEXT: %k = alloca i64
-; CHECK-NOT:  __ffisan_fake_frame_enter
+; CHECK-NOT:  __ffisan_fake_frame_enter_
 ; CHECK:      float:
-; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter(i64 8,
+; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_0(
 ; CHECK-NEXT: store i64 %[[F]], ptr %[[SLOT]], align 8
 ; CHECK:      %[[K:[0-9]+]] = select i1 %{{[0-9]+}}, ptr %{{[0-9]+}}, ptr %k
 ; CHECK-NEXT: %ok = call i1 @convert(double %d, ptr %[[K]])
@@ -55,7 +55,7 @@ other:
 ; CHECK-LABEL: define void @in_loop(
 ; CHECK:      entry:
 ; CHECK-NOT:  alloca i64, align 8, !nosanitize
-; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter(i64 8,
+; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_0(
 ; CHECK:      br label %head
 ; CHECK:      done:
 ; CHECK-NEXT: icmp ne i64 %[[F]], 0
@@ -80,7 +80,7 @@ done:
 ; Used on the path every call takes (the block after the branch joins): entered at the entry.
 ; CHECK-LABEL: define i64 @every_path(
 ; CHECK:      entry:
-; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter(i64 8,
+; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_0(
 ; CHECK:      join:
 ; CHECK:      lshr i64 %[[F]], 3
 ; CHECK:      ret i64

@@ -1,6 +1,7 @@
-; Stack-use-after-return: escaping static allocas move to one fake frame from the runtime, with the
-; real alloca as fallback; the frame is left before every return, inline: its shadow is poisoned
-; (0xf5 = -11, stack-use-after-return) and the owner word 8 bytes below it cleared.
+; Stack-use-after-return: escaping static allocas move to one fake frame from the runtime (the entry
+; point of its size class), with the real alloca as fallback. A frame it gives is unpoisoned inline,
+; and left before every return, inline: its shadow is poisoned (0xf5 = -11, stack-use-after-return)
+; and the owner word 8 bytes below it cleared.
 ; RUN: %opt_ffisan -S %s | FileCheck %s
 
 target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
@@ -17,8 +18,16 @@ declare void @llvm.lifetime.end.p0(ptr)
 ; CHECK-NEXT: %n = alloca i32, align 4
 ; CHECK-NEXT: %local = alloca i32, align 4
 ; CHECK-NEXT: %[[REAL:[0-9]+]] = ptrtoint ptr %buf to i64
-; CHECK-NEXT: %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter(i64 24, i64 %[[REAL]])
+; CHECK-NEXT: %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_0(i64 %[[REAL]])
 ; CHECK-NEXT: %[[ON:[0-9]+]] = icmp ne i64 %[[F]], 0
+; CHECK-NEXT: br i1 %[[ON]], label %[[UNPOISON:[0-9]+]], label %[[BODY:[0-9]+]]
+; CHECK:      [[UNPOISON]]:
+; CHECK-NEXT: %[[USH:[0-9]+]] = lshr i64 %[[F]], 3
+; CHECK-NEXT: %[[USA:[0-9]+]] = add i64 %[[USH]], 2147450880
+; CHECK-NEXT: %[[USP:[0-9]+]] = inttoptr i64 %[[USA]] to ptr
+; CHECK-NEXT: call void @llvm.memset.p0.i64(ptr %[[USP]], i8 0, i64 3, i1 false)
+; CHECK-NEXT: br label %[[BODY]]
+; CHECK:      [[BODY]]:
 ; CHECK-NEXT: %[[P0:[0-9]+]] = inttoptr i64 %[[F]] to ptr
 ; CHECK-NEXT: %[[BUF:[0-9]+]] = select i1 %[[ON]], ptr %[[P0]], ptr %buf
 ; CHECK-NEXT: %[[A1:[0-9]+]] = add i64 %[[F]], 16
@@ -58,7 +67,7 @@ define i32 @escaping_locals() {
 
 ; Every return leaves the frame; storing the address somewhere is an escape too.
 ; CHECK-LABEL: define void @two_returns(
-; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter(i64 8,
+; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_0(
 ; CHECK:      store ptr %{{[0-9]+}}, ptr %out
 ; CHECK:      icmp ne i64 %[[F]], 0
 ; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -11, i64 1, i1 false)
@@ -79,7 +88,7 @@ b:
 
 ; Over-aligned locals: the frame is padded and its base aligned in IR (the runtime promises 8).
 ; CHECK-LABEL: define void @over_aligned(
-; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter(i64 56,
+; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_0(
 ; CHECK:      %[[UP:[0-9]+]] = add i64 %[[F]], 31
 ; CHECK-NEXT: %[[BASE:[0-9]+]] = and i64 %[[UP]], -32
 ; CHECK:      inttoptr i64 %[[BASE]] to ptr
@@ -122,4 +131,25 @@ define i32 @contained() {
   store i32 3, ptr %e, align 4
   %v = load i32, ptr %e, align 4
   ret i32 %v
+}
+
+; The class is the pass's: 300 bytes and the owner word fit a 512-byte slot (class 3); 64 KiB do
+; not fit the largest slot, so those locals stay on the real stack.
+; CHECK-LABEL: define void @class_three(
+; CHECK:      call i64 @__ffisan_fake_frame_enter_3(
+; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 0, i64 38, i1 false)
+; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -11, i64 38, i1 false)
+define void @class_three() {
+  %v = alloca [300 x i8], align 1
+  call void @keep(ptr %v)
+  ret void
+}
+
+; CHECK-LABEL: define void @too_big(
+; CHECK-NOT:  __ffisan_fake_frame
+; CHECK:      ret void
+define void @too_big() {
+  %v = alloca [65536 x i8], align 1
+  call void @keep(ptr %v)
+  ret void
 }

@@ -15,8 +15,8 @@ declare i64 @strlen(ptr)
 
 ; One of everything, each exactly once after two runs.
 ; CHECK-LABEL: define i64 @everything(
-; CHECK:         call i64 @__ffisan_fake_frame_enter(
-; CHECK-NOT:     call i64 @__ffisan_fake_frame_enter(
+; CHECK:         call i64 @__ffisan_fake_frame_enter_
+; CHECK-NOT:     call i64 @__ffisan_fake_frame_enter_
 ; CHECK:         call preserve_mostcc void @__ffisan_slow_
 ; CHECK-NOT:     call preserve_mostcc void @__ffisan_slow_
 ; CHECK:         call void @__ffisan_libc_strlen(

@@ -2,7 +2,7 @@
 
 /// Bumped whenever anything below changes meaning; the pass makes every instrumented module call
 /// `__ffisan_init_v<ABI_VERSION>`, so code built for another layout fails at link or load time, not at run time.
-pub const ABI_VERSION: u32 = 6;
+pub const ABI_VERSION: u32 = 7;
 
 /// One shadow byte describes 2^SHADOW_SCALE = 8 bytes of application memory (a granule).
 pub const SHADOW_SCALE: u32 = 3;
@@ -22,10 +22,31 @@ pub const APP_END: usize = 1 << 47;
 /// pass's inline range test, which only reads the shadow, leaves such ranges to the runtime.
 pub const DEAD_STACK_WINDOW: usize = 1 << 30;
 
-/// A fake frame from `__ffisan_fake_frame_enter` follows its slot's owner word, these many bytes
-/// below it (0: the slot is free). The pass leaves a frame inline, with no call: it fills the shadow
-/// of the frame's `size` bytes with STACK_AFTER_RETURN, then stores 0 to the owner word.
+/// A fake frame from `__ffisan_fake_frame_enter_<class>` follows its slot's owner word, these many
+/// bytes below it (0: the slot is free). The pass unpoisons the frame's `size` bytes itself once it
+/// has one, and leaves it inline, with no call: it fills the shadow of those bytes with
+/// STACK_AFTER_RETURN, then stores 0 to the owner word.
 pub const FAKE_FRAME_OWNER_BYTES: usize = 8;
+/// Fake frame slots come in size classes: class c's are 2^(FAKE_FRAME_MIN_LOG + c) bytes, owner
+/// word included, for c < FAKE_FRAME_CLASSES (64 B ..= 64 KiB).
+pub const FAKE_FRAME_MIN_LOG: u32 = 6;
+pub const FAKE_FRAME_CLASSES: usize = 11;
+
+/// The class whose slots hold a fake frame of `size` bytes after the owner word; None: too big
+/// for any, the locals stay on the real stack.
+pub const fn fake_frame_class(size: u64) -> Option<usize> {
+    let slot = size + FAKE_FRAME_OWNER_BYTES as u64;
+    let class = if slot <= 1 << FAKE_FRAME_MIN_LOG {
+        0
+    } else {
+        (64 - (slot - 1).leading_zeros() - FAKE_FRAME_MIN_LOG) as usize
+    };
+    if class < FAKE_FRAME_CLASSES {
+        Some(class)
+    } else {
+        None
+    }
+}
 
 /// Shadow byte values. 1..=7 means "only the first k bytes of the granule are addressable".
 pub mod shadow_value {
@@ -62,7 +83,7 @@ pub mod flags {
 /// Runtime entry points the pass calls (defined in `check.rs`, `fake_stack.rs`, `libc_hooks.rs`,
 /// `managed.rs`; `extern "C"`, but the check entry points are called with LLVM's
 /// `preserve_mostcc`: they keep every general-purpose register but r11):
-///   `__ffisan_init_v6()`                                  module constructor; idempotent
+///   `__ffisan_init_v7()`                                  module constructor; idempotent
 ///   `__ffisan_slow_access(addr: u64, size: u64, flags: u32)` the fast path saw a non-zero shadow
 ///   `__ffisan_slow_{load,store,rust_load,rust_store}{1,2,4,8,16}(addr: u64)` the same, the size
 ///       and flags (C or Rust domain, read or write) in the name: what the pass calls
@@ -71,8 +92,9 @@ pub mod flags {
 ///       accesses checked once before it: `count` accesses of `size` bytes at first + i * stride
 ///   `__ffisan_libc_<name>(<the libc function's own arguments>, flags: u32)` before a call to <name>
 ///       for strlen strnlen strcpy strncpy strcat strncat strcmp strncmp strchr strrchr strstr strdup strndup
-///   `__ffisan_fake_frame_enter(size: u64, real_frame: u64) -> u64` 0: keep the locals on the real stack
-///       (the frame is left inline: `FAKE_FRAME_OWNER_BYTES`)
+///   `__ffisan_fake_frame_enter_<class>(real_frame: u64) -> u64` for class 0..=10 (`fake_frame_class`):
+///       a frame, or 0 to keep the locals on the real stack (unpoisoned and left inline:
+///       `FAKE_FRAME_OWNER_BYTES`)
 ///   `ffisan_call_window_begin()` / `ffisan_call_window_end()` around cgo `_Cfunc_` wrappers
 pub const LIBC_HOOKED: &[&str] = &[
     "strlen", "strnlen", "strcpy", "strncpy", "strcat", "strncat", "strcmp", "strncmp", "strchr",

@@ -25,7 +25,7 @@ use llvm_sys::prelude::LLVMValueRef;
 
 use crate::collect::FunctionPlan;
 use crate::contract::shadow_value::STACK_AFTER_RETURN;
-use crate::contract::{FAKE_FRAME_OWNER_BYTES, GRANULE};
+use crate::contract::{fake_frame_class, FAKE_FRAME_OWNER_BYTES, GRANULE};
 use crate::emitter::Emitter;
 use crate::inkwell_gaps;
 use crate::instrument::shadow_address;
@@ -138,6 +138,8 @@ pub struct FakeFrame<'ctx> {
     size: u64,
     /// Strictest alignment of a slot; the runtime guarantees granule (8-byte) alignment only.
     align: u64,
+    /// The runtime's slot class for `size` (`contract::fake_frame_class`).
+    class: usize,
 }
 
 /// Whether a function may get a fake frame at all.
@@ -173,12 +175,39 @@ pub fn plan_frame<'ctx>(em: &Emitter<'ctx>, plan: &FunctionPlan<'ctx>) -> Option
         return None;
     }
     let size = offset.next_multiple_of(GRANULE as u64) + (align - GRANULE as u64);
+    // Too big for any slot: the locals stay on the real stack, as the runtime would have said.
+    let class = fake_frame_class(size)?;
     Some(FakeFrame {
         lazy: false,
         slots,
         size,
         align,
+        class,
     })
+}
+
+/// Emits `emit()`'s code where it runs only when `cond` (computed just before `before`) holds,
+/// then puts the builder back before `before`, now in the block the split made.
+fn if_then<'ctx>(
+    em: &Emitter<'ctx>,
+    f: FunctionValue<'ctx>,
+    cond: IntValue<'ctx>,
+    before: InstructionValue<'ctx>,
+    then_weight: u32,
+    emit: impl FnOnce(),
+) {
+    let then_end = inkwell_gaps::split_block_if_then(cond, before, then_weight, 1);
+    em.mark_instruction(then_end);
+    if let Some(branch) = cond
+        .as_instruction()
+        .and_then(|i| i.get_parent())
+        .and_then(|b| b.get_terminator())
+    {
+        em.mark_instruction(branch);
+    }
+    em.position_at_function_edge(then_end, f);
+    emit();
+    em.position_at_function_edge(before, f);
 }
 
 /// Leaves the fake frame at `frame` of `size` bytes, inline (`contract::FAKE_FRAME_OWNER_BYTES`):
@@ -226,14 +255,17 @@ pub fn apply<'ctx>(
         slot
     });
     em.position_at_function_edge(lazy_point.unwrap_or(entry_point), f);
-    let enter = runtime_api::fake_frame_enter(em);
-    let size = em.const_i64(frame.size);
+    let enter_point = lazy_point.unwrap_or(entry_point);
+    let enter = runtime_api::fake_frame_enter(em, frame.class);
     let real_frame = em.ptr_to_int(frame.slots[0].0);
-    let fake = enter.call_for_int(em, &[size.into(), real_frame.into()]);
+    let fake = enter.call_for_int(em, &[real_frame.into()]);
     if let Some(slot) = frame_slot {
         em.store(slot, fake);
     }
     let in_fake = em.icmp_ne(fake, em.const_i64(0));
+    if_then(em, f, in_fake, enter_point, 1000, || {
+        em.memset(shadow_address(em, fake), 0, frame.size / GRANULE as u64)
+    });
     let base = if frame.align > GRANULE as u64 {
         em.and(
             em.add(fake, em.const_i64(frame.align - 1)),
@@ -268,17 +300,9 @@ pub fn apply<'ctx>(
             None => fake,
         };
         let was_entered = em.icmp_ne(entered, em.const_i64(0));
-        let then_end = inkwell_gaps::split_block_if_then(was_entered, ret, 1, 1);
-        em.mark_instruction(then_end);
-        if let Some(branch) = was_entered
-            .as_instruction()
-            .and_then(|i| i.get_parent())
-            .and_then(|b| b.get_terminator())
-        {
-            em.mark_instruction(branch);
-        }
-        em.position_at_function_edge(then_end, f);
-        leave(em, entered, frame.size);
+        if_then(em, f, was_entered, ret, 1, || {
+            leave(em, entered, frame.size)
+        });
     }
     // Lifetime markers may only name an alloca, and the moved local lives for the whole call. Erased
     // last: the entry point the builder was placed before may be one of them.

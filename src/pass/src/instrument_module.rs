@@ -19,7 +19,7 @@ use crate::skip::{self, FunctionRole};
 use crate::stats::ModuleStats;
 
 /// Priority of the module constructor: early, like ASan's, so checks never run before the shadow
-/// exists (the runtime's own constructor also initialises; `__ffisan_init_v6` is idempotent).
+/// exists (the runtime's own constructor also initialises; `__ffisan_init_v7` is idempotent).
 const CTOR_PRIORITY: i32 = 1;
 
 extern "C" {
@@ -118,7 +118,7 @@ fn instrument_function<'ctx>(
     }
 }
 
-/// `define internal void @ffisan.module_ctor() { call void @__ffisan_init_v6() ret void }`, listed in
+/// `define internal void @ffisan.module_ctor() { call void @__ffisan_init_v7() ret void }`, listed in
 /// `llvm.global_ctors`.
 fn add_module_ctor(em: &Emitter) {
     let init = runtime_api::init(em);

@@ -11,7 +11,7 @@ pub const SLOW_ACCESS: &str = "__ffisan_slow_access";
 pub const SLOW_PREFIX: &str = "__ffisan_slow_";
 pub const CHECK_RANGE: &str = "__ffisan_check_range";
 pub const CHECK_LOOP: &str = "__ffisan_check_loop";
-pub const FAKE_FRAME_ENTER: &str = "__ffisan_fake_frame_enter";
+pub const FAKE_FRAME_ENTER_PREFIX: &str = "__ffisan_fake_frame_enter_";
 pub const CALL_WINDOW_BEGIN: &str = "ffisan_call_window_begin";
 pub const CALL_WINDOW_END: &str = "ffisan_call_window_end";
 pub const LIBC_HOOK_PREFIX: &str = "__ffisan_libc_";
@@ -153,10 +153,10 @@ pub fn check_loop<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
     declare_check(em, CHECK_LOOP, em.void_function_type(&params))
 }
 
-/// `u64 __ffisan_fake_frame_enter(u64 size, u64 real_frame)`; 0 keeps the locals on the real stack.
-pub fn fake_frame_enter<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
-    let ty = em.i64.fn_type(&[em.i64.into(), em.i64.into()], false);
-    declare(em, FAKE_FRAME_ENTER, ty)
+/// `u64 __ffisan_fake_frame_enter_<class>(u64 real_frame)`; 0 keeps the locals on the real stack.
+pub fn fake_frame_enter<'ctx>(em: &Emitter<'ctx>, class: usize) -> RuntimeFn<'ctx> {
+    let ty = em.i64.fn_type(&[em.i64.into()], false);
+    declare(em, &format!("{FAKE_FRAME_ENTER_PREFIX}{class}"), ty)
 }
 
 pub fn call_window_begin<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
