@@ -109,7 +109,7 @@ define i8 @not_inbounds(i64 %i) {
 ; after that store is covered; a call that may free resets.
 ; CHECK-LABEL: define i32 @duplicates(
 ; CHECK:      %[[G:[0-9]+]] = load i8, ptr %{{[0-9]+}}, align 1
-; CHECK-NEXT: and i8 %[[G]], -1
+; CHECK-NEXT: icmp ne i8 %[[G]], 0
 ; CHECK:      call preserve_mostcc void @__ffisan_slow_load4(i64 %{{[0-9]+}})
 ; CHECK:      call preserve_mostcc void @__ffisan_slow_store4(i64 %{{[0-9]+}})
 ; CHECK:      %first = load i32, ptr %p
