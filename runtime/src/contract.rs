@@ -1,4 +1,5 @@
-//! The pass-to-runtime contract, runtime side. Mirrored by `src/pass/src/contract.rs`: change both.
+//! The pass-to-runtime contract: layout, shadow values and entry points both sides rely on. One
+//! file, compiled by the runtime and by the pass (`src/pass/src/lib.rs` includes it).
 
 /// Bumped whenever anything below changes meaning; the pass makes every instrumented module call
 /// `__ffisan_init_v<ABI_VERSION>`, so code built for another layout fails at link or load time, not at run time.

@@ -1,5 +1,5 @@
 //! The runtime entry points the pass calls, declared on demand in the module being instrumented.
-//! Names and signatures follow `contract.rs` (the runtime's `contract.rs` is the other half).
+//! Names and signatures follow `contract.rs` (one file, shared with the runtime).
 use inkwell::attributes::{Attribute, AttributeLoc};
 use inkwell::types::{BasicMetadataTypeEnum, FunctionType};
 use inkwell::values::{BasicMetadataValueEnum, CallSiteValue, FunctionValue, IntValue, ValueKind};
