@@ -225,6 +225,27 @@ impl<'ctx> Emitter<'ctx> {
         self.mark_instruction(store);
     }
 
+    /// Splits `before`'s block on `cond` (an i1 computed just before it in the same block) into a
+    /// new block that runs when `cond` holds and then joins at `before`; both new branches are
+    /// marked. Returns the new block's terminator (insert before it).
+    pub fn split_if_then(
+        &self,
+        cond: IntValue<'ctx>,
+        before: InstructionValue<'ctx>,
+        then_weight: u32,
+        else_weight: u32,
+    ) -> InstructionValue<'ctx> {
+        let then_term = inkwell_gaps::split_block_if_then(cond, before, then_weight, else_weight);
+        let branch = cond
+            .as_instruction()
+            .and_then(|i| i.get_parent())
+            .and_then(|block| block.get_terminator());
+        if let Some(branch) = branch {
+            self.mark_instruction(branch);
+        }
+        self.mark_instruction(then_term)
+    }
+
     /// `memset(p, value, len)` with a constant length (`llvm.memset`: a few stores once lowered).
     pub fn memset(&self, p: PointerValue<'ctx>, value: u8, len: u64) {
         let memset = Intrinsic::find("llvm.memset")

@@ -196,15 +196,7 @@ fn if_then<'ctx>(
     then_weight: u32,
     emit: impl FnOnce(),
 ) {
-    let then_end = inkwell_gaps::split_block_if_then(cond, before, then_weight, 1);
-    em.mark_instruction(then_end);
-    if let Some(branch) = cond
-        .as_instruction()
-        .and_then(|i| i.get_parent())
-        .and_then(|b| b.get_terminator())
-    {
-        em.mark_instruction(branch);
-    }
+    let then_end = em.split_if_then(cond, before, then_weight, 1);
     em.position_at_function_edge(then_end, f);
     emit();
     em.position_at_function_edge(before, f);
@@ -254,8 +246,8 @@ pub fn apply<'ctx>(
         em.store(slot, em.const_i64(0));
         slot
     });
-    em.position_at_function_edge(lazy_point.unwrap_or(entry_point), f);
     let enter_point = lazy_point.unwrap_or(entry_point);
+    em.position_at_function_edge(enter_point, f);
     let enter = runtime_api::fake_frame_enter(em, frame.class);
     let real_frame = em.ptr_to_int(frame.slots[0].0);
     let fake = enter.call_for_int(em, &[real_frame.into()]);

@@ -29,7 +29,6 @@ use crate::contract::{
 };
 use crate::emitter::Emitter;
 use crate::group::{Cluster, Group, MAX_GROUP_SPAN};
-use crate::inkwell_gaps;
 use crate::ir;
 use crate::runtime_api::{self, Domain};
 
@@ -61,17 +60,7 @@ pub(crate) fn cold_branch<'ctx>(
     cond: IntValue<'ctx>,
     inst: InstructionValue<'ctx>,
 ) -> InstructionValue<'ctx> {
-    let cond_inst = cond
-        .as_instruction()
-        .expect("the shadow test is an instruction");
-    let then_term =
-        inkwell_gaps::split_block_if_then(cond, inst, SLOW_PATH_WEIGHT, FAST_PATH_WEIGHT);
-    let branch = cond_inst
-        .get_parent()
-        .and_then(|block| block.get_terminator())
-        .expect("the split block ends in the new branch");
-    em.mark_instruction(branch);
-    em.mark_instruction(then_term)
+    em.split_if_then(cond, inst, SLOW_PATH_WEIGHT, FAST_PATH_WEIGHT)
 }
 
 /// Like `cold_branch` where the condition is computed at the end of a cold block, before its final
