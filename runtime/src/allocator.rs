@@ -5,24 +5,26 @@
 use crate::contract::{shadow_value, APP_END, GRANULE};
 use crate::errors::{Access, Domain, ErrorKind, FixedStr, RegionInfo, RegionKind};
 use crate::internal_alloc::{__libc_free, __libc_memalign};
-use crate::recycle;
 use crate::report::Finding;
 use crate::shadow::{self, shadow_byte};
 use crate::size_class::{self, Class};
 use crate::sync::{set_errno, SpinLock};
 use crate::unwind::Caller;
+use crate::{class_regions, recycle};
 use crate::{quarantine, stack_depot, unwind};
 use core::fmt::Write;
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use libc::{c_int, c_void, size_t};
 
 /// The header just before the user bytes. `word` packs the requested size (bits 0..42), log2 of
 /// the left redzone length (bits 42..48) and a tag that is both magic and state (bits 48..64);
-/// `stacks` holds the depot ids of the allocation (low half) and free (high half) stacks.
+/// then the depot ids of the allocation and free stacks, each written on its own (a free need not
+/// read the header's line to keep the allocation stack).
 #[repr(C)]
 struct Header {
     word: AtomicU64,
-    stacks: AtomicU64,
+    alloc_stack: AtomicU32,
+    free_stack: AtomicU32,
 }
 
 const HEADER_SIZE: usize = 16;
@@ -74,8 +76,11 @@ impl Chunk {
         unsafe { header_at(self.user) }
     }
     fn stacks(&self) -> (u32, u32) {
-        let s = self.header().stacks.load(Ordering::Acquire);
-        (s as u32, (s >> 32) as u32)
+        let header = self.header();
+        (
+            header.alloc_stack.load(Ordering::Acquire),
+            header.free_stack.load(Ordering::Acquire),
+        )
     }
     fn region(&self, kind: RegionKind) -> RegionInfo {
         let mut name = FixedStr::new();
@@ -229,7 +234,8 @@ fn allocate_as(
         // A wide left redzone must not hold a stale header from memory's previous life.
         unsafe { core::ptr::write_bytes(block as *mut u8, 0, left - HEADER_SIZE) };
     }
-    header.stacks.store(0, Ordering::Relaxed);
+    header.alloc_stack.store(0, Ordering::Relaxed);
+    header.free_stack.store(0, Ordering::Relaxed);
     header
         .word
         .store(encode(size, left, TAG_LIVE), Ordering::Release);
@@ -247,7 +253,7 @@ fn allocate_as(
     if zero && (ours.is_some() || !is_fresh_mmap(block, left + body)) {
         unsafe { core::ptr::write_bytes(user as *mut u8, 0, size) };
     }
-    header.stacks.store(alloc_stack() as u64, Ordering::Release);
+    header.alloc_stack.store(alloc_stack(), Ordering::Release);
     user as *mut c_void
 }
 
@@ -282,8 +288,8 @@ fn claim(chunk: &Chunk) -> bool {
 
 extern "C" {
     /// glibc's own flag (2.32+): cleared by every `pthread_create`, its internal callers (timers,
-    /// aio) included, before the new thread exists, and never set again. Only the first thread
-    /// can still read it true, so no other thread can be inside `claim` when it does.
+    /// aio) included, before the new thread exists; only set again, if ever, in a forked child,
+    /// which has one thread. Whoever reads it true is the only thread there is.
     static __libc_single_threaded: core::ffi::c_char;
 }
 
@@ -306,13 +312,9 @@ fn retire_claimed(chunk: Chunk, free_stack: impl FnOnce() -> u32) {
         chunk.size.next_multiple_of(GRANULE),
         shadow_value::HEAP_FREED,
     );
-    let free_stack = free_stack();
-    // Only the thread whose compare-and-swap retired the chunk writes here now: a plain store
-    // (a second locked instruction per free cost more than the whole stack record).
-    let alloc_stack = header.stacks.load(Ordering::Relaxed) & u32::MAX as u64;
-    header
-        .stacks
-        .store(alloc_stack | (free_stack as u64) << 32, Ordering::Release);
+    // Only the thread whose claim retired the chunk writes here now: a plain store (a second
+    // locked instruction per free cost more than the whole stack record).
+    header.free_stack.store(free_stack(), Ordering::Release);
     let (body, class) = chunk_layout(chunk.size, chunk.left_redzone);
     quarantine::push(
         chunk.user,
@@ -353,6 +355,9 @@ enum FreeOutcome {
 /// free() and the freeing half of realloc(): never faults, whatever `p` is.
 fn deallocate(p: usize, caller: &Caller) -> FreeOutcome {
     shadow::ensure_mapped();
+    if free_single_threaded(p, caller) {
+        return FreeOutcome::Freed;
+    }
     match chunk_at(p) {
         Some(chunk)
             if chunk.state == State::Live && retire(chunk, || stack_depot::record_here(caller)) =>
@@ -368,6 +373,78 @@ fn deallocate(p: usize, caller: &Caller) -> FreeOutcome {
             FreeOutcome::Reported
         }
     }
+}
+
+/// free() of a live chunk in a size class's region while the process has one thread, without
+/// reading the chunk's header: everything the header would say, the block and its shadow say
+/// too, and the header is the one line of the chunk the program did not touch (in Lua's
+/// binary-trees, waiting for it was most of what free cost). The header is still written, so
+/// it says what the general path would have made it say. False, with nothing changed, for
+/// anything else: the general path then decides, and reports.
+fn free_single_threaded(p: usize, caller: &Caller) -> bool {
+    if !process_is_single_threaded() || !p.is_multiple_of(MIN_ALIGN) || p >= APP_END {
+        return false;
+    }
+    let Some(class) = class_regions::class_holding(p.wrapping_sub(MIN_ALIGN)) else {
+        return false;
+    };
+    // A block of a class region starts with the 16-byte left redzone, nowhere else painted so.
+    let left = shadow_value::HEAP_LEFT_REDZONE;
+    if shadow_byte(p - 16) != left || shadow_byte(p - 8) != left {
+        return false;
+    }
+    let block_bytes = size_class::class_block_bytes(class);
+    if block_bytes > SHADOW_SIZED_BLOCK_MAX {
+        return false;
+    }
+    let Some(size) = live_size_from_shadow(p, p + block_bytes - MIN_ALIGN) else {
+        return false;
+    };
+    // The header's line is asked for now and written last: stores leave in program order, and
+    // one waiting for a missing line would hold up every store behind it.
+    crate::sync::prefetch_for_write(p - HEADER_SIZE);
+    fill_shadow(p, size.next_multiple_of(GRANULE), shadow_value::HEAP_FREED);
+    let free_stack = stack_depot::record_here(caller);
+    quarantine::push(p, block_bytes, Some(class));
+    let header = unsafe { header_at(p) };
+    header
+        .word
+        .store(encode(size, MIN_ALIGN, TAG_FREED), Ordering::Relaxed);
+    header.free_stack.store(free_stack, Ordering::Relaxed);
+    true
+}
+
+/// Blocks whose chunk size `free_single_threaded` reads from the shadow: up to four 8-byte
+/// loads. For bigger ones the scan cost more than the header's miss (Lua strings' buffers).
+const SHADOW_SIZED_BLOCK_MAX: usize = 256;
+
+/// The size of the live chunk whose user bytes start at `p`, as allocation painted its shadow:
+/// addressable granules, perhaps one partial granule, then the right redzone, all before `end`
+/// (the block's end). None for anything else: freed (a double free), painted by someone else
+/// (managed memory), no redzone.
+fn live_size_from_shadow(p: usize, end: usize) -> Option<usize> {
+    let mut at = p;
+    while at < end {
+        // SAFETY: `at` is below APP_END - 1 MiB (class regions lie far below): its shadow and the
+        // 8 bytes from there are mapped.
+        let word = unsafe { (shadow::shadow_addr(at) as *const u64).read_unaligned() };
+        if word == 0 {
+            at += 8 * GRANULE;
+            continue;
+        }
+        let zeros = (word.trailing_zeros() / 8) as usize;
+        let granule = at + zeros * GRANULE;
+        if granule >= end {
+            return None;
+        }
+        return match (word >> (8 * zeros)) as u8 {
+            shadow_value::HEAP_RIGHT_REDZONE => Some(granule - p),
+            partial @ 1..=7 => (shadow_byte(granule + GRANULE) == shadow_value::HEAP_RIGHT_REDZONE)
+                .then_some(granule - p + partial as usize),
+            _ => None,
+        };
+    }
+    None
 }
 
 fn report_double_free(p: usize, caller: &Caller) {

@@ -10,7 +10,7 @@
 //! falls back to glibc-carved blocks, which the allocator handles the same way.
 
 use crate::size_class::CLASSES;
-use crate::sync::reserve_once;
+use crate::sync::{reserve_once, RESERVATION_FAILED};
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// Address space for one class.
@@ -21,6 +21,17 @@ static BASE: AtomicUsize = AtomicUsize::new(0);
 
 /// Bytes carved so far from each class's region (may overshoot REGION_BYTES once it is full).
 static CARVED: [AtomicUsize; CLASSES] = [const { AtomicUsize::new(0) }; CLASSES];
+
+/// The class whose region holds `addr`; None for every other address (glibc's blocks included).
+#[inline]
+pub fn class_holding(addr: usize) -> Option<usize> {
+    let base = BASE.load(Ordering::Relaxed);
+    if base == 0 || base == RESERVATION_FAILED {
+        return None;
+    }
+    let class = addr.wrapping_sub(base) / REGION_BYTES;
+    (class < CLASSES).then_some(class)
+}
 
 /// Carves up to `out.len()` fresh blocks of `block_bytes` (class `class`) into `out`, highest
 /// address first so that a stack popping from the end hands them out in address order; how many.

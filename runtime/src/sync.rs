@@ -147,6 +147,14 @@ pub fn reserve_once(cell: &AtomicUsize, bytes: usize) -> Option<usize> {
     (base != RESERVATION_FAILED).then_some(base)
 }
 
+/// Asks for the cache line holding `addr` ahead of a write to it (`prefetchw`: a no-op on x86
+/// CPUs without it). Never faults, whatever the address.
+#[inline(always)]
+pub fn prefetch_for_write(addr: usize) {
+    // SAFETY: a prefetch is a hint; it reads nothing architecturally visible.
+    unsafe { core::arch::asm!("prefetchw [{}]", in(reg) addr, options(nostack, preserves_flags)) };
+}
+
 /// Asks for the cache line holding `addr` ahead of its use. Never faults, whatever the address.
 #[inline(always)]
 pub fn prefetch(addr: usize) {
