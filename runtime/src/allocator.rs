@@ -166,11 +166,9 @@ fn decode(user: usize, word: u64) -> Option<Chunk> {
 /// preceding granules are painted as a left redzone (and which is not itself in one) can have
 /// our header before it, so only then is the header read.
 fn chunk_at(user: usize) -> Option<Chunk> {
-    if !user.is_multiple_of(MIN_ALIGN) || !(2 * HEADER_SIZE..APP_END).contains(&user) {
-        return None;
-    }
-    let left = shadow_value::HEAP_LEFT_REDZONE;
-    if shadow_byte(user - 8) != left || shadow_byte(user - 16) != left || shadow_byte(user) == left
+    if !user.is_multiple_of(MIN_ALIGN)
+        || !(2 * HEADER_SIZE..APP_END).contains(&user)
+        || !follows_left_redzone(user)
     {
         return None;
     }
@@ -178,6 +176,13 @@ fn chunk_at(user: usize) -> Option<Chunk> {
         user,
         unsafe { header_at(user) }.word.load(Ordering::Acquire),
     )
+}
+
+/// Whether `user` (in the application range, past two granules) is where user bytes start: the
+/// two granules before it are painted as a left redzone and it is not in one itself.
+fn follows_left_redzone(user: usize) -> bool {
+    let left = shadow_value::HEAP_LEFT_REDZONE;
+    shadow_byte(user - 8) == left && shadow_byte(user - 16) == left && shadow_byte(user) != left
 }
 
 /// Chunks of at least LARGE_CHUNK bytes: (block, end, user).
@@ -382,19 +387,17 @@ fn deallocate(p: usize, caller: &Caller) -> FreeOutcome {
 /// it says what the general path would have made it say. False, with nothing changed, for
 /// anything else: the general path then decides, and reports.
 fn free_single_threaded(p: usize, caller: &Caller) -> bool {
-    if !process_is_single_threaded() || !p.is_multiple_of(MIN_ALIGN) || p >= APP_END {
+    if !process_is_single_threaded() || !p.is_multiple_of(MIN_ALIGN) {
         return false;
     }
+    // In a class region (so far inside the application range), of a small class: decided
+    // before any shadow is read, so that other frees pay almost nothing for trying.
     let Some(class) = class_regions::class_holding(p.wrapping_sub(MIN_ALIGN)) else {
         return false;
     };
-    // A block of a class region starts with the 16-byte left redzone, nowhere else painted so.
-    let left = shadow_value::HEAP_LEFT_REDZONE;
-    if shadow_byte(p - 16) != left || shadow_byte(p - 8) != left {
-        return false;
-    }
     let block_bytes = size_class::class_block_bytes(class);
-    if block_bytes > SHADOW_SIZED_BLOCK_MAX {
+    // A block of a class region starts with the 16-byte left redzone, nowhere else painted so.
+    if block_bytes > SHADOW_SIZED_BLOCK_MAX || !follows_left_redzone(p) {
         return false;
     }
     let Some(size) = live_size_from_shadow(p, p + block_bytes - MIN_ALIGN) else {
