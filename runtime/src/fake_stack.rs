@@ -156,6 +156,10 @@ fn claim_slot(block: usize, class: usize, index: usize, real_frame: u64) -> u64 
     let slot = slot_address(block, class, index);
     owner(slot).store(real_frame.max(1) as usize, Ordering::Relaxed);
     state.cursor.store(index + 1, Ordering::Relaxed);
+    // The next enter of this class reads the next slot's owner word, and the frame it gets is
+    // written at once: a line last touched a whole ring ago. Asked for now, it comes meanwhile.
+    let next = slot_address(block, class, (index + 1) & (slot_count(class) - 1));
+    crate::sync::prefetch_for_write(next);
     if index >= state.high.load(Ordering::Relaxed) {
         state.high.store(index + 1, Ordering::Relaxed);
         // The owner word is no local: poisoned once, like a frame that was left; no enter or
