@@ -152,20 +152,32 @@ pub fn get(id: u32) -> Option<StoredStack> {
 /// frame #0 the entry point) and returns its id; 0 before init, when re-entered, or when disabled.
 /// A call whose frame chain is unchanged since this thread last walked it is answered from the
 /// thread's recent chains (`frame_chains.rs`) without a walk.
+#[inline]
 pub fn record_here(caller: &crate::unwind::Caller) -> u32 {
     let depth = crate::options::get().malloc_context_size;
     if depth == 0 || !crate::init::is_initialized() {
         return 0;
     }
     // A malloc made by the unwinder (or by the thread registry) must not record a stack of its own.
-    let recording = &crate::thread_state::current().recording;
-    if recording.get() {
+    if crate::thread_state::current().recording.get() {
         return 0;
     }
     let cache = crate::thread_cache::current();
     if let Some(id) = cache.and_then(|c| unsafe { (*c).recent_chains.lookup(caller) }) {
         return id;
     }
+    walk_and_store(caller, depth, cache)
+}
+
+/// `record_here` when no recent chain answers: walk, store, remember the chain. Out of line, so
+/// that the common path above has no frame holding a trace and a trail.
+#[inline(never)]
+fn walk_and_store(
+    caller: &crate::unwind::Caller,
+    depth: usize,
+    cache: Option<*mut crate::thread_cache::ThreadCache>,
+) -> u32 {
+    let recording = &crate::thread_state::current().recording;
     recording.set(true);
     let mut trace = crate::unwind::StackTrace::empty();
     let mut trail = crate::unwind::Trail::new();
