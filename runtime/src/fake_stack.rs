@@ -112,8 +112,10 @@ fn own_block() -> Option<usize> {
 /// `enter_slow`.
 #[inline(always)]
 fn enter(class: usize, real_frame: u64) -> u64 {
+    // Only a thread that got a block while the option was on has one (`enter_slow`): the option
+    // is not read again here.
     let block = crate::thread_state::current().fake_block.get();
-    if block > NO_BLOCK && crate::options::get().detect_stack_use_after_return {
+    if block > NO_BLOCK {
         let index = meta(block).classes[class].cursor.load(Ordering::Relaxed);
         let index = index & (slot_count(class) - 1);
         if owner(slot_address(block, class, index)).load(Ordering::Relaxed) == 0 {
@@ -178,6 +180,9 @@ fn enter_slow(class: usize, real_frame: u64) -> u64 {
         return 0;
     }
     let block = match crate::thread_state::current().fake_block.get() {
+        // Options are read at start-up: until then no thread gets a block, so that none keeps
+        // one that `detect_stack_use_after_return=0` would have refused.
+        0 if !crate::init::is_initialized() => return 0,
         0 => match own_block() {
             Some(block) => block,
             None => return 0,
