@@ -19,23 +19,14 @@ const REGION_BYTES: usize = 1 << 30;
 /// A class region past this many carved bytes gets the rest of its shadow in huge pages.
 const HUGE_SHADOW_FROM: usize = 16 << 20;
 
-/// Asks for transparent huge pages for the shadow of a class region beyond HUGE_SHADOW_FROM.
-/// A quarantine spreads the heap over hundreds of MiB, so the shadow a check reads lies on
-/// thousands of 4 KiB pages, more than the TLB holds. In huge pages, the shadow of a class's
-/// next 16 MiB costs one TLB entry and one fault. Only classes that grew that big pay for the
-/// 2 MiB granularity (a few MiB of RSS), and the blocks themselves stay on small pages: huge
-/// pages for them cost more in faults, run to run, than the TLB saves (docs/bench.md). Advice
-/// only: a kernel with transparent huge pages off ignores it.
+/// Asks for the shadow of a class region beyond HUGE_SHADOW_FROM in huge pages. A quarantine
+/// spreads the heap over hundreds of MiB, so the shadow a check reads lies on thousands of 4 KiB
+/// pages, more than the TLB holds; in huge pages, the shadow of a class's next 16 MiB costs one
+/// TLB entry and one fault. Only classes that grew that big pay for the 2 MiB granularity (a few
+/// MiB of RSS), and the blocks themselves stay on small pages: huge pages for them cost more in
+/// faults, run to run, than the TLB saves (docs/bench.md).
 fn ask_huge_shadow_pages(region: usize) {
-    const HUGE_PAGE: usize = 2 << 20;
-    // madvise wants a page-aligned start, and only whole 2 MiB pages inside the range become huge.
-    let start = crate::shadow::shadow_addr(region + HUGE_SHADOW_FROM) as usize;
-    let end = crate::shadow::shadow_addr(region + REGION_BYTES) as usize;
-    let from = start.next_multiple_of(HUGE_PAGE);
-    if from < end {
-        // SAFETY: advice on part of the shadow mapping, which the runtime maps once and keeps.
-        unsafe { libc::madvise(from as *mut libc::c_void, end - from, libc::MADV_HUGEPAGE) };
-    }
+    crate::shadow::prefer_huge_pages(region + HUGE_SHADOW_FROM, region + REGION_BYTES);
 }
 
 /// Base of the mapping holding every class's region (`sync::reserve_once`'s cell).
@@ -67,9 +58,10 @@ pub fn carve(class: usize, block_bytes: usize, out: &mut [usize]) -> usize {
         return 0;
     }
     let count = ((REGION_BYTES - offset) / block_bytes).min(out.len());
-    let first = base + class * REGION_BYTES + offset;
+    let region = base + class * REGION_BYTES;
+    let first = region + offset;
     if offset < HUGE_SHADOW_FROM && offset + want >= HUGE_SHADOW_FROM {
-        ask_huge_shadow_pages(base + class * REGION_BYTES);
+        ask_huge_shadow_pages(region);
     }
     for (i, slot) in out[..count].iter_mut().enumerate() {
         *slot = first + (count - 1 - i) * block_bytes;

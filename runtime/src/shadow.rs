@@ -168,6 +168,18 @@ pub fn fill(addr: usize, value: u8, count: usize) {
     }
 }
 
+/// Asks the kernel for transparent huge pages for the shadow of [lo, hi) (advice only: a kernel
+/// with them off ignores it). Only whole 2 MiB pages of shadow inside the range become huge.
+pub fn prefer_huge_pages(lo: usize, hi: usize) {
+    const HUGE_PAGE: usize = 2 << 20;
+    let from = (shadow_addr(lo) as usize).next_multiple_of(HUGE_PAGE);
+    let to = shadow_addr(hi) as usize & !(HUGE_PAGE - 1);
+    if from < to {
+        // SAFETY: advice on part of the shadow mapping, which is mapped once and never unmapped.
+        unsafe { libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE) };
+    }
+}
+
 #[inline(never)]
 fn fill_long(first: *mut u8, value: u8, count: usize) {
     const PAGE: usize = 4096;

@@ -152,7 +152,6 @@ pub fn get(id: u32) -> Option<StoredStack> {
 /// frame #0 the entry point) and returns its id; 0 before init, when re-entered, or when disabled.
 /// A call whose frame chain is unchanged since this thread last walked it is answered from the
 /// thread's recent chains (`frame_chains.rs`) without a walk.
-#[inline]
 pub fn record_here(caller: &crate::unwind::Caller) -> u32 {
     let depth = crate::options::get().malloc_context_size;
     if depth == 0 || !crate::init::is_initialized() {
