@@ -580,9 +580,14 @@ extern "C" fn fork_done() {
     unsafe { LARGE_CHUNKS.force_unlock() };
 }
 
+extern "C" fn fork_child() {
+    crate::prefault::forget_helper_in_child();
+    fork_done();
+}
+
 /// Registered once at init (before report's own handlers, so report's lock is taken first).
 pub fn install_fork_handlers() {
-    unsafe { libc::pthread_atfork(Some(fork_prepare), Some(fork_done), Some(fork_done)) };
+    unsafe { libc::pthread_atfork(Some(fork_prepare), Some(fork_done), Some(fork_child)) };
 }
 
 // ---- the interposed C API ----

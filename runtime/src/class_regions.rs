@@ -63,6 +63,7 @@ pub fn carve(class: usize, block_bytes: usize, out: &mut [usize]) -> usize {
     if offset < HUGE_SHADOW_FROM && offset + want >= HUGE_SHADOW_FROM {
         ask_huge_shadow_pages(region);
     }
+    crate::prefault::carved(class, region, REGION_BYTES, offset + count * block_bytes);
     for (i, slot) in out[..count].iter_mut().enumerate() {
         *slot = first + (count - 1 - i) * block_bytes;
     }

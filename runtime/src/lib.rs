@@ -17,6 +17,7 @@ pub mod class_regions;
 pub mod frame_chains;
 pub mod internal_alloc;
 pub mod options;
+pub mod prefault;
 pub mod quarantine;
 pub mod recycle;
 pub mod report;

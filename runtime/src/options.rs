@@ -118,6 +118,8 @@ macro_rules! ffisan_options {
                 "frames recorded for allocation and free stacks";
             verbosity: u32 = 0,
                 "1: print runtime notes (e.g. how many findings were suppressed)";
+            background_prefault: bool = true,
+                "fault fresh heap pages in ahead of the allocator on a helper thread";
             help: bool = false,
                 "print these options and go on";
         }
@@ -258,7 +260,7 @@ mod tests {
         let mut o = Options::DEFAULT;
         let e = parse_into(&mut o, "symbolize=1:foo=2").err().unwrap();
         assert!(e.starts_with("ffisan: error: unknown option 'foo' in FFISAN_OPTIONS (valid: halt_on_error, exitcode,"));
-        assert!(e.ends_with("verbosity, help)"));
+        assert!(e.ends_with("verbosity, background_prefault, help)"));
     }
 
     #[test]

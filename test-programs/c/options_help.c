@@ -19,5 +19,6 @@ int main(void) {
 // CHECK-NEXT: symbolize {{ *}}default 1
 // CHECK-NEXT: malloc_context_size {{ *}}default 16
 // CHECK-NEXT: verbosity {{ *}}default 0
+// CHECK-NEXT: background_prefault {{ *}}default 1 {{.*}}helper thread
 // CHECK-NEXT: help {{ *}}default 0
 // CHECK: main ran
