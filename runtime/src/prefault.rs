@@ -133,17 +133,18 @@ unsafe fn clone_thread(flags: usize, stack_top: usize, entry: extern "C" fn() ->
     ret
 }
 
-/// A raw system call with up to three arguments: no errno (the helper has no TLS of its own).
-fn raw_syscall3(number: libc::c_long, a: usize, b: usize, c: usize) -> isize {
+/// A raw system call with up to four arguments: no errno (the helper has no TLS of its own).
+fn raw_syscall(number: libc::c_long, args: [usize; 4]) -> isize {
     let ret: isize;
     // SAFETY: the callers pass arguments valid for the call they make.
     unsafe {
         core::arch::asm!(
             "syscall",
             inlateout("rax") number as isize => ret,
-            in("rdi") a,
-            in("rsi") b,
-            in("rdx") c,
+            in("rdi") args[0],
+            in("rsi") args[1],
+            in("rdx") args[2],
+            in("r10") args[3],
             lateout("rcx") _,
             lateout("r11") _,
             options(nostack),
@@ -152,23 +153,12 @@ fn raw_syscall3(number: libc::c_long, a: usize, b: usize, c: usize) -> isize {
     ret
 }
 
+/// FUTEX_WAIT (no timeout) or FUTEX_WAKE on a word of ours.
 fn futex(word: &AtomicU32, op: i32, value: u32) {
-    let ret: isize;
-    // SAFETY: FUTEX_WAIT/FUTEX_WAKE on a word of ours; no timeout (r10 = NULL).
-    unsafe {
-        core::arch::asm!(
-            "syscall",
-            inlateout("rax") libc::SYS_futex as isize => ret,
-            in("rdi") word.as_ptr(),
-            in("rsi") op as usize,
-            in("rdx") value as usize,
-            in("r10") 0usize,
-            lateout("rcx") _,
-            lateout("r11") _,
-            options(nostack),
-        );
-    }
-    let _ = ret;
+    raw_syscall(
+        libc::SYS_futex,
+        [word.as_ptr() as usize, op as usize, value as usize, 0],
+    );
 }
 
 const MADV_POPULATE_WRITE: usize = 23;
@@ -176,7 +166,7 @@ const PAGE: usize = 4096;
 
 /// Populates `[from, to)` (page-aligned); false if the kernel does not know the advice.
 fn populate(from: usize, to: usize) -> bool {
-    raw_syscall3(libc::SYS_madvise, from, to - from, MADV_POPULATE_WRITE)
+    raw_syscall(libc::SYS_madvise, [from, to - from, MADV_POPULATE_WRITE, 0])
         != -(libc::EINVAL as isize)
 }
 
@@ -220,7 +210,7 @@ extern "C" fn helper_main() -> ! {
                 let to = (from + STEP).min(target);
                 if !populate_carving(region, from, to, block_bytes) {
                     STATE.store(OFF, Ordering::Release);
-                    raw_syscall3(libc::SYS_exit, 0, 0, 0);
+                    raw_syscall(libc::SYS_exit, [0; 4]);
                 }
                 from = to;
             }
