@@ -1,5 +1,6 @@
 // Clean cgo patterns that ffisan must stay silent on: C reading and writing Go slices during the
-// call, C strings freed once, C -> Go -> C callbacks, many goroutines calling C while the GC runs,
+// call, C strings freed once, C -> Go -> C callbacks, many goroutines calling C while the GC runs
+// (and churning enough C heap that the prefault helper thread starts),
 // and Go memory pinned with runtime.Pinner that C keeps, registered as unmanaged for that time.
 package main
 
@@ -13,6 +14,7 @@ int count_char(const char *s, char c);
 long visit(long *v, int n);
 long twice(long x);
 long copy_out(long *dst, int n);
+long churn(int n);
 
 static long *pinned;
 static void keep_pinned(long *p, size_t n) {
@@ -62,6 +64,7 @@ func main() {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	total := C.long(0)
+	churnTotal := C.long(0)
 	for g := 0; g < 16; g++ {
 		wg.Add(1)
 		go func(g int) {
@@ -69,8 +72,10 @@ func main() {
 			for round := 0; round < 200; round++ {
 				buf := make([]C.long, 256+g)
 				last := C.copy_out((*C.long)(unsafe.Pointer(&buf[0])), C.int(len(buf)))
+				churned := C.churn(100)
 				mu.Lock()
 				total += last
+				churnTotal += churned
 				mu.Unlock()
 				if round%50 == 0 {
 					runtime.GC()
@@ -80,6 +85,7 @@ func main() {
 	}
 	wg.Wait()
 	fmt.Println("total", total)
+	fmt.Println("churn", churnTotal)
 
 	var pinner runtime.Pinner
 	kept := make([]C.long, 1024)

@@ -38,3 +38,19 @@ long copy_out(long *dst, int n) {
   free(tmp);
   return dst[n - 1];
 }
+
+// Allocates n blocks of 80 bytes, writes and reads them back, frees them: the C heap grows past
+// what starts the prefault helper while goroutines and the collector run.
+long churn(int n) {
+  long *blocks[128];
+  long s = 0;
+  for (int i = 0; i < n && i < 128; i++) {
+    blocks[i] = malloc(80);
+    blocks[i][9] = i;
+  }
+  for (int i = 0; i < n && i < 128; i++) {
+    s += blocks[i][9];
+    free(blocks[i]);
+  }
+  return s;
+}
