@@ -451,6 +451,7 @@ def measure(workload):
                  if x.seconds and y.seconds]
         if pairs:
             row[f"{a}_vs_{b}"] = statistics.median(pairs)
+            row[f"{a}_vs_{b}_spread"] = spread(pairs)
     if workload.counts_operations:
         ops = None
         for name in results:
@@ -497,7 +498,17 @@ def measure_sqlite_compile():
         BUILD_PROBLEMS.append(f"sqlite3.c compile with {name} took over {COMPILE_TIMEOUT_S} s")
     # As for the workloads: the median of each round's ratio.
     pairs = [f / p for f, p in zip(times.get("ffisan", []), times.get("plain", [])) if f and p]
-    return result, (statistics.median(pairs) if pairs else None)
+    return result, (statistics.median(pairs) if pairs else None), (spread(pairs) if pairs else None)
+
+
+def spread(ratios):
+    """The rounds' interquartile range of a ratio, [first quartile, third quartile]: how far one
+    round's ratio strays on this machine. A target whose limit lies inside it is not settled by the
+    median alone."""
+    if len(ratios) < 2:
+        return [ratios[0], ratios[0]]
+    q = statistics.quantiles(ratios, n=4, method="inclusive")
+    return [round(q[0], 4), round(q[2], 4)]
 
 
 def ratio(a, b):
@@ -534,6 +545,14 @@ def print_table(rows, summary):
           f"{'':9} {'':8} {'':8} {fmt(g.get('ffisan_rss_vs_plain'), 2, 'x'):>10}")
     if summary["geomean_over"]:
         print(f"(geomean over {', '.join(summary['geomean_over'])}; MEDIAN_RUNS={RUNS})")
+    print("round-to-round spread (quartiles of the rounds' own ratios):")
+    for r in rows:
+        parts = [f"{key.replace('_vs_', '/').replace('ffisan', 'ffi')} {fmt(r[key + '_spread'][0])}-"
+                 f"{fmt(r[key + '_spread'][1], 2, 'x')}"
+                 for key in ("ffisan_vs_plain", "ffisan_vs_asan", "rt_only_vs_plain")
+                 if r.get(key + "_spread")]
+        if parts:
+            print(f"  {r['name']:18} " + ", ".join(parts))
 
 
 def main():
@@ -585,11 +604,13 @@ def main():
         summary["geomean"][key] = geomean([r.get(key) for r in core])
 
     known = len(BUILD_PROBLEMS)
-    compile_times, compile_ratio = measure_sqlite_compile() if wanted("sqlite") else ({}, None)
+    compile_times, compile_ratio, compile_spread = (measure_sqlite_compile() if wanted("sqlite")
+                                                    else ({}, None, None))
     problems += BUILD_PROBLEMS[known:]
     if compile_times:
         summary["sqlite3_c_compile_s"] = compile_times
         summary["sqlite3_c_compile_ffisan_vs_plain"] = compile_ratio
+        summary["sqlite3_c_compile_ffisan_vs_plain_spread"] = compile_spread
 
     print()
     print_table(rows, summary)
@@ -647,14 +668,24 @@ def check_targets(rows, summary):
         worst = max(rss, key=lambda x: x[1])
         targets.append({"name": "peak RSS <= 1.5x plain", "met": worst[1] <= 1.5,
                         "detail": f"worst {worst[0]} {worst[1]:.2f}x"})
-    vs_asan = [(r["name"], r.get("ffisan_vs_asan")) for r in rows if r.get("ffisan_vs_asan")]
+    vs_asan = [r for r in rows if r.get("ffisan_vs_asan")]
     if vs_asan:
-        worst = max(vs_asan, key=lambda x: x[1])
-        targets.append({"name": "faster than ASan everywhere", "met": worst[1] < 1.0,
-                        "detail": f"worst {worst[0]} {worst[1]:.2f}x ASan's time"})
+        worst = max(vs_asan, key=lambda r: r["ffisan_vs_asan"])
+        # A median on the right side of 1.0 whose rounds' quartiles straddle it is a tie on this
+        # machine, not a win or a loss: said so rather than flipping between runs.
+        unsettled = [r["name"] for r in vs_asan
+                     if r.get("ffisan_vs_asan_spread") and r["ffisan_vs_asan_spread"][0] < 1.0
+                     <= r["ffisan_vs_asan_spread"][1]]
+        detail = f"worst {worst['name']} {worst['ffisan_vs_asan']:.2f}x ASan's time"
+        if unsettled:
+            detail += f"; within the rounds' spread of 1.0: {', '.join(unsettled)}"
+        targets.append({"name": "faster than ASan everywhere", "met": worst["ffisan_vs_asan"] < 1.0,
+                        "detail": detail, "within_noise": unsettled})
     c = summary.get("sqlite3_c_compile_ffisan_vs_plain")
     if c:
-        targets.append({"name": "sqlite3.c compile <= 1.3x plain", "met": c <= 1.3, "detail": f"{c:.2f}x"})
+        lo, hi = summary.get("sqlite3_c_compile_ffisan_vs_plain_spread") or [c, c]
+        targets.append({"name": "sqlite3.c compile <= 1.3x plain", "met": c <= 1.3,
+                        "detail": f"{c:.2f}x (rounds {lo:.2f}-{hi:.2f}x)"})
     return targets
 
 
