@@ -63,7 +63,7 @@ clean:
 
 # Benchmarks and real-world builds (docs/bench.md). Sources are fetched when these run, into
 # target/bench, through a private apt configuration; nothing fetched is committed.
-BENCH_APT_PACKAGES := dpkg-dev time tcl patch make
+BENCH_APT_PACKAGES := dpkg-dev time tcl patch make binutils
 
 .PHONY: bench realworld bench-deps
 

@@ -8,7 +8,10 @@
 #           Tcl suite, which needs hours under any sanitizer) + speedtest1 --memdb
 #   lua     make linux && make test (upstream's target) + bench/lua scripts checked against a plain build
 #           + bench/lua/selftest.lua
-# Usage: bench/realworld.sh [PROJECT...]   (default: all four)
+#   xz      ./configure && make && make check (xz-utils: liblzma and the xz tool, shared libraries)
+#   lz4     make + make -C tests test-lz4 test-frametest
+#   pcre2   ./configure && make && make check (the interpreter; the JIT is off by default)
+# Usage: bench/realworld.sh [PROJECT...]   (default: all of them)
 # Environment: FFISAN (the ffisan binary), REALWORLD_JOBS (2), REALWORLD_STEP_TIMEOUT (1500 s per step)
 set -euo pipefail
 
@@ -19,7 +22,7 @@ step_timeout="${REALWORLD_STEP_TIMEOUT:-1500}" # seconds for one build or test s
 work="$root/target/bench/realworld"
 findings="$work/findings"
 projects=("$@")
-[ ${#projects[@]} -gt 0 ] || projects=(zlib bzip2 sqlite lua)
+[ ${#projects[@]} -gt 0 ] || projects=(zlib bzip2 sqlite lua xz lz4 pcre2)
 
 [ -x "$ffisan" ] || { echo "fatal error: $ffisan not found (run make build)" >&2; exit 1; }
 cc_ffisan="$ffisan cc"
@@ -53,6 +56,16 @@ step() { # step NAME LOG COMMAND... : runs the command with a time limit, output
   fi
 }
 
+instrumented() { # instrumented FILE: the object calls ffisan's checks (a build that silently lost
+  # CC would pass its tests and prove nothing)
+  # (grep reads all of nm's output: with -q it would stop at the first match, nm would die of
+  # SIGPIPE, and pipefail would call that a failure.)
+  if ! nm -u "$1" 2>/dev/null | grep "__ffisan_" >/dev/null; then
+    echo "  $1 has no ffisan checks: not built with ffisan cc"
+    return 1
+  fi
+}
+
 run_zlib() {
   local dir log
   dir="$(fresh_copy zlib zlib)"
@@ -61,6 +74,7 @@ run_zlib() {
   cd "$dir" || return 1
   step zlib "$log" env CC="$cc_ffisan" CFLAGS="-O2" ./configure || return 1
   step zlib "$log" make -j"$jobs" || return 1
+  instrumented libz.a || return 1
   step zlib "$log" make test || return 1
   grep -q "zlib test OK" "$log"
 }
@@ -72,6 +86,7 @@ run_bzip2() {
   : >"$log"
   cd "$dir" || return 1
   step bzip2 "$log" make -j"$jobs" CC="$cc_ffisan" || return 1
+  instrumented bzip2 || return 1
   step bzip2 "$log" make CC="$cc_ffisan" test || return 1
   grep -q "If you got this far and the 'cmp's didn't complain, it looks" "$log"
 }
@@ -87,6 +102,7 @@ run_sqlite() {
   cd "$dir" || return 1
   step sqlite "$log" "$src/configure" CC="$cc_ffisan" CFLAGS="-O2" --disable-tcl || return 1
   step sqlite "$log" make -j"$jobs" sqlite3 fuzzcheck sessionfuzz speedtest1 srcck1 || return 1
+  instrumented .libs/libsqlite3.so || return 1
   step sqlite "$log" make fuzztest sourcetest || return 1
   step sqlite "$log" ./speedtest1 --memdb --size 10 --verify || return 1
   step sqlite "$log" ./sqlite3 :memory: "create table t(a, b); insert into t values (1, 'one'), (2, 'two');
@@ -111,6 +127,7 @@ run_lua() {
   cp src/lua "$plain/lua" || return 1
   step lua "$log" make clean || return 1
   step lua "$log" make -j"$jobs" linux CC="$cc_ffisan -std=gnu99" || return 1
+  instrumented src/lua || return 1
   step lua "$log" make test || return 1
   local script args
   for script in "binary-trees.lua 14" "strings.lua 60" "selftest.lua"; do
@@ -125,6 +142,44 @@ run_lua() {
       return 1
     fi
   done
+}
+
+run_xz() {
+  local dir log
+  dir="$(fresh_copy xz-utils xz)"
+  log="$work/xz.log"
+  : >"$log"
+  cd "$dir" || return 1
+  step xz "$log" env CC="$cc_ffisan" CFLAGS="-O2" ./configure || return 1
+  step xz "$log" make -j"$jobs" || return 1
+  instrumented src/liblzma/.libs/liblzma.so || return 1
+  step xz "$log" make -j"$jobs" check || return 1
+  grep -q "^# FAIL: *0$" "$log"
+}
+
+run_lz4() {
+  local dir log
+  dir="$(fresh_copy lz4 lz4)"
+  log="$work/lz4.log"
+  : >"$log"
+  cd "$dir" || return 1
+  step lz4 "$log" make -j"$jobs" CC="$cc_ffisan" || return 1
+  instrumented programs/lz4 || return 1
+  step lz4 "$log" make -C tests CC="$cc_ffisan" test-lz4 test-frametest || return 1
+  grep -q "All tests completed" "$log"
+}
+
+run_pcre2() {
+  local dir log
+  dir="$(fresh_copy pcre2 pcre2)"
+  log="$work/pcre2.log"
+  : >"$log"
+  cd "$dir" || return 1
+  step pcre2 "$log" env CC="$cc_ffisan" CFLAGS="-O2" ./configure || return 1
+  step pcre2 "$log" make -j"$jobs" || return 1
+  instrumented .libs/libpcre2-8.so || return 1
+  step pcre2 "$log" make -j"$jobs" check || return 1
+  grep -q "^# FAIL: *0$" "$log"
 }
 
 for project in "${projects[@]}"; do
