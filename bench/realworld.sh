@@ -66,12 +66,26 @@ instrumented() { # instrumented FILE: the object calls ffisan's checks (a build 
   fi
 }
 
+enter_copy() { # enter_copy PACKAGE NAME: a fresh copy, entered, with an empty "$log" (callers' locals)
+  dir="$(fresh_copy "$1" "$2")" || return 1
+  log="$work/$2.log"
+  : >"$log"
+  cd "$dir"
+}
+
+autotools_project() { # autotools_project PACKAGE NAME PRODUCT: ./configure && make && make check
+  local dir log
+  enter_copy "$1" "$2" || return 1
+  step "$2" "$log" env CC="$cc_ffisan" CFLAGS="-O2" ./configure || return 1
+  step "$2" "$log" make -j"$jobs" || return 1
+  instrumented "$3" || return 1
+  step "$2" "$log" make -j"$jobs" check || return 1
+  grep -q "^# FAIL: *0$" "$log"
+}
+
 run_zlib() {
   local dir log
-  dir="$(fresh_copy zlib zlib)"
-  log="$work/zlib.log"
-  : >"$log"
-  cd "$dir" || return 1
+  enter_copy zlib zlib || return 1
   step zlib "$log" env CC="$cc_ffisan" CFLAGS="-O2" ./configure || return 1
   step zlib "$log" make -j"$jobs" || return 1
   instrumented libz.a || return 1
@@ -81,10 +95,7 @@ run_zlib() {
 
 run_bzip2() {
   local dir log
-  dir="$(fresh_copy bzip2 bzip2)"
-  log="$work/bzip2.log"
-  : >"$log"
-  cd "$dir" || return 1
+  enter_copy bzip2 bzip2 || return 1
   step bzip2 "$log" make -j"$jobs" CC="$cc_ffisan" || return 1
   instrumented bzip2 || return 1
   step bzip2 "$log" make CC="$cc_ffisan" test || return 1
@@ -112,10 +123,7 @@ run_sqlite() {
 
 run_lua() {
   local dir log plain
-  dir="$(fresh_copy lua5.4 lua)"
-  log="$work/lua.log"
-  : >"$log"
-  cd "$dir" || return 1
+  enter_copy lua5.4 lua || return 1
   # Debian's packaging-only patches (libtool build, multiarch module paths) are reverted: this is
   # upstream's build system, as Lua ships it.
   step lua "$log" patch -R -p1 -i debian/patches/0002-lua-modules-paths.patch || return 1
@@ -144,43 +152,18 @@ run_lua() {
   done
 }
 
-run_xz() {
-  local dir log
-  dir="$(fresh_copy xz-utils xz)"
-  log="$work/xz.log"
-  : >"$log"
-  cd "$dir" || return 1
-  step xz "$log" env CC="$cc_ffisan" CFLAGS="-O2" ./configure || return 1
-  step xz "$log" make -j"$jobs" || return 1
-  instrumented src/liblzma/.libs/liblzma.so || return 1
-  step xz "$log" make -j"$jobs" check || return 1
-  grep -q "^# FAIL: *0$" "$log"
-}
+run_xz() { autotools_project xz-utils xz src/liblzma/.libs/liblzma.so; }
 
 run_lz4() {
   local dir log
-  dir="$(fresh_copy lz4 lz4)"
-  log="$work/lz4.log"
-  : >"$log"
-  cd "$dir" || return 1
+  enter_copy lz4 lz4 || return 1
   step lz4 "$log" make -j"$jobs" CC="$cc_ffisan" || return 1
   instrumented programs/lz4 || return 1
   step lz4 "$log" make -C tests CC="$cc_ffisan" test-lz4 test-frametest || return 1
   grep -q "All tests completed" "$log"
 }
 
-run_pcre2() {
-  local dir log
-  dir="$(fresh_copy pcre2 pcre2)"
-  log="$work/pcre2.log"
-  : >"$log"
-  cd "$dir" || return 1
-  step pcre2 "$log" env CC="$cc_ffisan" CFLAGS="-O2" ./configure || return 1
-  step pcre2 "$log" make -j"$jobs" || return 1
-  instrumented .libs/libpcre2-8.so || return 1
-  step pcre2 "$log" make -j"$jobs" check || return 1
-  grep -q "^# FAIL: *0$" "$log"
-}
+run_pcre2() { autotools_project pcre2 pcre2 .libs/libpcre2-8.so; }
 
 for project in "${projects[@]}"; do
   echo "== $project (CC=\"ffisan cc\")"
