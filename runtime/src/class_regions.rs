@@ -14,7 +14,7 @@ use crate::sync::{reserve_once, RESERVATION_FAILED};
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// Address space for one class.
-const REGION_BYTES: usize = 1 << 30;
+pub const REGION_BYTES: usize = 1 << 30;
 
 /// A class region past this many carved bytes gets the rest of its shadow in huge pages.
 const HUGE_SHADOW_FROM: usize = 16 << 20;
@@ -44,6 +44,12 @@ pub fn class_holding(addr: usize) -> Option<usize> {
     }
     let class = addr.wrapping_sub(base) / REGION_BYTES;
     (class < CLASSES).then_some(class)
+}
+
+/// Where class `class`'s region starts, once the regions are mapped.
+pub fn region_start(class: usize) -> Option<usize> {
+    let base = BASE.load(Ordering::Relaxed);
+    (base != 0 && base != RESERVATION_FAILED).then(|| base + class * REGION_BYTES)
 }
 
 /// Carves up to `out.len()` fresh blocks of `block_bytes` (class `class`) into `out`, highest

@@ -12,6 +12,7 @@ pub mod sync;
 
 // Heap and reports.
 pub mod allocator;
+pub mod block_set;
 pub mod check;
 pub mod class_regions;
 pub mod frame_chains;

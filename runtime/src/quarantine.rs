@@ -95,17 +95,6 @@ pub struct LocalBatch {
     entries: [MaybeUninit<Entry>; LOCAL_ENTRIES],
 }
 
-/// A chunk leaving the quarantine is cold (it was freed a whole quarantine ago) and is about to be
-/// reused: the allocator will write its header, shadow and, through the program, its first bytes.
-/// Asking for those lines now, for a whole batch at once, overlaps the misses instead of paying
-/// them one at a time on each later malloc (ASan's quarantine prefetches for the same reason).
-fn prefetch_for_reuse(e: &Entry) {
-    let block = e.user() - crate::contract::GRANULE * 2;
-    crate::sync::prefetch(block);
-    crate::sync::prefetch(block + 64);
-    crate::sync::prefetch(crate::shadow::shadow_addr(block) as usize);
-}
-
 fn release(e: Entry) {
     crate::allocator::release(e.user(), e.class());
 }
@@ -172,9 +161,6 @@ fn enqueue_and_evict(entries: &[Entry], limit: usize) {
         }
         // SAFETY: the first `count` entries were written above.
         let evicted = unsafe { core::slice::from_raw_parts(evicted.as_ptr().cast(), count) };
-        for old in evicted {
-            prefetch_for_reuse(old);
-        }
         for &old in evicted {
             release(old);
         }

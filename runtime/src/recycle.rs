@@ -4,24 +4,57 @@
 //! until it is reused, so a late use of it is still reported as a use after free. The lists live
 //! out of line: a block leaving the quarantine is cold, and touching it would cost a cache miss.
 //!
-//! Each thread keeps a short stack per size in its cache (`thread_cache.rs`): no lock and no
-//! atomic instruction on the common path. A locked instruction waits for every store before it to
-//! reach the cache, and right after a free those are the cold stores that painted the shadow. The
-//! shared lists behind the thread stacks are touched half a stack at a time.
+//! Each thread keeps a short stack per class in its cache: no lock and no atomic instruction on the
+//! common path. A locked instruction waits for every store before it to reach the cache, and right
+//! after a free those are the cold stores that painted the shadow. Behind the thread stacks, each
+//! class's waiting blocks are shared, touched half a stack at a time, and handed out lowest
+//! address first (`block_set.rs`): the quarantine releases blocks in the order the program freed
+//! them, which after a few rounds of a collector is all over the class's region, and objects
+//! allocated together would land pages apart (docs/design.md, "Recycling in address order").
 
+use crate::block_set::BlockSet;
 use crate::size_class::{Class, CLASSES};
 use crate::sync::SpinLock;
 use crate::{class_regions, shadow, thread_cache};
 use core::sync::atomic::{AtomicUsize, Ordering};
 
-/// Blocks a thread keeps per class; it moves half of them at once to or from the shared list.
+/// Blocks a thread keeps per class; it moves half of them at once to or from the shared set.
 const LOCAL_CAPACITY: usize = 16;
 const MOVE: usize = LOCAL_CAPACITY / 2;
 
-/// One stack of waiting blocks per class (internal allocation: glibc's, never ours), and its
-/// length readable without the lock, so an empty list costs no lock.
-static LISTS: [SpinLock<Vec<usize>>; CLASSES] = [const { SpinLock::new(Vec::new()) }; CLASSES];
-static LENGTHS: [AtomicUsize; CLASSES] = [const { AtomicUsize::new(0) }; CLASSES];
+/// The blocks of one class waiting for reuse.
+struct Waiting {
+    /// Blocks of the class's region, by address.
+    in_region: BlockSet,
+    /// Blocks glibc carved for the class (its region was full or could not be mapped), or any the
+    /// set could not take; internal allocation (glibc's, never ours).
+    elsewhere: Vec<usize>,
+}
+
+impl Waiting {
+    fn len(&self) -> usize {
+        self.in_region.count() + self.elsewhere.len()
+    }
+}
+
+/// A class's shared blocks, on cache lines of its own: threads working on different classes
+/// never contend for a line.
+#[repr(align(64))]
+struct Shared {
+    waiting: SpinLock<Waiting>,
+    /// How many blocks wait, readable without the lock, so an empty class costs no lock.
+    len: AtomicUsize,
+}
+
+static SHARED: [Shared; CLASSES] = [const {
+    Shared {
+        waiting: SpinLock::new(Waiting {
+            in_region: BlockSet::EMPTY,
+            elsewhere: Vec::new(),
+        }),
+        len: AtomicUsize::new(0),
+    }
+}; CLASSES];
 
 /// A thread's own stacks (part of its cache; all zero = empty).
 pub struct LocalLists {
@@ -34,22 +67,48 @@ struct LocalList {
 }
 
 fn push_shared(class: usize, blocks: &[usize]) {
-    let mut list = LISTS[class].lock();
-    list.extend_from_slice(blocks);
-    LENGTHS[class].store(list.len(), Ordering::Relaxed);
+    let region = class_regions::region_start(class);
+    let mut waiting = SHARED[class].waiting.lock();
+    for &block in blocks {
+        let kept = match region {
+            Some(start) if block.wrapping_sub(start) < class_regions::REGION_BYTES => {
+                waiting.in_region.insert(class, block - start)
+            }
+            _ => false,
+        };
+        if !kept {
+            waiting.elsewhere.push(block);
+        }
+    }
+    SHARED[class].len.store(waiting.len(), Ordering::Relaxed);
 }
 
-/// Moves up to `out.len()` blocks from the shared list into `out`; how many.
+/// Moves up to `out.len()` waiting blocks into `out`, to be popped from the end: the region's
+/// lowest block comes out first (any glibc-carved ones before it); how many.
 fn pop_shared(class: usize, out: &mut [usize]) -> usize {
-    if LENGTHS[class].load(Ordering::Relaxed) == 0 {
+    if SHARED[class].len.load(Ordering::Relaxed) == 0 {
         return 0;
     }
-    let mut list = LISTS[class].lock();
-    let n = list.len().min(out.len());
-    let start = list.len() - n;
-    out[..n].copy_from_slice(&list[start..]);
-    list.truncate(start);
-    LENGTHS[class].store(start, Ordering::Relaxed);
+    let mut waiting = SHARED[class].waiting.lock();
+    let mut n = match class_regions::region_start(class) {
+        Some(start) => {
+            let n = waiting.in_region.take_lowest(class, out);
+            out[..n].reverse();
+            for block in &mut out[..n] {
+                *block += start;
+            }
+            n
+        }
+        None => 0,
+    };
+    while n < out.len() {
+        let Some(block) = waiting.elsewhere.pop() else {
+            break;
+        };
+        out[n] = block;
+        n += 1;
+    }
+    SHARED[class].len.store(waiting.len(), Ordering::Relaxed);
     n
 }
 
@@ -61,7 +120,7 @@ pub fn put(block: usize, class: usize) {
     };
     let local = unsafe { &mut (*cache).recycle.lists[class] };
     if local.count == LOCAL_CAPACITY {
-        // Spill the older half: the newest blocks were just prefetched for reuse.
+        // Spill the older half.
         push_shared(class, &local.blocks[..MOVE]);
         local.blocks.copy_within(MOVE.., 0);
         local.count = LOCAL_CAPACITY - MOVE;
@@ -117,13 +176,13 @@ pub fn flush(local: &mut LocalLists) {
 
 /// fork: hold every list across the fork so the child sees consistent lists.
 pub fn lock_for_fork() {
-    for list in &LISTS {
-        core::mem::forget(list.lock());
+    for shared in &SHARED {
+        core::mem::forget(shared.waiting.lock());
     }
 }
 
 pub fn unlock_after_fork() {
-    for list in &LISTS {
-        unsafe { list.force_unlock() };
+    for shared in &SHARED {
+        unsafe { shared.waiting.force_unlock() };
     }
 }
