@@ -1,5 +1,5 @@
-//! The recycled blocks of one size class's region as an ordered set: a three-level bitmap over the
-//! region's 16-byte slots, whose lowest member is found in a few loads. Recycling lowest address
+//! The recycled blocks of one size class's region as an ordered set of block numbers: a
+//! three-level bitmap whose lowest member is found in a few loads. Recycling lowest address
 //! first keeps blocks handed out one after another side by side, as carving does; handed out in
 //! the order the quarantine released them, they scatter over the whole region (docs/design.md,
 //! "Recycling in address order").
@@ -7,17 +7,16 @@
 use crate::sync::reserve_once;
 use core::sync::atomic::AtomicUsize;
 
-/// Members are 16-byte slots of a region (every block start is one), whatever the class: an index
-/// is an offset shifted, never divided by a block size.
-const SLOT_SHIFT: u32 = 4;
 const BITS: usize = 64;
-/// Words per level for one region: level 0 has a bit per slot, level 1 a bit per non-empty
+/// Blocks a region holds at most (blocks are at least 16 bytes).
+const MAX_BLOCKS: usize = crate::class_regions::REGION_BYTES / 16;
+/// Words per level for one region: level 0 has a bit per block, level 1 a bit per non-empty
 /// level-0 word, level 2 a bit per non-empty level-1 word.
-const L0_WORDS: usize = (crate::class_regions::REGION_BYTES >> SLOT_SHIFT) / BITS;
+const L0_WORDS: usize = MAX_BLOCKS / BITS;
 const L1_WORDS: usize = L0_WORDS / BITS;
 const L2_WORDS: usize = L1_WORDS / BITS;
-/// One set's words: 8 MiB of address space for a 1 GiB region, of which only the part covering
-/// carved blocks is ever touched (1/128 of those bytes).
+/// One set's words: 8 MiB of address space, of which only the part covering carved blocks is ever
+/// touched (a bit per block: for 16-byte blocks 1/128 of their bytes, less for bigger ones).
 const SET_WORDS: usize = L0_WORDS + L1_WORDS + L2_WORDS;
 
 /// Sets the reservation holds: one per class, and one for the tests.
@@ -44,15 +43,14 @@ impl BlockSet {
         self.len
     }
 
-    /// Adds the block at `offset` bytes into set `set`'s region; false (nothing kept) if the
-    /// bitmaps cannot be mapped.
-    pub fn insert(&mut self, set: usize, offset: usize) -> bool {
+    /// Adds block number `slot` to set `set`; false (nothing kept) if the bitmaps cannot be
+    /// mapped.
+    pub fn insert(&mut self, set: usize, slot: usize) -> bool {
         let Some(levels) = levels(set) else {
             return false;
         };
-        let slot = offset >> SLOT_SHIFT;
-        debug_assert!(slot < L0_WORDS * BITS);
-        // SAFETY: every index is below its level's length (slot < L0_WORDS * BITS).
+        debug_assert!(slot < MAX_BLOCKS);
+        // SAFETY: every index is below its level's length (slot < MAX_BLOCKS).
         unsafe {
             let l0 = levels[0].add(slot / BITS);
             debug_assert!(*l0 & bit(slot) == 0, "block recycled twice");
@@ -74,7 +72,7 @@ impl BlockSet {
         true
     }
 
-    /// Removes the lowest members into `out`, lowest first; how many.
+    /// Removes the lowest block numbers into `out`, lowest first; how many.
     pub fn take_lowest(&mut self, set: usize, out: &mut [usize]) -> usize {
         let Some(levels) = levels(set) else {
             return 0;
@@ -96,7 +94,7 @@ impl BlockSet {
                 while *l0 != 0 && taken < out.len() {
                     let slot = w0 * BITS + (*l0).trailing_zeros() as usize;
                     *l0 &= *l0 - 1;
-                    out[taken] = slot << SLOT_SHIFT;
+                    out[taken] = slot;
                     taken += 1;
                     self.len -= 1;
                 }
@@ -134,14 +132,14 @@ mod tests {
         // The set no class uses, so no allocation of the test harness mixes in.
         let set = SETS - 1;
         let mut s = BlockSet::EMPTY;
-        // Offsets in different level-0, level-1 and level-2 words, inserted out of order.
+        // Blocks in different level-0, level-1 and level-2 words, inserted out of order.
         let offsets = [
-            5 << 30 >> 3, // beyond the first level-2 word
-            64 * 16,
-            16,
+            MAX_BLOCKS - 1, // beyond the first level-2 word
+            64,
+            1,
             0,
-            BITS * BITS * 16 * 3,
-            48,
+            BITS * BITS * 3,
+            3,
         ];
         for &o in &offsets {
             assert!(s.insert(set, o));
@@ -151,10 +149,10 @@ mod tests {
         let mut out = [0; 4];
         assert_eq!(s.take_lowest(set, &mut out), 4);
         assert_eq!(out, sorted[..4]);
-        s.insert(set, 32);
+        s.insert(set, 2);
         let mut rest = [0; 8];
         assert_eq!(s.take_lowest(set, &mut rest), 3);
-        assert_eq!(rest[..3], [32, sorted[4], sorted[5]]);
+        assert_eq!(rest[..3], [2, sorted[4], sorted[5]]);
         assert_eq!((s.count(), s.take_lowest(set, &mut rest)), (0, 0));
     }
 }

@@ -13,7 +13,7 @@
 //! allocated together would land pages apart (docs/design.md, "Recycling in address order").
 
 use crate::block_set::BlockSet;
-use crate::size_class::{Class, CLASSES};
+use crate::size_class::{self, Class, CLASSES};
 use crate::sync::SpinLock;
 use crate::{class_regions, shadow, thread_cache};
 use core::sync::atomic::{AtomicUsize, Ordering};
@@ -66,13 +66,20 @@ struct LocalList {
     blocks: [usize; LOCAL_CAPACITY],
 }
 
+/// A block's number in its class's region (32-bit division: a region is 1 GiB).
+fn block_number(offset: usize, block_bytes: usize) -> usize {
+    (offset as u32 / block_bytes as u32) as usize
+}
+
 fn push_shared(class: usize, blocks: &[usize]) {
     let region = class_regions::region_start(class);
+    let block_bytes = size_class::class_block_bytes(class);
     let mut waiting = SHARED[class].waiting.lock();
     for &block in blocks {
         let kept = match region {
             Some(start) if block.wrapping_sub(start) < class_regions::REGION_BYTES => {
-                waiting.in_region.insert(class, block - start)
+                let number = block_number(block - start, block_bytes);
+                waiting.in_region.insert(class, number)
             }
             _ => false,
         };
@@ -94,8 +101,9 @@ fn pop_shared(class: usize, out: &mut [usize]) -> usize {
         Some(start) => {
             let n = waiting.in_region.take_lowest(class, out);
             out[..n].reverse();
+            let block_bytes = size_class::class_block_bytes(class);
             for block in &mut out[..n] {
-                *block += start;
+                *block = start + *block * block_bytes;
             }
             n
         }
