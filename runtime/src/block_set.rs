@@ -43,21 +43,26 @@ impl BlockSet {
         self.len
     }
 
-    /// Adds block number `slot` to set `set`; false (nothing kept) if the bitmaps cannot be
-    /// mapped.
-    pub fn insert(&mut self, set: usize, slot: usize) -> bool {
+    /// Adds block number `number` to set `set` (a member already is one); false (nothing kept)
+    /// if the bitmaps cannot be mapped or the number is out of range.
+    pub fn insert(&mut self, set: usize, number: usize) -> bool {
         let Some(levels) = levels(set) else {
             return false;
         };
-        debug_assert!(slot < MAX_BLOCKS);
-        // SAFETY: every index is below its level's length (slot < MAX_BLOCKS).
+        if number >= MAX_BLOCKS {
+            return false;
+        }
+        // SAFETY: every index is below its level's length (number < MAX_BLOCKS).
         unsafe {
-            let l0 = levels[0].add(slot / BITS);
-            debug_assert!(*l0 & bit(slot) == 0, "block recycled twice");
+            let l0 = levels[0].add(number / BITS);
+            if *l0 & bit(number) != 0 {
+                debug_assert!(false, "block recycled twice");
+                return true;
+            }
             let was_empty = *l0 == 0;
-            *l0 |= bit(slot);
+            *l0 |= bit(number);
             if was_empty {
-                let word = slot / BITS;
+                let word = number / BITS;
                 let l1 = levels[1].add(word / BITS);
                 let was_empty = *l1 == 0;
                 *l1 |= bit(word);
@@ -79,11 +84,16 @@ impl BlockSet {
         };
         let mut taken = 0;
         while taken < out.len() && self.len > 0 {
-            // SAFETY: a non-zero level-2 word exists below L2_WORDS while len > 0, and each
-            // lower word index comes from a set bit of the level above, so is in bounds.
+            // SAFETY: first_nonempty stays below L2_WORDS, and each lower word index comes from a
+            // set bit of the level above, so is in bounds.
             unsafe {
-                while *levels[2].add(self.first_nonempty) == 0 {
+                while self.first_nonempty < L2_WORDS && *levels[2].add(self.first_nonempty) == 0 {
                     self.first_nonempty += 1;
+                }
+                if self.first_nonempty == L2_WORDS {
+                    // Only if the count and the bits disagree: trust the bits.
+                    self.len = 0;
+                    break;
                 }
                 let l2 = levels[2].add(self.first_nonempty);
                 let w1 = self.first_nonempty * BITS + (*l2).trailing_zeros() as usize;
@@ -92,11 +102,10 @@ impl BlockSet {
                 let l0 = levels[0].add(w0);
                 // Every member of this level-0 word, lowest first, while there is room.
                 while *l0 != 0 && taken < out.len() {
-                    let slot = w0 * BITS + (*l0).trailing_zeros() as usize;
+                    out[taken] = w0 * BITS + (*l0).trailing_zeros() as usize;
                     *l0 &= *l0 - 1;
-                    out[taken] = slot;
                     taken += 1;
-                    self.len -= 1;
+                    self.len = self.len.saturating_sub(1);
                 }
                 if *l0 == 0 {
                     *l1 &= !bit(w0);
