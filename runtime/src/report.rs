@@ -155,12 +155,16 @@ fn json_fd(state: &mut State) -> Option<i32> {
     fd
 }
 
+/// The frames of `pcs`, symbolized. Past frame #0 (the runtime's entry point: `malloc`, `free`,
+/// `memcpy`, ...) the runtime's own frames are left out: a thread's start routine is called from
+/// the runtime's `thread_start`, which is no part of the program's story.
 fn symbolize_stack(pcs: &[usize]) -> Vec<Frame> {
     let debug_info = crate::options::get().symbolize;
+    let in_runtime = crate::unwind::in_runtime;
     pcs.iter()
-        .flat_map(|&pc| {
-            crate::symbolize::symbolize(pc, debug_info && !crate::unwind::in_runtime(pc))
-        })
+        .enumerate()
+        .filter(|&(i, &pc)| i == 0 || !in_runtime(pc))
+        .flat_map(|(_, &pc)| crate::symbolize::symbolize(pc, debug_info && !in_runtime(pc)))
         .collect()
 }
 
@@ -516,13 +520,17 @@ pub fn write_json_string(out: &mut impl Write, s: &str) -> core::fmt::Result {
 }
 
 /// At exit: in recover mode, one line counting the findings and exit status `exitcode` if there
-/// were any; with verbosity>=1, how many were suppressed.
+/// were any; with verbosity>=1, how many were suppressed; with verbosity>=2, how many allocation
+/// and free stacks had to be walked.
 extern "C" fn at_exit() {
     let options = crate::options::get();
     let mut state = STATE.lock();
     let total: u32 = state.counts.iter().sum();
     let suppressed = state.suppressed;
-    if (options.halt_on_error || total == 0) && (options.verbosity == 0 || suppressed == 0) {
+    if (options.halt_on_error || total == 0)
+        && (options.verbosity == 0 || suppressed == 0)
+        && options.verbosity < 2
+    {
         return;
     }
     // The program's own buffered output comes first, as it would without us.
@@ -551,6 +559,14 @@ extern "C" fn at_exit() {
             line,
             "=={}==ffisan: {suppressed} finding(s) suppressed",
             pid()
+        );
+    }
+    if options.verbosity >= 2 {
+        let _ = writeln!(
+            line,
+            "=={}==ffisan: {} allocation and free stacks walked (the others named by a recent frame chain)",
+            pid(),
+            crate::stack_depot::walks()
         );
     }
     crate::sync::write_fd(fd, line.as_bytes());

@@ -18,6 +18,15 @@ static ARENA: AtomicUsize = AtomicUsize::new(0);
 /// Bytes handed out; starts at 8 so that id 0 means "no stack".
 static ARENA_USED: AtomicUsize = AtomicUsize::new(8);
 
+/// Allocation and free stacks walked so far, rather than named by a recent frame chain (printed at
+/// exit with verbosity=2: most stacks should come from chains).
+static WALKS: AtomicUsize = AtomicUsize::new(0);
+
+/// How many allocation and free stacks were walked so far.
+pub fn walks() -> usize {
+    WALKS.load(Ordering::Relaxed)
+}
+
 /// A stored stack: the thread that recorded it and its pcs (innermost first).
 #[derive(Clone, Copy)]
 pub struct StoredStack {
@@ -176,6 +185,7 @@ fn walk_and_store(
     depth: usize,
     cache: Option<*mut crate::thread_cache::ThreadCache>,
 ) -> u32 {
+    WALKS.fetch_add(1, Ordering::Relaxed);
     let recording = &crate::thread_state::current().recording;
     recording.set(true);
     let mut trace = crate::unwind::StackTrace::empty();

@@ -89,10 +89,11 @@ extern "C" fn visit(context: *mut c_void, arg: *mut c_void) -> c_int {
     if ip == 0 {
         return URC_NORMAL_STOP;
     }
-    if ip >= walk.runtime.0 && ip < walk.runtime.1 {
-        if walk.trace.len == 0 {
-            walk.pending_entry = ip;
-        }
+    // The runtime's own frames above the program's are dropped (the last of them may name frame
+    // #0); below it they stay, as the frame-pointer walk sees them: a thread's start routine is
+    // called from the runtime's `thread_start`.
+    if walk.trace.len == 0 && ip >= walk.runtime.0 && ip < walk.runtime.1 {
+        walk.pending_entry = ip;
         return URC_NO_REASON;
     }
     let t = &mut walk.trace;
