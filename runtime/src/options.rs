@@ -117,7 +117,7 @@ macro_rules! ffisan_options {
             malloc_context_size: usize = 16,
                 "frames recorded for allocation and free stacks";
             verbosity: u32 = 0,
-                "1: print runtime notes (e.g. how many findings were suppressed)";
+                "1: print runtime notes (each mmap seen, how many findings were suppressed); 2: also, at exit, how many allocation and free stacks were walked";
             background_prefault: bool = true,
                 "fault fresh heap pages in ahead of the allocator on a helper thread";
             help: bool = false,
