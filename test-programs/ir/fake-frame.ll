@@ -153,3 +153,7 @@ define void @too_big() {
   call void @keep(ptr %v)
   ret void
 }
+
+; The enter entry points are called through the GOT, never a PLT stub, and never unwind.
+; CHECK: declare i64 @__ffisan_fake_frame_enter_0(i64) #[[HOT:[0-9]+]]
+; CHECK: attributes #[[HOT]] = { nounwind nonlazybind }

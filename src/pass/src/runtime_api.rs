@@ -90,10 +90,11 @@ fn declare<'ctx>(em: &Emitter<'ctx>, name: &str, ty: FunctionType<'ctx>) -> Runt
     }
 }
 
-/// A check entry point, called with `preserve_mostcc`.
-fn declare_check<'ctx>(em: &Emitter<'ctx>, name: &str, ty: FunctionType<'ctx>) -> RuntimeFn<'ctx> {
+/// An entry point called on hot paths: `nonlazybind`, so the call loads its address from the GOT
+/// instead of jumping through a PLT stub (for the check entry points also because a lazily
+/// bound stub would clobber registers, see PRESERVE_MOST), and `nounwind`: it never throws.
+fn declare_hot<'ctx>(em: &Emitter<'ctx>, name: &str, ty: FunctionType<'ctx>) -> RuntimeFn<'ctx> {
     let f = declare(em, name, ty);
-    f.func.set_call_conventions(PRESERVE_MOST);
     for attr in ["nonlazybind", "nounwind"] {
         let kind = Attribute::get_named_enum_kind_id(attr);
         f.func.add_attribute(
@@ -101,6 +102,13 @@ fn declare_check<'ctx>(em: &Emitter<'ctx>, name: &str, ty: FunctionType<'ctx>) -
             em.context.create_enum_attribute(kind, 0),
         );
     }
+    f
+}
+
+/// A check entry point, called with `preserve_mostcc`.
+fn declare_check<'ctx>(em: &Emitter<'ctx>, name: &str, ty: FunctionType<'ctx>) -> RuntimeFn<'ctx> {
+    let f = declare_hot(em, name, ty);
+    f.func.set_call_conventions(PRESERVE_MOST);
     f
 }
 
@@ -156,7 +164,7 @@ pub fn check_loop<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
 /// `u64 __ffisan_fake_frame_enter_<class>(u64 real_frame)`; 0 keeps the locals on the real stack.
 pub fn fake_frame_enter<'ctx>(em: &Emitter<'ctx>, class: usize) -> RuntimeFn<'ctx> {
     let ty = em.i64.fn_type(&[em.i64.into()], false);
-    declare(em, &format!("{FAKE_FRAME_ENTER_PREFIX}{class}"), ty)
+    declare_hot(em, &format!("{FAKE_FRAME_ENTER_PREFIX}{class}"), ty)
 }
 
 pub fn call_window_begin<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
@@ -180,5 +188,5 @@ pub fn libc_hook<'ctx>(
     let mut params = arg_types.to_vec();
     params.push(em.i32.into());
     let ty = em.void_function_type(&params);
-    declare(em, &format!("{LIBC_HOOK_PREFIX}{libc_name}"), ty)
+    declare_hot(em, &format!("{LIBC_HOOK_PREFIX}{libc_name}"), ty)
 }
