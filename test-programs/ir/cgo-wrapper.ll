@@ -85,6 +85,11 @@ define i8 @first_byte(ptr %p) !dbg !9 {
   ret i8 %c
 }
 
+; The window calls go through the GOT (a cgo call makes two), and never unwind.
+; CHECK: declare void @ffisan_call_window_begin() #[[HOT:[0-9]+]]
+; CHECK: declare void @ffisan_call_window_end() #[[HOT]]
+; CHECK: attributes #[[HOT]] = { nounwind nonlazybind }
+
 !llvm.dbg.cu = !{!0}
 !llvm.module.flags = !{!3}
 !0 = distinct !DICompileUnit(language: DW_LANG_C11, file: !1, producer: "clang", isOptimized: true, runtimeVersion: 0, emissionKind: FullDebug)

@@ -168,11 +168,11 @@ pub fn fake_frame_enter<'ctx>(em: &Emitter<'ctx>, class: usize) -> RuntimeFn<'ct
 }
 
 pub fn call_window_begin<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
-    declare(em, CALL_WINDOW_BEGIN, em.void_function_type(&[]))
+    declare_hot(em, CALL_WINDOW_BEGIN, em.void_function_type(&[]))
 }
 
 pub fn call_window_end<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
-    declare(em, CALL_WINDOW_END, em.void_function_type(&[]))
+    declare_hot(em, CALL_WINDOW_END, em.void_function_type(&[]))
 }
 
 pub fn init<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
