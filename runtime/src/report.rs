@@ -527,17 +527,17 @@ extern "C" fn at_exit() {
     let mut state = STATE.lock();
     let total: u32 = state.counts.iter().sum();
     let suppressed = state.suppressed;
-    if (options.halt_on_error || total == 0)
-        && (options.verbosity == 0 || suppressed == 0)
-        && options.verbosity < 2
-    {
+    let count_findings = !options.halt_on_error && total > 0;
+    let count_suppressed = options.verbosity >= 1 && suppressed > 0;
+    let count_walks = options.verbosity >= 2;
+    if !(count_findings || count_suppressed || count_walks) {
         return;
     }
     // The program's own buffered output comes first, as it would without us.
     unsafe { libc::fflush(core::ptr::null_mut()) };
     let fd = log_fd(&mut state);
     let mut line = String::new();
-    if !options.halt_on_error && total > 0 {
+    if count_findings {
         let plural = if total == 1 { "" } else { "s" };
         let _ = write!(line, "=={}==ffisan: {total} finding{plural}:", pid());
         let by_kind = ErrorKind::ALL
@@ -554,14 +554,14 @@ extern "C" fn at_exit() {
         }
         line.push('\n');
     }
-    if options.verbosity >= 1 && suppressed > 0 {
+    if count_suppressed {
         let _ = writeln!(
             line,
             "=={}==ffisan: {suppressed} finding(s) suppressed",
             pid()
         );
     }
-    if options.verbosity >= 2 {
+    if count_walks {
         let _ = writeln!(
             line,
             "=={}==ffisan: {} allocation and free stacks walked (the others named by a recent frame chain)",
@@ -570,7 +570,7 @@ extern "C" fn at_exit() {
         );
     }
     crate::sync::write_fd(fd, line.as_bytes());
-    if !options.halt_on_error && total > 0 {
+    if count_findings {
         unsafe { libc::_exit(options.exitcode) };
     }
 }
