@@ -1,34 +1,20 @@
 //! Start-up: the order in which the runtime's parts come alive, run from the library's constructor.
 
-use core::sync::atomic::{AtomicU8, Ordering};
-
-const NOT_STARTED: u8 = 0;
-const RUNNING: u8 = 1;
-const DONE: u8 = 2;
-static STATE: AtomicU8 = AtomicU8::new(NOT_STARTED);
-
 /// Brings the runtime up once. Allocation may happen before this (libc's own constructors run
 /// first): the allocator only needs the shadow, which it maps itself.
 pub fn ensure_initialized() {
-    if STATE.load(Ordering::Acquire) == DONE {
+    if !crate::lifecycle::begin_start() {
         return;
-    }
-    if STATE
-        .compare_exchange(NOT_STARTED, RUNNING, Ordering::AcqRel, Ordering::Acquire)
-        .is_err()
-    {
-        return; // another thread (or this one, re-entering) is initialising
     }
     crate::shadow::ensure_mapped();
     crate::options::init();
-    crate::threads::init_main_thread();
-    crate::regions::scan_modules();
-    crate::report::init();
-    STATE.store(DONE, Ordering::Release);
-}
-
-pub fn is_initialized() -> bool {
-    STATE.load(Ordering::Acquire) == DONE
+    crate::threads::registry::init_main_thread();
+    crate::regions::modules::scan_modules();
+    // The allocator's fork handlers before the report's: fork then takes the report lock first
+    // and the allocator's locks after it, the order findings raised inside malloc take them.
+    crate::heap::allocator::install_fork_handlers();
+    crate::report::output::init();
+    crate::lifecycle::finish_start();
 }
 
 extern "C" fn library_constructor() {

@@ -2,39 +2,26 @@
 //! inserts and reports what it finds. Loaded into every instrumented program as libffisan_rt.so.
 //!
 //! Rules that hold everywhere in here: never call the malloc we replace (Rust allocations go to
-//! glibc's `__libc_*` through `internal_alloc`), never panic across the C boundary, stay correct
-//! with many threads.
+//! glibc's `__libc_*` through `heap::internal_alloc`), never panic across the C boundary, stay
+//! correct with many threads.
+//!
+//! Parts, each calling only the ones below it (docs/design.md, "The runtime's parts"):
+//! `checks` > `heap` > `regions` > `report` > `traces` > `threads` > the root modules.
 
+// Root: shared by every part, below all of them.
 pub mod contract;
 pub mod errors;
+pub mod lifecycle;
+pub mod options;
 pub mod shadow;
 pub mod sync;
-
-// Heap and reports.
-pub mod allocator;
-pub mod block_set;
-pub mod check;
-pub mod class_regions;
-pub mod frame_chains;
-pub mod internal_alloc;
-pub mod options;
-pub mod prefault;
-pub mod quarantine;
-pub mod recycle;
-pub mod report;
-pub mod size_class;
-pub mod stack_depot;
-pub mod suppressions;
-pub mod symbolize;
-pub mod thread_cache;
-pub mod unwind;
-
-// Regions and threads.
-pub mod fake_stack;
-pub mod libc_hooks;
-pub mod managed;
-pub mod regions;
 pub mod thread_state;
+
+pub mod checks;
+pub mod heap;
+pub mod regions;
+pub mod report;
 pub mod threads;
+pub mod traces;
 
 pub mod init;

@@ -4,14 +4,14 @@
 
 use crate::contract::{shadow_value, APP_END, GRANULE};
 use crate::errors::{Access, Domain, ErrorKind, FixedStr, RegionInfo, RegionKind};
-use crate::internal_alloc::{__libc_free, __libc_memalign};
-use crate::report::Finding;
+use crate::heap::internal_alloc::{__libc_free, __libc_memalign};
+use crate::heap::size_class::{self, Class};
+use crate::report::output::Finding;
 use crate::shadow::{self, shadow_byte};
-use crate::size_class::{self, Class};
 use crate::sync::{set_errno, SpinLock};
-use crate::unwind::Caller;
-use crate::{class_regions, recycle};
-use crate::{quarantine, stack_depot, unwind};
+use crate::traces::unwind::Caller;
+use crate::{heap::class_regions, heap::recycle};
+use crate::{heap::quarantine, traces::stack_depot, traces::unwind};
 use core::fmt::Write;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use libc::{c_int, c_void, size_t};
@@ -453,14 +453,14 @@ fn live_size_from_shadow(p: usize, end: usize) -> Option<usize> {
 fn report_double_free(p: usize, caller: &Caller) {
     let chunk = chunk_at(p);
     let (alloc_stack, free_stack) = chunk.map(|c| c.stacks()).unwrap_or((0, 0));
-    crate::report::report(&Finding {
+    crate::report::output::report(&Finding {
         kind: ErrorKind::DoubleFree,
         access: Access::Free,
         size: chunk.map_or(0, |c| c.size),
         addr: p,
         domain: Domain::C,
         region: chunk.map_or_else(
-            || crate::regions::describe(p),
+            || crate::regions::modules::describe(p),
             |c| c.region(RegionKind::Freed),
         ),
         stack: unwind::capture_from(caller, unwind::ERROR_STACK_DEPTH),
@@ -474,10 +474,10 @@ fn report_invalid_free(p: usize, caller: &Caller) {
     let region = match chunk {
         Some(c) if c.state == State::Live => c.region(RegionKind::HeapInterior),
         Some(c) => c.region(RegionKind::Freed),
-        None => crate::regions::describe(p),
+        None => crate::regions::modules::describe(p),
     };
     let (alloc_stack, free_stack) = chunk.map(|c| c.stacks()).unwrap_or((0, 0));
-    crate::report::report(&Finding {
+    crate::report::output::report(&Finding {
         kind: ErrorKind::InvalidFree,
         access: Access::Free,
         size: 0,
@@ -581,7 +581,7 @@ extern "C" fn fork_done() {
 }
 
 extern "C" fn fork_child() {
-    crate::prefault::forget_helper_in_child();
+    crate::heap::prefault::forget_helper_in_child();
     fork_done();
 }
 

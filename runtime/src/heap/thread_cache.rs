@@ -6,7 +6,9 @@
 //! A signal handler that allocates while its thread is inside malloc could see the cache half
 //! updated; glibc's malloc is not async-signal-safe either, and ASan's thread caches share this.
 
-use crate::{frame_chains, quarantine, recycle, stack_depot, thread_state};
+use crate::{
+    heap::quarantine, heap::recycle, thread_state, traces::frame_chains, traces::stack_depot,
+};
 
 pub struct ThreadCache {
     pub recycle: recycle::LocalLists,
@@ -32,7 +34,7 @@ pub fn current() -> Option<*mut ThreadCache> {
 #[cold]
 fn create() -> Option<*mut ThreadCache> {
     let state = thread_state::current();
-    if crate::threads::current_has_exited() {
+    if crate::threads::registry::current_has_exited() {
         state.cache.set(NEVER);
         return None;
     }

@@ -161,16 +161,16 @@ pub fn get(id: u32) -> Option<StoredStack> {
 /// frame #0 the entry point) and returns its id; 0 before init, when re-entered, or when disabled.
 /// A call whose frame chain is unchanged since this thread last walked it is answered from the
 /// thread's recent chains (`frame_chains.rs`) without a walk.
-pub fn record_here(caller: &crate::unwind::Caller) -> u32 {
+pub fn record_here(caller: &crate::traces::unwind::Caller) -> u32 {
     let depth = crate::options::get().malloc_context_size;
-    if depth == 0 || !crate::init::is_initialized() {
+    if depth == 0 || !crate::lifecycle::is_initialized() {
         return 0;
     }
     // A malloc made by the unwinder (or by the thread registry) must not record a stack of its own.
     if crate::thread_state::current().recording.get() {
         return 0;
     }
-    let cache = crate::thread_cache::current();
+    let cache = crate::heap::thread_cache::current();
     if let Some(id) = cache.and_then(|c| unsafe { (*c).recent_chains.lookup(caller) }) {
         return id;
     }
@@ -181,17 +181,17 @@ pub fn record_here(caller: &crate::unwind::Caller) -> u32 {
 /// that the common path above has no frame holding a trace and a trail.
 #[inline(never)]
 fn walk_and_store(
-    caller: &crate::unwind::Caller,
+    caller: &crate::traces::unwind::Caller,
     depth: usize,
-    cache: Option<*mut crate::thread_cache::ThreadCache>,
+    cache: Option<*mut crate::heap::thread_cache::ThreadCache>,
 ) -> u32 {
     WALKS.fetch_add(1, Ordering::Relaxed);
     let recording = &crate::thread_state::current().recording;
     recording.set(true);
-    let mut trace = crate::unwind::StackTrace::empty();
-    let mut trail = crate::unwind::Trail::new();
-    crate::unwind::capture_for_allocator(caller, depth, &mut trace, &mut trail);
-    let thread = crate::threads::current_thread_number();
+    let mut trace = crate::traces::unwind::StackTrace::empty();
+    let mut trail = crate::traces::unwind::Trail::new();
+    crate::traces::unwind::capture_for_allocator(caller, depth, &mut trace, &mut trail);
+    let thread = crate::threads::registry::current_thread_number();
     let h = hash(trace.frames(), thread);
     let id = match cache {
         Some(cache) => unsafe {

@@ -100,7 +100,9 @@ fn name_from_c(name: *const c_char) -> FixedStr<64> {
         return FixedStr::from_str("managed");
     }
     let bytes = unsafe { core::ffi::CStr::from_ptr(name) }.to_bytes();
-    FixedStr::from_str(crate::regions::utf8_prefix(&bytes[..bytes.len().min(64)]))
+    FixedStr::from_str(crate::regions::modules::utf8_prefix(
+        &bytes[..bytes.len().min(64)],
+    ))
 }
 
 /// Records [lo, hi) as managed region `name` and paints it. Returns false if the table is full

@@ -2,8 +2,8 @@
 //! function, source file or module matches the glob (for its kind) is not reported.
 
 use crate::errors::ErrorKind;
-use crate::symbolize::Frame;
 use crate::sync::SpinLock;
+use crate::traces::symbolize::Frame;
 
 pub struct Suppression {
     pub kind: ErrorKind,

@@ -3,9 +3,9 @@
 //! and turns the exit status into `exitcode`).
 
 use crate::errors::{Access, Domain, ErrorKind, RegionInfo, RegionKind};
-use crate::symbolize::Frame;
 use crate::sync::SpinLock;
-use crate::unwind::StackTrace;
+use crate::traces::symbolize::Frame;
+use crate::traces::unwind::StackTrace;
 use core::fmt::Write;
 
 /// One finding, as the detector saw it. Thread, window state and pid are added when reported.
@@ -160,17 +160,17 @@ fn json_fd(state: &mut State) -> Option<i32> {
 /// the runtime's `thread_start`, which is no part of the program's story.
 fn symbolize_stack(pcs: &[usize]) -> Vec<Frame> {
     let debug_info = crate::options::get().symbolize;
-    let in_runtime = crate::unwind::in_runtime;
+    let in_runtime = crate::traces::unwind::in_runtime;
     pcs.iter()
         .enumerate()
         .filter(|&(i, &pc)| i == 0 || !in_runtime(pc))
-        .flat_map(|(_, &pc)| crate::symbolize::symbolize(pc, debug_info && !in_runtime(pc)))
+        .flat_map(|(_, &pc)| crate::traces::symbolize::symbolize(pc, debug_info && !in_runtime(pc)))
         .collect()
 }
 
 /// A stored alloc/free stack: its thread and frames.
 fn depot_stack(id: u32) -> Option<(u32, Vec<Frame>)> {
-    crate::stack_depot::get(id).map(|s| (s.thread, symbolize_stack(s.pcs)))
+    crate::traces::stack_depot::get(id).map(|s| (s.thread, symbolize_stack(s.pcs)))
 }
 
 /// Reports a finding (unless suppressed, or a repeat in recover mode), then halts or returns.
@@ -204,7 +204,7 @@ fn report_locked(finding: &Finding) {
         _ => {}
     }
     let stack = symbolize_stack(finding.stack.frames());
-    let suppressed = crate::suppressions::is_suppressed(finding.kind, &stack);
+    let suppressed = crate::report::suppressions::is_suppressed(finding.kind, &stack);
     if state.seen_len < SEEN_CAPACITY {
         let n = state.seen_len;
         state.seen[n] = (key.0, key.1, suppressed);
@@ -233,8 +233,8 @@ fn report_locked(finding: &Finding) {
     let info = Context {
         finding,
         pc,
-        thread: crate::threads::current_thread_number(),
-        window_open: crate::managed::window_open(),
+        thread: crate::threads::registry::current_thread_number(),
+        window_open: crate::regions::managed::window_open(),
         pid: pid(),
         stack: &stack,
         alloc: alloc.as_ref(),
@@ -310,7 +310,11 @@ fn write_location(out: &mut impl Write, f: &Frame) -> core::fmt::Result {
 
 /// The frame the SUMMARY line names: the first program frame with a source location.
 fn summary_frame(frames: &[Frame]) -> Option<&Frame> {
-    let program = || frames.iter().filter(|f| !crate::unwind::in_runtime(f.pc));
+    let program = || {
+        frames
+            .iter()
+            .filter(|f| !crate::traces::unwind::in_runtime(f.pc))
+    };
     program()
         .find(|f| f.file.is_some())
         .or_else(|| program().next())
@@ -566,7 +570,7 @@ extern "C" fn at_exit() {
             line,
             "=={}==ffisan: {} allocation and free stacks walked (the others named by a recent frame chain)",
             pid(),
-            crate::stack_depot::walks()
+            crate::traces::stack_depot::walks()
         );
     }
     crate::sync::write_fd(fd, line.as_bytes());
@@ -593,8 +597,7 @@ extern "C" fn fork_child() {
 
 /// Loads suppressions, installs the fork handlers and registers the exit summary.
 pub fn init() {
-    crate::suppressions::init();
-    crate::allocator::install_fork_handlers();
+    crate::report::suppressions::init();
     unsafe {
         libc::pthread_atfork(Some(fork_prepare), Some(fork_parent), Some(fork_child));
         libc::atexit(at_exit);

@@ -8,7 +8,7 @@ use core::ffi::{c_int, c_void};
 use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
-pub use crate::frame_chains::Trail;
+pub use crate::traces::frame_chains::Trail;
 
 /// Depth of the stacks printed for errors (allocation and free stacks use `malloc_context_size`).
 pub const ERROR_STACK_DEPTH: usize = 64;
@@ -414,7 +414,7 @@ pub fn capture_for_allocator(
     if max_depth == 0 {
         return;
     }
-    let (lo, hi) = crate::threads::current_stack();
+    let (lo, hi) = crate::threads::registry::current_stack();
     if caller.sp >= lo && caller.sp < hi {
         match known_rule(caller.ret) {
             Some(rule) if rule.apply(caller, max_depth, (lo, hi), out, trail) => return,

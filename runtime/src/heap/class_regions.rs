@@ -9,7 +9,7 @@
 //! on them is handed out. A class whose region is used up, or a kernel that refuses the mapping,
 //! falls back to glibc-carved blocks, which the allocator handles the same way.
 
-use crate::size_class::CLASSES;
+use crate::heap::size_class::CLASSES;
 use crate::sync::{reserve_once, RESERVATION_FAILED};
 use core::sync::atomic::{AtomicUsize, Ordering};
 
@@ -69,7 +69,7 @@ pub fn carve(class: usize, block_bytes: usize, out: &mut [usize]) -> usize {
     if offset < HUGE_SHADOW_FROM && offset + want >= HUGE_SHADOW_FROM {
         ask_huge_shadow_pages(region);
     }
-    crate::prefault::carved(class, region, REGION_BYTES, offset + count * block_bytes);
+    crate::heap::prefault::carved(class, region, REGION_BYTES, offset + count * block_bytes);
     for (i, slot) in out[..count].iter_mut().enumerate() {
         *slot = first + (count - 1 - i) * block_bytes;
     }
@@ -82,7 +82,7 @@ mod tests {
 
     #[test]
     fn carved_blocks_are_adjacent_and_handed_out_in_address_order() {
-        let class = crate::size_class::class_of(112).unwrap();
+        let class = crate::heap::size_class::class_of(112).unwrap();
         let mut first = [0; 4];
         let mut second = [0; 4];
         assert_eq!(carve(class.index, class.block_bytes, &mut first), 4);

@@ -217,8 +217,8 @@ fn find_module(addr: usize) -> Option<RegionInfo> {
 /// What a non-heap address points into: managed region, a thread's stack (real, alternate signal
 /// stack or fake frames), a module's global or read-only data, else Unknown. Never allocates.
 pub fn describe(addr: usize) -> RegionInfo {
-    crate::managed::find(addr)
-        .or_else(|| crate::threads::describe_stack(addr))
+    crate::regions::managed::find(addr)
+        .or_else(|| crate::threads::registry::describe_stack(addr))
         .or_else(|| find_module(addr))
         .unwrap_or(RegionInfo {
             kind: RegionKind::Unknown,
@@ -231,7 +231,7 @@ pub fn describe(addr: usize) -> RegionInfo {
 /// Full classification: the heap first (`allocator::describe_heap`), then `describe`.
 /// Backs `ffisan_region_kind` and the region line of reports.
 pub fn classify(addr: usize) -> RegionInfo {
-    crate::allocator::describe_heap(addr).unwrap_or_else(|| describe(addr))
+    crate::heap::allocator::describe_heap(addr).unwrap_or_else(|| describe(addr))
 }
 
 /// The public C API's classification: "c-heap", "stack", "global", "read-only", "managed",
@@ -257,8 +257,9 @@ static REAL_DLCLOSE: AtomicUsize = AtomicUsize::new(0);
 
 #[no_mangle]
 pub unsafe extern "C" fn dlopen(file: *const c_char, mode: c_int) -> *mut c_void {
-    let real: unsafe extern "C" fn(*const c_char, c_int) -> *mut c_void =
-        core::mem::transmute(crate::threads::next_symbol(&REAL_DLOPEN, c"dlopen"));
+    let real: unsafe extern "C" fn(*const c_char, c_int) -> *mut c_void = core::mem::transmute(
+        crate::threads::registry::next_symbol(&REAL_DLOPEN, c"dlopen"),
+    );
     let handle = real(file, mode);
     if !handle.is_null() {
         scan_modules();
@@ -268,8 +269,9 @@ pub unsafe extern "C" fn dlopen(file: *const c_char, mode: c_int) -> *mut c_void
 
 #[no_mangle]
 pub unsafe extern "C" fn dlclose(handle: *mut c_void) -> c_int {
-    let real: unsafe extern "C" fn(*mut c_void) -> c_int =
-        core::mem::transmute(crate::threads::next_symbol(&REAL_DLCLOSE, c"dlclose"));
+    let real: unsafe extern "C" fn(*mut c_void) -> c_int = core::mem::transmute(
+        crate::threads::registry::next_symbol(&REAL_DLCLOSE, c"dlclose"),
+    );
     let rc = real(handle);
     if rc == 0 {
         scan_modules(); // forgets the module if it is really gone (no other handle kept it)

@@ -9,7 +9,7 @@ use core::sync::atomic::AtomicUsize;
 
 const BITS: usize = 64;
 /// Blocks a region holds at most (blocks are at least 16 bytes).
-const MAX_BLOCKS: usize = crate::class_regions::REGION_BYTES / 16;
+const MAX_BLOCKS: usize = crate::heap::class_regions::REGION_BYTES / 16;
 /// Words per level for one region: level 0 has a bit per block, level 1 a bit per non-empty
 /// level-0 word, level 2 a bit per non-empty level-1 word.
 const L0_WORDS: usize = MAX_BLOCKS / BITS;
@@ -20,7 +20,7 @@ const L2_WORDS: usize = L1_WORDS / BITS;
 const SET_WORDS: usize = L0_WORDS + L1_WORDS + L2_WORDS;
 
 /// Sets the reservation holds: one per class, and one for the tests.
-const SETS: usize = crate::size_class::CLASSES + 1;
+const SETS: usize = crate::heap::size_class::CLASSES + 1;
 
 /// The bitmaps of every class, one reservation made on first use (MAP_NORESERVE).
 static WORDS: AtomicUsize = AtomicUsize::new(0);

@@ -15,7 +15,7 @@ use crate::contract::shadow_value::STACK_AFTER_RETURN;
 use crate::contract::{FAKE_FRAME_CLASSES, FAKE_FRAME_MIN_LOG, FAKE_FRAME_OWNER_BYTES, GRANULE};
 use crate::shadow;
 use crate::sync::RESERVATION_FAILED;
-use crate::threads::{self, MAX_THREADS};
+use crate::threads::registry::{self as threads, MAX_THREADS};
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 const MIN_LOG: u32 = FAKE_FRAME_MIN_LOG;
@@ -182,7 +182,7 @@ fn enter_slow(class: usize, real_frame: u64) -> u64 {
     let block = match crate::thread_state::current().fake_block.get() {
         // Options are read at start-up: until then no thread gets a block, so that none keeps
         // one that `detect_stack_use_after_return=0` would have refused.
-        0 if !crate::init::is_initialized() => return 0,
+        0 if !crate::lifecycle::is_initialized() => return 0,
         0 => match own_block() {
             Some(block) => block,
             None => return 0,

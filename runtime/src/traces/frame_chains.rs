@@ -19,7 +19,7 @@
 //! calling thread's stack, so re-reading them never faults. The cache belongs to one thread, whose
 //! stack bounds do not change while it lives.
 
-use crate::unwind::Caller;
+use crate::traces::unwind::Caller;
 use core::mem::MaybeUninit;
 
 /// Frame records a trail can hold: `malloc_context_size` 16 (the default) reads at most 15.

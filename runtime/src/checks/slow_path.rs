@@ -4,9 +4,9 @@
 use crate::contract::{flags, shadow_value, APP_END, GRANULE, LOAD_MASK, STORE_MASK};
 use crate::errors::{Access, Domain, ErrorKind, FixedStr, RegionInfo, RegionKind};
 use crate::options::ManagedPolicy;
-use crate::report::Finding;
+use crate::report::output::Finding;
 use crate::shadow;
-use crate::unwind;
+use crate::traces::unwind;
 
 /// What one shadow byte means for an access covering bytes [lo, hi) of its granule `g`:
 /// None if fine, else the kind and the first offending address.
@@ -32,7 +32,7 @@ fn judge(
             let ok =
                 *managed_ok.get_or_insert_with(|| match crate::options::get().managed_policy {
                     ManagedPolicy::Off => true,
-                    ManagedPolicy::Window => crate::managed::window_open(),
+                    ManagedPolicy::Window => crate::regions::managed::window_open(),
                     ManagedPolicy::Strict => false,
                 });
             (!ok).then_some((ErrorKind::CrossDomainAccess, first))
@@ -130,11 +130,11 @@ fn range_is_clean(addr: usize, size: usize, write: bool) -> bool {
 fn region_of(kind: ErrorKind, addr: usize) -> RegionInfo {
     match kind {
         ErrorKind::HeapUseAfterFree | ErrorKind::HeapBufferOverflow => {
-            crate::allocator::describe_heap(addr).unwrap_or_else(|| crate::regions::describe(addr))
+            crate::heap::allocator::describe_heap(addr)
+                .unwrap_or_else(|| crate::regions::modules::describe(addr))
         }
-        ErrorKind::CrossDomainAccess => {
-            crate::managed::find(addr).unwrap_or_else(|| crate::regions::describe(addr))
-        }
+        ErrorKind::CrossDomainAccess => crate::regions::managed::find(addr)
+            .unwrap_or_else(|| crate::regions::modules::describe(addr)),
         ErrorKind::StackUseAfterReturn => {
             let mut name = FixedStr::new();
             name.push_str("dead stack frame");
@@ -145,7 +145,7 @@ fn region_of(kind: ErrorKind, addr: usize) -> RegionInfo {
                 name,
             }
         }
-        _ => crate::regions::describe(addr),
+        _ => crate::regions::modules::describe(addr),
     }
 }
 
@@ -155,11 +155,11 @@ fn report_access(kind: ErrorKind, addr: usize, size: usize, flags: u32) {
     let region = region_of(kind, addr);
     let heap = matches!(region.kind, RegionKind::CHeap | RegionKind::Freed);
     let (alloc_stack, free_stack) = if heap {
-        crate::allocator::chunk_stacks(addr)
+        crate::heap::allocator::chunk_stacks(addr)
     } else {
         (0, 0)
     };
-    crate::report::report(&Finding {
+    crate::report::output::report(&Finding {
         kind,
         access: if flags & flags::WRITE != 0 {
             Access::Write
@@ -189,7 +189,7 @@ pub fn check_range(addr: usize, size: usize, flags: u32) {
     } else if let Some((kind, bad)) = find_error(addr, size, write) {
         report_access(kind, bad, size, flags);
     } else if crate::options::get().detect_stack_use_after_return
-        && crate::threads::is_dead_stack(addr)
+        && crate::threads::registry::is_dead_stack(addr)
     {
         report_access(ErrorKind::StackUseAfterReturn, addr, size, flags);
     }

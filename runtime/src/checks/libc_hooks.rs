@@ -10,7 +10,7 @@
 // pass calls): their safety contract is the C function's own.
 #![allow(clippy::missing_safety_doc)]
 
-use crate::check::check_range;
+use crate::checks::slow_path::check_range;
 use crate::contract::flags::WRITE;
 use libc::{c_char, c_int};
 

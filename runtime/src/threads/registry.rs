@@ -157,7 +157,7 @@ pub fn describe_stack(addr: usize) -> Option<RegionInfo> {
             return Some(stack_info(lo, hi, number, " (alternate signal stack)"));
         }
     }
-    let (index, lo, hi) = crate::fake_stack::describe(addr)?;
+    let (index, lo, hi) = crate::threads::fake_stack::describe(addr)?;
     Some(stack_info(lo, hi, slot_number(index), " (fake frame)"))
 }
 
@@ -382,8 +382,8 @@ unsafe extern "C" fn thread_exit(value: *mut c_void) {
     if index >= MAX_THREADS {
         return;
     }
-    crate::fake_stack::release(index);
-    crate::thread_cache::release_current();
+    crate::threads::fake_stack::release(index);
+    crate::heap::thread_cache::release_current();
     // Keep the number (later destructors may still malloc and ask for it), drop the slot.
     thread_state::current().slot.set(EXITED);
     release_slot(index);

@@ -15,7 +15,7 @@
 //! populates pages of our own mappings. A class asks for it once it has carved CLASS_FROM bytes,
 //! so small programs never get one.
 
-use crate::size_class::CLASSES;
+use crate::heap::size_class::CLASSES;
 use core::sync::atomic::{AtomicU32, AtomicU8, AtomicUsize, Ordering};
 
 /// A class's carving is followed once this much of its region is carved.
@@ -203,7 +203,7 @@ extern "C" fn helper_main() -> ! {
                 continue;
             }
             let region = REGION[class].load(Ordering::Relaxed);
-            let block_bytes = crate::size_class::class_block_bytes(class);
+            let block_bytes = crate::heap::size_class::class_block_bytes(class);
             // Pages well below the request were touched by the carving already.
             let mut from = (*done).max(target.saturating_sub(2 * AHEAD)) & !(PAGE - 1);
             while from < target {

@@ -12,10 +12,10 @@
 //! them, which after a few rounds of a collector is all over the class's region, and objects
 //! allocated together would land pages apart (docs/design.md, "Recycling in address order").
 
-use crate::block_set::BlockSet;
-use crate::size_class::{self, Class, CLASSES};
+use crate::heap::block_set::BlockSet;
+use crate::heap::size_class::{self, Class, CLASSES};
 use crate::sync::SpinLock;
-use crate::{class_regions, shadow, thread_cache};
+use crate::{heap::class_regions, heap::thread_cache, shadow};
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// Blocks a thread keeps per class; it moves half of them at once to or from the shared set.

@@ -5,8 +5,8 @@
 //! thread-local quarantine): a free takes no lock until the batch is full, then the whole batch
 //! joins the shared FIFO under one lock.
 
+use crate::heap::thread_cache;
 use crate::sync::SpinLock;
-use crate::thread_cache;
 use core::mem::MaybeUninit;
 use std::collections::VecDeque;
 
@@ -31,7 +31,7 @@ const CLASS_SHIFT: u32 = USER_BITS;
 const CLASS_BITS: u32 = 9;
 const WEIGHT_SHIFT: u32 = CLASS_SHIFT + CLASS_BITS;
 const MANTISSA_BITS: u32 = 6;
-const _: () = assert!(crate::size_class::CLASSES < 1 << CLASS_BITS);
+const _: () = assert!(crate::heap::size_class::CLASSES < 1 << CLASS_BITS);
 
 impl Entry {
     fn new(user: usize, block_bytes: usize, class: Option<usize>) -> Entry {
@@ -54,7 +54,7 @@ impl Entry {
     /// The bytes the FIFO counts for this chunk: its block's exact size if it has a class.
     fn block_bytes(&self) -> usize {
         match self.class() {
-            Some(index) => crate::size_class::class_block_bytes(index),
+            Some(index) => crate::heap::size_class::class_block_bytes(index),
             None => decode_weight((self.0 >> WEIGHT_SHIFT) as u16),
         }
     }
@@ -96,7 +96,7 @@ pub struct LocalBatch {
 }
 
 fn release(e: Entry) {
-    crate::allocator::release(e.user(), e.class());
+    crate::heap::allocator::release(e.user(), e.class());
 }
 
 /// Queues a freed chunk (its shadow already says freed) and releases what no longer fits.
@@ -184,7 +184,7 @@ mod tests {
     use super::*;
 
     fn class_of(block_bytes: usize) -> Option<usize> {
-        crate::size_class::class_of(block_bytes).map(|c| c.index)
+        crate::heap::size_class::class_of(block_bytes).map(|c| c.index)
     }
 
     #[test]

@@ -1,0 +1,6 @@
+//! The runtime side of the pass's checks: the slow path behind the inline shadow test, the libc
+//! string hooks, and `locate`, the one place that answers "what is at this address?". The top
+//! layer: it asks the heap, the regions and the threads, and hands findings to `report`.
+
+pub mod libc_hooks;
+pub mod slow_path;

@@ -1,0 +1,5 @@
+//! What lives where outside the C heap: every loaded module's globals and read-only data, and the
+//! managed (garbage-collected) regions such as Go's heap. Above `threads` (a stack is a region too).
+
+pub mod managed;
+pub mod modules;
