@@ -8,12 +8,13 @@ pub fn ensure_initialized() {
     }
     crate::shadow::ensure_mapped();
     crate::options::init();
-    crate::threads::registry::init_main_thread();
-    crate::regions::modules::scan_modules();
+    crate::threads::init_main_thread();
+    crate::threads::on_thread_exit(crate::heap::release_thread_cache);
+    crate::regions::scan_modules();
     // The allocator's fork handlers before the report's: fork then takes the report lock first
     // and the allocator's locks after it, the order findings raised inside malloc take them.
-    crate::heap::allocator::install_fork_handlers();
-    crate::report::output::init();
+    crate::heap::install_fork_handlers();
+    crate::report::init();
     crate::lifecycle::finish_start();
 }
 

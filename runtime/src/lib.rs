@@ -19,6 +19,7 @@ pub mod thread_state;
 
 pub mod checks;
 pub mod heap;
+pub mod interface;
 pub mod regions;
 pub mod report;
 pub mod threads;

@@ -30,6 +30,14 @@ pub struct ThreadState {
     pub fake_block: Cell<usize>,
 }
 
+impl ThreadState {
+    /// Whether native code on this thread runs for a managed caller (a cgo call) right now.
+    #[inline]
+    pub fn in_call_window(&self) -> bool {
+        self.window_depth.get() > 0
+    }
+}
+
 core::arch::global_asm!(
     ".pushsection .tbss,\"awT\",@nobits",
     ".p2align 6",

@@ -2,5 +2,8 @@
 //! string hooks, and `locate`, the one place that answers "what is at this address?". The top
 //! layer: it asks the heap, the regions and the threads, and hands findings to `report`.
 
-pub mod libc_hooks;
-pub mod slow_path;
+mod libc_hooks;
+mod locate;
+mod slow_path;
+
+pub(crate) use locate::classify;

@@ -2,9 +2,9 @@
 //! and the whole-range check used for `llvm.mem*` and libc calls.
 
 use crate::contract::{flags, shadow_value, APP_END, GRANULE, LOAD_MASK, STORE_MASK};
-use crate::errors::{Access, Domain, ErrorKind, FixedStr, RegionInfo, RegionKind};
+use crate::errors::{Access, Domain, ErrorKind, RegionKind};
 use crate::options::ManagedPolicy;
-use crate::report::output::Finding;
+use crate::report::Finding;
 use crate::shadow;
 use crate::traces::unwind;
 
@@ -32,7 +32,7 @@ fn judge(
             let ok =
                 *managed_ok.get_or_insert_with(|| match crate::options::get().managed_policy {
                     ManagedPolicy::Off => true,
-                    ManagedPolicy::Window => crate::regions::managed::window_open(),
+                    ManagedPolicy::Window => crate::regions::window_open(),
                     ManagedPolicy::Strict => false,
                 });
             (!ok).then_some((ErrorKind::CrossDomainAccess, first))
@@ -126,40 +126,17 @@ fn range_is_clean(addr: usize, size: usize, write: bool) -> bool {
     s & mask == 0 || (s < GRANULE as u8 && ((end - 1) % GRANULE) < s as usize)
 }
 
-/// Where the reported address lies, for the region line.
-fn region_of(kind: ErrorKind, addr: usize) -> RegionInfo {
-    match kind {
-        ErrorKind::HeapUseAfterFree | ErrorKind::HeapBufferOverflow => {
-            crate::heap::allocator::describe_heap(addr)
-                .unwrap_or_else(|| crate::regions::modules::describe(addr))
-        }
-        ErrorKind::CrossDomainAccess => crate::regions::managed::find(addr)
-            .unwrap_or_else(|| crate::regions::modules::describe(addr)),
-        ErrorKind::StackUseAfterReturn => {
-            let mut name = FixedStr::new();
-            name.push_str("dead stack frame");
-            RegionInfo {
-                kind: RegionKind::Stack,
-                lo: addr,
-                hi: addr,
-                name,
-            }
-        }
-        _ => crate::regions::modules::describe(addr),
-    }
-}
-
 #[cold]
 #[inline(never)]
 fn report_access(kind: ErrorKind, addr: usize, size: usize, flags: u32) {
-    let region = region_of(kind, addr);
+    let region = crate::checks::locate::region_of(kind, addr);
     let heap = matches!(region.kind, RegionKind::CHeap | RegionKind::Freed);
     let (alloc_stack, free_stack) = if heap {
-        crate::heap::allocator::chunk_stacks(addr)
+        crate::heap::chunk_stacks(addr)
     } else {
         (0, 0)
     };
-    crate::report::output::report(&Finding {
+    crate::report::report(&Finding {
         kind,
         access: if flags & flags::WRITE != 0 {
             Access::Write
@@ -189,7 +166,7 @@ pub fn check_range(addr: usize, size: usize, flags: u32) {
     } else if let Some((kind, bad)) = find_error(addr, size, write) {
         report_access(kind, bad, size, flags);
     } else if crate::options::get().detect_stack_use_after_return
-        && crate::threads::registry::is_dead_stack(addr)
+        && crate::threads::is_dead_stack(addr)
     {
         report_access(ErrorKind::StackUseAfterReturn, addr, size, flags);
     }

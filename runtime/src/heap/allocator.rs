@@ -6,12 +6,12 @@ use crate::contract::{shadow_value, APP_END, GRANULE};
 use crate::errors::{Access, Domain, ErrorKind, FixedStr, RegionInfo, RegionKind};
 use crate::heap::internal_alloc::{__libc_free, __libc_memalign};
 use crate::heap::size_class::{self, Class};
-use crate::report::output::Finding;
+use crate::heap::{class_regions, quarantine, recycle, thread_cache};
+use crate::report::Finding;
 use crate::shadow::{self, shadow_byte};
 use crate::sync::{set_errno, SpinLock};
-use crate::traces::unwind::Caller;
-use crate::{heap::class_regions, heap::recycle};
-use crate::{heap::quarantine, traces::stack_depot, traces::unwind};
+use crate::traces::Caller;
+use crate::traces::{stack_depot, unwind};
 use core::fmt::Write;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use libc::{c_int, c_void, size_t};
@@ -209,7 +209,9 @@ fn is_fresh_mmap(block: usize, bytes: usize) -> bool {
 }
 
 fn allocate(size: usize, align: usize, zero: bool, caller: &Caller) -> *mut c_void {
-    allocate_as(size, align, zero, || stack_depot::record_here(caller))
+    allocate_as(size, align, zero, || {
+        stack_depot::record_here(caller, thread_cache::recent_traces)
+    })
 }
 
 /// `allocate` with the allocation stack's depot id from `alloc_stack` (asked once the chunk is made).
@@ -365,7 +367,10 @@ fn deallocate(p: usize, caller: &Caller) -> FreeOutcome {
     }
     match chunk_at(p) {
         Some(chunk)
-            if chunk.state == State::Live && retire(chunk, || stack_depot::record_here(caller)) =>
+            if chunk.state == State::Live
+                && retire(chunk, || {
+                    stack_depot::record_here(caller, thread_cache::recent_traces)
+                }) =>
         {
             FreeOutcome::Freed
         }
@@ -407,7 +412,7 @@ fn free_single_threaded(p: usize, caller: &Caller) -> bool {
     // one waiting for a missing line would hold up every store behind it.
     crate::sync::prefetch_for_write(p - HEADER_SIZE);
     fill_shadow(p, size.next_multiple_of(GRANULE), shadow_value::HEAP_FREED);
-    let free_stack = stack_depot::record_here(caller);
+    let free_stack = stack_depot::record_here(caller, thread_cache::recent_traces);
     quarantine::push(p, block_bytes, Some(class));
     let header = unsafe { header_at(p) };
     header
@@ -453,14 +458,14 @@ fn live_size_from_shadow(p: usize, end: usize) -> Option<usize> {
 fn report_double_free(p: usize, caller: &Caller) {
     let chunk = chunk_at(p);
     let (alloc_stack, free_stack) = chunk.map(|c| c.stacks()).unwrap_or((0, 0));
-    crate::report::output::report(&Finding {
+    crate::report::report(&Finding {
         kind: ErrorKind::DoubleFree,
         access: Access::Free,
         size: chunk.map_or(0, |c| c.size),
         addr: p,
         domain: Domain::C,
         region: chunk.map_or_else(
-            || crate::regions::modules::describe(p),
+            || crate::regions::describe(p),
             |c| c.region(RegionKind::Freed),
         ),
         stack: unwind::capture_from(caller, unwind::ERROR_STACK_DEPTH),
@@ -474,10 +479,10 @@ fn report_invalid_free(p: usize, caller: &Caller) {
     let region = match chunk {
         Some(c) if c.state == State::Live => c.region(RegionKind::HeapInterior),
         Some(c) => c.region(RegionKind::Freed),
-        None => crate::regions::modules::describe(p),
+        None => crate::regions::describe(p),
     };
     let (alloc_stack, free_stack) = chunk.map(|c| c.stacks()).unwrap_or((0, 0));
-    crate::report::output::report(&Finding {
+    crate::report::report(&Finding {
         kind: ErrorKind::InvalidFree,
         access: Access::Free,
         size: 0,
@@ -688,7 +693,7 @@ fn resize(p: *mut c_void, size: size_t, caller: &Caller) -> *mut c_void {
         return core::ptr::null_mut();
     }
     // One walk names both the new chunk's allocation and the old one's free: the same call.
-    let stack = stack_depot::record_here(caller);
+    let stack = stack_depot::record_here(caller, thread_cache::recent_traces);
     // `old` was found and checked above: claim it now, before the copy. The compare-and-swap is a
     // locked instruction, which waits for every store before it to reach the cache, and after
     // the copy those were the whole new chunk (a third of realloc's time in Lua's binary-trees).

@@ -2,12 +2,15 @@
 //! quarantine that keeps freed chunks poisoned, recycling in address order, prefaulting.
 //! Above `regions`, `threads`, `traces` and `report`; answers which chunk an address is in.
 
-pub mod allocator;
-pub mod block_set;
-pub mod class_regions;
-pub mod internal_alloc;
-pub mod prefault;
-pub mod quarantine;
-pub mod recycle;
-pub mod size_class;
-pub mod thread_cache;
+mod allocator;
+mod block_set;
+mod class_regions;
+mod internal_alloc;
+mod prefault;
+mod quarantine;
+mod recycle;
+mod size_class;
+mod thread_cache;
+
+pub(crate) use allocator::{chunk_stacks, describe_heap, install_fork_handlers};
+pub(crate) use thread_cache::release_current as release_thread_cache;

@@ -6,15 +6,13 @@
 //! A signal handler that allocates while its thread is inside malloc could see the cache half
 //! updated; glibc's malloc is not async-signal-safe either, and ASan's thread caches share this.
 
-use crate::{
-    heap::quarantine, heap::recycle, thread_state, traces::frame_chains, traces::stack_depot,
-};
+use crate::heap::{quarantine, recycle};
+use crate::{thread_state, traces::stack_depot};
 
 pub struct ThreadCache {
     pub recycle: recycle::LocalLists,
     pub quarantine: quarantine::LocalBatch,
-    pub recent_stacks: stack_depot::RecentStacks,
-    pub recent_chains: frame_chains::RecentChains,
+    pub traces: stack_depot::RecentTraces,
 }
 
 /// `ThreadState::cache` when the thread must not get a cache (mapping failed, or it exited).
@@ -31,10 +29,16 @@ pub fn current() -> Option<*mut ThreadCache> {
     }
 }
 
+/// The calling thread's recent stacks, for `stack_depot::record_here`.
+#[inline]
+pub fn recent_traces() -> Option<*mut stack_depot::RecentTraces> {
+    current().map(|c| unsafe { &raw mut (*c).traces })
+}
+
 #[cold]
 fn create() -> Option<*mut ThreadCache> {
     let state = thread_state::current();
-    if crate::threads::registry::current_has_exited() {
+    if crate::threads::current_has_exited() {
         state.cache.set(NEVER);
         return None;
     }

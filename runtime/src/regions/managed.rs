@@ -95,7 +95,7 @@ impl Table {
     }
 }
 
-fn name_from_c(name: *const c_char) -> FixedStr<64> {
+pub fn name_from_c(name: *const c_char) -> FixedStr<64> {
     if name.is_null() {
         return FixedStr::from_str("managed");
     }
@@ -182,40 +182,22 @@ pub fn find(addr: usize) -> Option<RegionInfo> {
     })
 }
 
-// ---- the public C API (runtime/include/ffisan.h).
-
-#[no_mangle]
-pub extern "C" fn ffisan_register_managed_region(
-    base: *const c_void,
-    size: usize,
-    name: *const c_char,
-) {
-    let lo = base as usize;
-    register(lo, lo.saturating_add(size), name_from_c(name));
-}
-
-#[no_mangle]
-pub extern "C" fn ffisan_unregister_managed_region(base: *const c_void, size: usize) {
-    let lo = base as usize;
-    unregister(lo, lo.saturating_add(size));
-}
-
-/// This thread now runs native code for a managed caller (a cgo call). Nests.
-#[no_mangle]
-pub extern "C" fn ffisan_call_window_begin() {
+/// The calling thread now runs native code for a managed caller (a cgo call). Windows nest.
+#[inline]
+pub fn enter_window() {
     let depth = &crate::thread_state::current().window_depth;
     depth.set(depth.get().saturating_add(1));
 }
 
-#[no_mangle]
-pub extern "C" fn ffisan_call_window_end() {
+#[inline]
+pub fn leave_window() {
     let depth = &crate::thread_state::current().window_depth;
     depth.set(depth.get().saturating_sub(1));
 }
 
 /// Whether the calling thread is inside a call window (native code running for a managed caller).
 pub fn window_open() -> bool {
-    crate::thread_state::current().window_depth.get() > 0
+    crate::thread_state::current().in_call_window()
 }
 
 // ---- Go heap detection: with cgo the Go runtime maps its heap through libc's mmap (x_cgo_mmap).

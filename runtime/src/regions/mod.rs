@@ -1,5 +1,8 @@
 //! What lives where outside the C heap: every loaded module's globals and read-only data, and the
 //! managed (garbage-collected) regions such as Go's heap. Above `threads` (a stack is a region too).
 
-pub mod managed;
-pub mod modules;
+pub(crate) mod managed;
+mod modules;
+
+pub(crate) use managed::{find as find_managed, window_open};
+pub(crate) use modules::{describe, scan_modules};

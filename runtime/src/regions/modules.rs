@@ -218,7 +218,7 @@ fn find_module(addr: usize) -> Option<RegionInfo> {
 /// stack or fake frames), a module's global or read-only data, else Unknown. Never allocates.
 pub fn describe(addr: usize) -> RegionInfo {
     crate::regions::managed::find(addr)
-        .or_else(|| crate::threads::registry::describe_stack(addr))
+        .or_else(|| crate::threads::describe_stack(addr))
         .or_else(|| find_module(addr))
         .unwrap_or(RegionInfo {
             kind: RegionKind::Unknown,
@@ -228,28 +228,6 @@ pub fn describe(addr: usize) -> RegionInfo {
         })
 }
 
-/// Full classification: the heap first (`allocator::describe_heap`), then `describe`.
-/// Backs `ffisan_region_kind` and the region line of reports.
-pub fn classify(addr: usize) -> RegionInfo {
-    crate::heap::allocator::describe_heap(addr).unwrap_or_else(|| describe(addr))
-}
-
-/// The public C API's classification: "c-heap", "stack", "global", "read-only", "managed",
-/// "unknown" or "freed" (a pointer into the middle of a live chunk is "c-heap" here).
-#[no_mangle]
-pub extern "C" fn ffisan_region_kind(addr: *const c_void) -> *const c_char {
-    let name: &'static core::ffi::CStr = match classify(addr as usize).kind {
-        RegionKind::CHeap | RegionKind::HeapInterior => c"c-heap",
-        RegionKind::Freed => c"freed",
-        RegionKind::Stack => c"stack",
-        RegionKind::Global => c"global",
-        RegionKind::ReadOnly => c"read-only",
-        RegionKind::Managed => c"managed",
-        RegionKind::Unknown => c"unknown",
-    };
-    name.as_ptr()
-}
-
 // ---- dlopen/dlclose: rescan after the loader is done.
 
 static REAL_DLOPEN: AtomicUsize = AtomicUsize::new(0);
@@ -257,9 +235,8 @@ static REAL_DLCLOSE: AtomicUsize = AtomicUsize::new(0);
 
 #[no_mangle]
 pub unsafe extern "C" fn dlopen(file: *const c_char, mode: c_int) -> *mut c_void {
-    let real: unsafe extern "C" fn(*const c_char, c_int) -> *mut c_void = core::mem::transmute(
-        crate::threads::registry::next_symbol(&REAL_DLOPEN, c"dlopen"),
-    );
+    let real: unsafe extern "C" fn(*const c_char, c_int) -> *mut c_void =
+        core::mem::transmute(crate::threads::next_symbol(&REAL_DLOPEN, c"dlopen"));
     let handle = real(file, mode);
     if !handle.is_null() {
         scan_modules();
@@ -269,9 +246,8 @@ pub unsafe extern "C" fn dlopen(file: *const c_char, mode: c_int) -> *mut c_void
 
 #[no_mangle]
 pub unsafe extern "C" fn dlclose(handle: *mut c_void) -> c_int {
-    let real: unsafe extern "C" fn(*mut c_void) -> c_int = core::mem::transmute(
-        crate::threads::registry::next_symbol(&REAL_DLCLOSE, c"dlclose"),
-    );
+    let real: unsafe extern "C" fn(*mut c_void) -> c_int =
+        core::mem::transmute(crate::threads::next_symbol(&REAL_DLCLOSE, c"dlclose"));
     let rc = real(handle);
     if rc == 0 {
         scan_modules(); // forgets the module if it is really gone (no other handle kept it)

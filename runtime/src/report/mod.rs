@@ -1,5 +1,7 @@
 //! Findings out: the text and JSON report of one finding at a time, and suppressions. Above
 //! `traces` (it symbolizes stacks) and `threads`; every part that raises a finding calls down here.
 
-pub mod output;
-pub mod suppressions;
+mod output;
+mod suppressions;
+
+pub(crate) use output::{init, report, Finding};

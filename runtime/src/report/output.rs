@@ -4,8 +4,8 @@
 
 use crate::errors::{Access, Domain, ErrorKind, RegionInfo, RegionKind};
 use crate::sync::SpinLock;
-use crate::traces::symbolize::Frame;
-use crate::traces::unwind::StackTrace;
+use crate::traces::Frame;
+use crate::traces::StackTrace;
 use core::fmt::Write;
 
 /// One finding, as the detector saw it. Thread, window state and pid are added when reported.
@@ -160,11 +160,11 @@ fn json_fd(state: &mut State) -> Option<i32> {
 /// the runtime's `thread_start`, which is no part of the program's story.
 fn symbolize_stack(pcs: &[usize]) -> Vec<Frame> {
     let debug_info = crate::options::get().symbolize;
-    let in_runtime = crate::traces::unwind::in_runtime;
+    let in_runtime = crate::traces::in_runtime;
     pcs.iter()
         .enumerate()
         .filter(|&(i, &pc)| i == 0 || !in_runtime(pc))
-        .flat_map(|(_, &pc)| crate::traces::symbolize::symbolize(pc, debug_info && !in_runtime(pc)))
+        .flat_map(|(_, &pc)| crate::traces::symbolize(pc, debug_info && !in_runtime(pc)))
         .collect()
 }
 
@@ -233,8 +233,8 @@ fn report_locked(finding: &Finding) {
     let info = Context {
         finding,
         pc,
-        thread: crate::threads::registry::current_thread_number(),
-        window_open: crate::regions::managed::window_open(),
+        thread: crate::threads::current_thread_number(),
+        window_open: crate::thread_state::current().in_call_window(),
         pid: pid(),
         stack: &stack,
         alloc: alloc.as_ref(),
@@ -310,11 +310,7 @@ fn write_location(out: &mut impl Write, f: &Frame) -> core::fmt::Result {
 
 /// The frame the SUMMARY line names: the first program frame with a source location.
 fn summary_frame(frames: &[Frame]) -> Option<&Frame> {
-    let program = || {
-        frames
-            .iter()
-            .filter(|f| !crate::traces::unwind::in_runtime(f.pc))
-    };
+    let program = || frames.iter().filter(|f| !crate::traces::in_runtime(f.pc));
     program()
         .find(|f| f.file.is_some())
         .or_else(|| program().next())

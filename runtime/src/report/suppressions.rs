@@ -3,7 +3,7 @@
 
 use crate::errors::ErrorKind;
 use crate::sync::SpinLock;
-use crate::traces::symbolize::Frame;
+use crate::traces::Frame;
 
 pub struct Suppression {
     pub kind: ErrorKind,

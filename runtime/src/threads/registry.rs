@@ -377,13 +377,25 @@ fn ensure_exit_key() {
     }
 }
 
+/// What a part above the registry (the heap's thread cache) must do when a thread exits, installed
+/// by start-up so that the registry need not know that part.
+static EXIT_HOOK: AtomicUsize = AtomicUsize::new(0);
+
+pub fn on_thread_exit(hook: fn()) {
+    EXIT_HOOK.store(hook as usize, Ordering::Release);
+}
+
 unsafe extern "C" fn thread_exit(value: *mut c_void) {
     let index = value as usize - 1;
     if index >= MAX_THREADS {
         return;
     }
     crate::threads::fake_stack::release(index);
-    crate::heap::thread_cache::release_current();
+    let hook = EXIT_HOOK.load(Ordering::Acquire);
+    if hook != 0 {
+        // SAFETY: only `on_thread_exit` stores here, and it stores a `fn()`.
+        core::mem::transmute::<usize, fn()>(hook)();
+    }
     // Keep the number (later destructors may still malloc and ask for it), drop the slot.
     thread_state::current().slot.set(EXITED);
     release_slot(index);

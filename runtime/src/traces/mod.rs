@@ -1,7 +1,10 @@
 //! Call stacks: capturing them (frame pointers, libgcc's unwinder), storing each distinct one once,
 //! remembering recent frame chains, and symbolizing at report time. Above `threads`.
 
-pub mod frame_chains;
-pub mod stack_depot;
-pub mod symbolize;
-pub mod unwind;
+mod frame_chains;
+pub(crate) mod stack_depot;
+mod symbolize;
+pub(crate) mod unwind;
+
+pub(crate) use symbolize::{symbolize, Frame};
+pub(crate) use unwind::{in_runtime, Caller, StackTrace};

@@ -68,7 +68,9 @@ unsafe fn entry_words(base: usize, id: u32) -> *mut u32 {
     (base + id as usize * 8) as *mut u32
 }
 
-/// Stores `pcs` recorded by `thread`; returns its id (0 when the arena is exhausted).
+/// Stores `pcs` recorded by `thread`; returns its id (0 when the arena is exhausted). The
+/// runtime stores through `record_here`; the tests store directly.
+#[cfg(test)]
 pub fn store(pcs: &[usize], thread: u32) -> u32 {
     store_hashed(pcs, thread, hash(pcs, thread))
 }
@@ -118,6 +120,13 @@ fn store_hashed(pcs: &[usize], thread: u32, h: u64) -> u32 {
 /// The depot ids of the stacks a thread recorded lately, by hash (part of its cache; zero =
 /// empty). Allocation-heavy code records the same few stacks over and over: found here, they cost
 /// no walk down a shared bucket chain, whose cold entries were most of a lookup's time.
+/// A thread's memory of its recent stacks and the chains they were walked along; it lives in the
+/// thread's allocator cache, which hands it to `record_here`.
+pub struct RecentTraces {
+    pub stacks: RecentStacks,
+    pub chains: crate::traces::frame_chains::RecentChains,
+}
+
 pub struct RecentStacks {
     hashes: [u64; RECENT_SLOTS],
     ids: [u32; RECENT_SLOTS],
@@ -161,7 +170,10 @@ pub fn get(id: u32) -> Option<StoredStack> {
 /// frame #0 the entry point) and returns its id; 0 before init, when re-entered, or when disabled.
 /// A call whose frame chain is unchanged since this thread last walked it is answered from the
 /// thread's recent chains (`frame_chains.rs`) without a walk.
-pub fn record_here(caller: &crate::traces::unwind::Caller) -> u32 {
+pub fn record_here(
+    caller: &crate::traces::unwind::Caller,
+    recent: impl FnOnce() -> Option<*mut RecentTraces>,
+) -> u32 {
     let depth = crate::options::get().malloc_context_size;
     if depth == 0 || !crate::lifecycle::is_initialized() {
         return 0;
@@ -170,8 +182,8 @@ pub fn record_here(caller: &crate::traces::unwind::Caller) -> u32 {
     if crate::thread_state::current().recording.get() {
         return 0;
     }
-    let cache = crate::heap::thread_cache::current();
-    if let Some(id) = cache.and_then(|c| unsafe { (*c).recent_chains.lookup(caller) }) {
+    let cache = recent();
+    if let Some(id) = cache.and_then(|c| unsafe { (*c).chains.lookup(caller) }) {
         return id;
     }
     walk_and_store(caller, depth, cache)
@@ -183,7 +195,7 @@ pub fn record_here(caller: &crate::traces::unwind::Caller) -> u32 {
 fn walk_and_store(
     caller: &crate::traces::unwind::Caller,
     depth: usize,
-    cache: Option<*mut crate::heap::thread_cache::ThreadCache>,
+    cache: Option<*mut RecentTraces>,
 ) -> u32 {
     WALKS.fetch_add(1, Ordering::Relaxed);
     let recording = &crate::thread_state::current().recording;
@@ -191,14 +203,12 @@ fn walk_and_store(
     let mut trace = crate::traces::unwind::StackTrace::empty();
     let mut trail = crate::traces::unwind::Trail::new();
     crate::traces::unwind::capture_for_allocator(caller, depth, &mut trace, &mut trail);
-    let thread = crate::threads::registry::current_thread_number();
+    let thread = crate::threads::current_thread_number();
     let h = hash(trace.frames(), thread);
     let id = match cache {
         Some(cache) => unsafe {
-            let id = (*cache)
-                .recent_stacks
-                .get_or_store(trace.frames(), thread, h);
-            (*cache).recent_chains.remember(caller, &trail, id);
+            let id = (*cache).stacks.get_or_store(trace.frames(), thread, h);
+            (*cache).chains.remember(caller, &trail, id);
             id
         },
         None => store_hashed(trace.frames(), thread, h),

@@ -414,7 +414,7 @@ pub fn capture_for_allocator(
     if max_depth == 0 {
         return;
     }
-    let (lo, hi) = crate::threads::registry::current_stack();
+    let (lo, hi) = crate::threads::current_stack();
     if caller.sp >= lo && caller.sp < hi {
         match known_rule(caller.ret) {
             Some(rule) if rule.apply(caller, max_depth, (lo, hi), out, trail) => return,

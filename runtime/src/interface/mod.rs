@@ -1,0 +1,5 @@
+//! The runtime's public C entry points, thin: each forwards to the part that owns the work. Today
+//! ffisan's own API (`runtime/include/ffisan.h`); the sanitizer interfaces programs and Go's `-asan`
+//! runtime call (`__asan_*`, `__lsan_*`, `__sanitizer_*`) belong here too.
+
+pub mod ffisan;
