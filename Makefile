@@ -44,6 +44,7 @@ build: deps
 lint: deps
 	cargo fmt --all -- --check
 	cargo clippy --release --all-targets -- -D warnings
+	python3 scripts/check-layers.py runtime/src
 
 unit: deps
 	cargo test --release
