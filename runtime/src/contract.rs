@@ -64,6 +64,22 @@ pub mod shadow_value {
     pub const HEAP_RIGHT_REDZONE: u8 = 0xfb;
     /// A freed C-heap chunk waiting in quarantine.
     pub const HEAP_FREED: u8 = 0xfd;
+    // Being built (SPEC "kinds being built"); the values are ASan's, so a shadow dump reads the same.
+    /// Redzones around a frame's local objects: before the first, between two, after the last.
+    pub const STACK_LEFT_REDZONE: u8 = 0xf1;
+    pub const STACK_MID_REDZONE: u8 = 0xf2;
+    pub const STACK_RIGHT_REDZONE: u8 = 0xf3;
+    /// Memory the program poisoned through `__asan_poison_memory_region`.
+    pub const USER_POISONED: u8 = 0xf7;
+    /// A local whose scope has ended (`llvm.lifetime.end`).
+    pub const STACK_USE_AFTER_SCOPE: u8 = 0xf8;
+    /// After a global object (and its padding).
+    pub const GLOBAL_REDZONE: u8 = 0xf9;
+    /// Past an annotated container's size (`__sanitizer_annotate_contiguous_container`).
+    pub const CONTAINER_OVERFLOW: u8 = 0xfc;
+    /// Around an `alloca`/VLA.
+    pub const ALLOCA_LEFT_REDZONE: u8 = 0xca;
+    pub const ALLOCA_RIGHT_REDZONE: u8 = 0xcb;
 }
 
 /// The inline fast path is `(shadow & mask) == 0`: loads ignore READONLY, stores do not.
@@ -79,10 +95,12 @@ pub mod flags {
     pub const DOMAIN_MASK: u32 = 0b111 << DOMAIN_SHIFT;
     pub const DOMAIN_C: u32 = 0;
     pub const DOMAIN_RUST: u32 = 1;
+    /// Go code built with `-asan` (its loads and stores reach the runtime through `__asan_*`).
+    pub const DOMAIN_GO: u32 = 2;
 }
 
-/// Runtime entry points the pass calls (defined in `check.rs`, `fake_stack.rs`, `libc_hooks.rs`,
-/// `managed.rs`; `extern "C"`, but the check entry points are called with LLVM's
+/// Runtime entry points the pass calls (defined in `checks/slow_path.rs`, `threads/fake_stack.rs`,
+/// `checks/libc_hooks.rs`, `interface/ffisan.rs`; `extern "C"`, but the check entry points are called with LLVM's
 /// `preserve_mostcc`: they keep every general-purpose register but r11):
 ///   `__ffisan_init_v7()`                                  module constructor; idempotent
 ///   `__ffisan_slow_access(addr: u64, size: u64, flags: u32)` the fast path saw a non-zero shadow

@@ -10,10 +10,24 @@ pub enum ErrorKind {
     StackUseAfterReturn,
     CrossDomainAccess,
     HeapBufferOverflow,
+    StackBufferOverflow,
+    StackBufferUnderflow,
+    DynamicStackBufferOverflow,
+    GlobalBufferOverflow,
+    StackUseAfterScope,
+    UseAfterPoison,
+    ContainerOverflow,
+    AllocDeallocMismatch,
+    NewDeleteTypeMismatch,
+    MemoryLeak,
+    Segv,
+    Sigbus,
+    Sigfpe,
+    StackOverflow,
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 7] = [
+    pub const ALL: [ErrorKind; 21] = [
         ErrorKind::HeapUseAfterFree,
         ErrorKind::DoubleFree,
         ErrorKind::InvalidFree,
@@ -21,6 +35,20 @@ impl ErrorKind {
         ErrorKind::StackUseAfterReturn,
         ErrorKind::CrossDomainAccess,
         ErrorKind::HeapBufferOverflow,
+        ErrorKind::StackBufferOverflow,
+        ErrorKind::StackBufferUnderflow,
+        ErrorKind::DynamicStackBufferOverflow,
+        ErrorKind::GlobalBufferOverflow,
+        ErrorKind::StackUseAfterScope,
+        ErrorKind::UseAfterPoison,
+        ErrorKind::ContainerOverflow,
+        ErrorKind::AllocDeallocMismatch,
+        ErrorKind::NewDeleteTypeMismatch,
+        ErrorKind::MemoryLeak,
+        ErrorKind::Segv,
+        ErrorKind::Sigbus,
+        ErrorKind::Sigfpe,
+        ErrorKind::StackOverflow,
     ];
 
     pub fn name(self) -> &'static str {
@@ -32,6 +60,20 @@ impl ErrorKind {
             ErrorKind::StackUseAfterReturn => "stack-use-after-return",
             ErrorKind::CrossDomainAccess => "cross-domain-access",
             ErrorKind::HeapBufferOverflow => "heap-buffer-overflow",
+            ErrorKind::StackBufferOverflow => "stack-buffer-overflow",
+            ErrorKind::StackBufferUnderflow => "stack-buffer-underflow",
+            ErrorKind::DynamicStackBufferOverflow => "dynamic-stack-buffer-overflow",
+            ErrorKind::GlobalBufferOverflow => "global-buffer-overflow",
+            ErrorKind::StackUseAfterScope => "stack-use-after-scope",
+            ErrorKind::UseAfterPoison => "use-after-poison",
+            ErrorKind::ContainerOverflow => "container-overflow",
+            ErrorKind::AllocDeallocMismatch => "alloc-dealloc-mismatch",
+            ErrorKind::NewDeleteTypeMismatch => "new-delete-type-mismatch",
+            ErrorKind::MemoryLeak => "memory-leak",
+            ErrorKind::Segv => "SEGV",
+            ErrorKind::Sigbus => "SIGBUS",
+            ErrorKind::Sigfpe => "SIGFPE",
+            ErrorKind::StackOverflow => "stack-overflow",
         }
     }
 
@@ -70,6 +112,7 @@ impl Access {
 pub enum Domain {
     C,
     Rust,
+    Go,
 }
 
 impl Domain {
@@ -77,6 +120,7 @@ impl Domain {
         use crate::contract::flags::*;
         match (flags & DOMAIN_MASK) >> DOMAIN_SHIFT {
             DOMAIN_RUST => Domain::Rust,
+            DOMAIN_GO => Domain::Go,
             _ => Domain::C,
         }
     }
@@ -84,6 +128,7 @@ impl Domain {
         match self {
             Domain::C => "c",
             Domain::Rust => "rust",
+            Domain::Go => "go",
         }
     }
 }
