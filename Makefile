@@ -45,6 +45,7 @@ lint: deps
 	cargo fmt --all -- --check
 	cargo clippy --release --all-targets -- -D warnings
 	python3 scripts/check-layers.py runtime/src
+	python3 scripts/check-layers.py --no-loops src/pass/src src/cli/src
 
 unit: deps
 	cargo test --release

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Fails when a part of the runtime calls a part above it (docs/design.md, "The runtime's parts").
+"""Fails when a part of the runtime calls a part above it (docs/design.md, "The runtime's parts"),
+or when modules of the pass or the CLI import each other in a loop.
 
-Reads every `crate::<part>` path in runtime/src outside `#[cfg(test)]` code; a path into a part
-higher in LAYERS than the file's own part is an upward call. Run by `make lint`.
+Reads every `crate::<name>` path outside `#[cfg(test)]` code. In runtime/src a path into a part
+higher in LAYERS than the file's own part is an upward call. In a crate given with --no-loops, the
+modules (files, or folders with a mod.rs) must import each other without a cycle. Run by `make lint`.
 """
 import pathlib
 import re
@@ -19,8 +21,43 @@ def part_of(path: pathlib.Path, src: pathlib.Path) -> str:
     return "init" if rel.stem in ("init", "lib") else "root"
 
 
+def module_loops(src: pathlib.Path) -> list:
+    """Cycles among a crate's top-level modules (a file, or a folder and everything in it)."""
+    names = {p.stem for p in src.glob("*.rs")} | {p.name for p in src.iterdir() if p.is_dir()}
+    names -= {"main", "lib"}
+    uses = {n: set() for n in names}
+    for path in src.rglob("*.rs"):
+        rel = path.relative_to(src)
+        me = rel.parts[0] if len(rel.parts) > 1 else rel.stem
+        if me not in uses:
+            continue
+        code = path.read_text().split("#[cfg(test)]")[0]
+        uses[me] |= {m.group(1) for m in re.finditer(r"crate::([a-z_]+)", code)} & names - {me}
+    loops, done = [], set()
+
+    def walk(n, trail):
+        if n in trail:
+            loop = trail[trail.index(n):] + [n]
+            if frozenset(loop) not in done:
+                done.add(frozenset(loop))
+                loops.append(f"{src}: modules import each other in a loop: {' -> '.join(loop)}")
+            return
+        for m in sorted(uses[n]):
+            walk(m, trail + [n])
+
+    for n in sorted(names):
+        walk(n, [])
+    return loops
+
+
 def main() -> int:
-    src = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "runtime/src")
+    args = sys.argv[1:]
+    if args and args[0] == "--no-loops":
+        loops = [loop for crate in args[1:] for loop in module_loops(pathlib.Path(crate))]
+        for loop in loops:
+            print(loop)
+        return 1 if loops else 0
+    src = pathlib.Path(args[0] if args else "runtime/src")
     roots = {p.stem for p in src.glob("*.rs")} - {"lib", "init"}
     upward = []
     for path in sorted(src.rglob("*.rs")):

@@ -23,8 +23,8 @@ use std::collections::HashMap;
 use inkwell::module::Module;
 use inkwell::values::{FunctionValue, PointerValue};
 
+use crate::collect::Decision;
 use crate::collect::{AccessSize, Event, FunctionPlan};
-use crate::elide::Decision;
 use crate::inkwell_gaps;
 use crate::ir;
 

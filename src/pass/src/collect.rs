@@ -24,6 +24,25 @@ pub enum AccessSize<'ctx> {
     Dynamic(IntValue<'ctx>),
 }
 
+/// Largest fixed size checked inline before falling back to a plain `__ffisan_check_range` call.
+pub const MAX_INLINE_RANGE: u64 = 32;
+
+/// What the decide step (`elide.rs`, `available.rs`, `hoist.rs`) concluded for one collected access.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Check,
+    ElidedStack,
+    ElidedGlobal,
+    /// Covered by an earlier check of the same block (`available.rs`).
+    ElidedDuplicate,
+    /// Covered on every path by checks of earlier blocks (`available.rs`).
+    ElidedDominated,
+    /// libc's thread-local `errno` or locale-table pointer, or a load from a locale table.
+    ElidedLibc,
+    /// Checked once before its loop instead (`hoist.rs`).
+    HoistedLoop,
+}
+
 /// One memory operand to check before `inst` runs.
 #[derive(Clone, Copy, Debug)]
 pub struct Access<'ctx> {

@@ -26,24 +26,9 @@ use inkwell::values::{
 };
 
 use crate::available;
-use crate::collect::FunctionPlan;
+use crate::collect::{Decision, FunctionPlan};
 use crate::inkwell_gaps;
 use crate::ir;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Decision {
-    Check,
-    ElidedStack,
-    ElidedGlobal,
-    /// Covered by an earlier check of the same block (`available.rs`).
-    ElidedDuplicate,
-    /// Covered on every path by checks of earlier blocks (`available.rs`).
-    ElidedDominated,
-    /// libc's thread-local `errno` or locale-table pointer, or a load from a locale table.
-    ElidedLibc,
-    /// Checked once before its loop instead (`hoist.rs`).
-    HoistedLoop,
-}
 
 /// What a pointer points into, as far as the IR proves it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

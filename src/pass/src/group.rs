@@ -12,11 +12,11 @@ use std::collections::HashMap;
 
 use inkwell::values::{InstructionOpcode, InstructionValue, PointerValue};
 
+use crate::collect::Decision;
+use crate::collect::MAX_INLINE_RANGE;
 use crate::collect::{AccessSize, Event, FunctionPlan};
-use crate::elide::Decision;
 use crate::emitter::Emitter;
 use crate::inkwell_gaps;
-use crate::instrument::MAX_INLINE_RANGE;
 
 /// Largest span `[min offset, max offset + size)` one 8-byte shadow load covers wherever the span
 /// starts in its granule: 7 bytes of misalignment plus 57 bytes end within the 8th granule.

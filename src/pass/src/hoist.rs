@@ -8,9 +8,9 @@ use std::collections::HashMap;
 
 use inkwell::values::{FunctionValue, InstructionOpcode, IntValue};
 
+use crate::collect::Decision;
 use crate::collect::{Access, AccessSize, FunctionPlan};
 use crate::contract::{GRANULE, LOAD_MASK, STORE_MASK};
-use crate::elide::Decision;
 use crate::emitter::Emitter;
 use crate::group::MAX_GROUP_SPAN;
 use crate::inkwell_gaps::{self, LoopHoist, LoopSpan};

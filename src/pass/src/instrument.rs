@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use inkwell::values::{AsValueRef, InstructionValue, IntValue, PointerValue};
 use llvm_sys::prelude::LLVMValueRef;
 
-use crate::collect::{Access, AccessSize};
+use crate::collect::{Access, AccessSize, MAX_INLINE_RANGE};
 use crate::contract::{
     DEAD_STACK_WINDOW, GRANULE, LOAD_MASK, SHADOW_OFFSET, SHADOW_SCALE, STORE_MASK,
 };
@@ -397,9 +397,6 @@ fn range_shadow_dirty<'ctx>(
         em.and(em.icmp_ne(value, zero), outside),
     )
 }
-
-/// Largest fixed size checked inline before falling back to a plain `__ffisan_check_range` call.
-pub const MAX_INLINE_RANGE: u64 = 32;
 
 /// Byte offsets whose shadow bytes together cover every granule of `[a, a + size)`: one per 8 bytes
 /// from the start, plus the last byte unless alignment proves it shares the previous probe's granule.

@@ -6,8 +6,9 @@ use inkwell::values::{AsValueRef, FunctionValue};
 use llvm_sys::prelude::{LLVMModuleRef, LLVMValueRef};
 
 use crate::cgo;
+use crate::collect::Decision;
 use crate::collect::{self, FunctionPlan};
-use crate::elide::{self, Decision};
+use crate::elide;
 use crate::emitter::Emitter;
 use crate::fake_frame;
 use crate::group;

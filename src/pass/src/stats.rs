@@ -2,7 +2,7 @@
 use std::fs::OpenOptions;
 use std::io::Write;
 
-use crate::elide::Decision;
+use crate::collect::Decision;
 
 /// Environment variable naming the file the per-module statistics are appended to (default: none).
 pub const STATS_ENV: &str = "FFISAN_STATS";
