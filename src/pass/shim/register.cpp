@@ -11,6 +11,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/IR/PassManager.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
 
@@ -18,6 +19,8 @@ using namespace llvm;
 
 // Defined in Rust (src/instrument_module.rs): instruments one module, returns true if it changed it.
 extern "C" bool ffisan_instrument_module(LLVMModuleRef M);
+// Defined in Rust (src/marks.rs): marks the functions to check before the optimizer sees them.
+extern "C" bool ffisan_mark_module(LLVMModuleRef M);
 
 namespace {
 struct FfisanPass : PassInfoMixin<FfisanPass> {
@@ -27,11 +30,28 @@ struct FfisanPass : PassInfoMixin<FfisanPass> {
   // Sanitizer passes must run at -O0 too, where optnone would otherwise skip them.
   static bool isRequired() { return true; }
 };
+
+struct FfisanMarkPass : PassInfoMixin<FfisanMarkPass> {
+  PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
+    return ffisan_mark_module(wrap(&M)) ? PreservedAnalyses::none() : PreservedAnalyses::all();
+  }
+  static bool isRequired() { return true; }
+};
 } // namespace
+
+// Whether `-asan-constructor-kind` (an option of LLVM's AddressSanitizer) was given to this process:
+// `ffisan cc` passes it with -fsanitize=address, and nothing else does (src/marks.rs).
+extern "C" bool ffisan_asan_constructor_kind_given() {
+  auto &Options = cl::getRegisteredOptions();
+  auto It = Options.find("asan-constructor-kind");
+  return It != Options.end() && It->second->getNumOccurrences() > 0;
+}
 
 // Pointed to by the PassPluginLibraryInfo that Rust's llvmGetPassPluginInfo returns.
 extern "C" void ffisan_register_pass_builder_callbacks(void *Builder) {
   PassBuilder &PB = *static_cast<PassBuilder *>(Builder);
+  PB.registerPipelineStartEPCallback(
+      [](ModulePassManager &MPM, OptimizationLevel) { MPM.addPass(FfisanMarkPass()); });
   PB.registerOptimizerLastEPCallback(
       [](ModulePassManager &MPM, OptimizationLevel, ThinOrFullLTOPhase) { MPM.addPass(FfisanPass()); });
   PB.registerPipelineParsingCallback(

@@ -15,6 +15,7 @@ use crate::group;
 use crate::hoist;
 use crate::instrument;
 use crate::libc_calls;
+use crate::marks;
 use crate::runtime_api::{self, Domain, MODULE_CTOR};
 use crate::skip::{self, FunctionRole};
 use crate::stats::ModuleStats;
@@ -40,16 +41,22 @@ pub unsafe extern "C" fn ffisan_instrument_module(module: LLVMModuleRef) -> bool
     // SAFETY: the host passes the live module being optimised; the emitter does not outlive this
     // call and never disposes the module.
     let em = unsafe { Emitter::new(module) };
+    // Decided before the marks go: listed before any runtime function is declared.
+    let marking = marks::marking();
+    let roles: Vec<(FunctionValue, FunctionRole)> = em
+        .module
+        .get_functions()
+        .map(|f| (f, skip::function_role(f, marking)))
+        .collect();
+    // Every module, skipped ones too (runtime/cgo's C may be compiled with -fsanitize=address).
+    let handed_over = marks::hand_over_from_asan(&em.module);
     if skip::module_is_instrumented(&em.module) || skip::module_is_cgo_runtime(&em.module) {
-        return false;
+        return handed_over;
     }
     let domain = skip::module_domain(&em.module);
     let mut stats = ModuleStats::default();
 
-    // Listed before any runtime function is declared.
-    let functions: Vec<FunctionValue> = em.module.get_functions().collect();
-    for f in functions {
-        let role = skip::function_role(f);
+    for (f, role) in roles {
         if role != FunctionRole::Skip {
             instrument_function(&em, f, role, domain, &mut stats);
         }

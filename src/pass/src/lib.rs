@@ -17,6 +17,7 @@ mod instrument;
 mod instrument_module;
 mod ir;
 mod libc_calls;
+mod marks;
 mod plugin;
 mod runtime_api;
 mod skip;

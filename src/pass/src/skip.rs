@@ -1,11 +1,13 @@
 //! What ffisan never instruments: modules already instrumented or belonging to Go's runtime/cgo, and
-//! functions that are declarations, the runtime's own, opted out, naked, or cgo's own C.
+//! functions that are declarations, the runtime's own, not asked for or opted out (`marks.rs`), or
+//! cgo's own C.
 use inkwell::module::Module;
 use inkwell::values::{BasicMetadataValueEnum, FunctionValue};
 
 use crate::cgo;
 use crate::inkwell_gaps;
 use crate::ir;
+use crate::marks::{self, Marking};
 use crate::runtime_api::{Domain, INSTRUMENTED_MARKER};
 
 /// What the pass does with one function.
@@ -69,17 +71,14 @@ pub fn module_domain(m: &Module) -> Domain {
     }
 }
 
-pub fn function_role(f: FunctionValue) -> FunctionRole {
+pub fn function_role(f: FunctionValue, marking: Marking) -> FunctionRole {
     if ir::is_declaration(f) {
         return FunctionRole::Skip;
     }
     let name = ir::function_name(f);
     let runtime_own =
         name.starts_with("__ffisan") || name.starts_with("ffisan_") || name.starts_with("ffisan.");
-    // Naked functions have no prologue: any code added to them would run on the caller's frame.
-    let opted_out = ir::function_has_attr(f, "disable_sanitizer_instrumentation")
-        || ir::function_has_attr(f, "naked");
-    if runtime_own || opted_out {
+    if runtime_own || !marks::wants_checks(f, marking) {
         return FunctionRole::Skip;
     }
     if cgo::is_cgo_wrapper(&name) {

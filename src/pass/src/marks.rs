@@ -1,0 +1,140 @@
+//! Which functions the compile asked to be checked, and what keeps the optimizer from deleting their
+//! bugs first: the `sanitize_address` attribute (clang's frontend sets it under `-fsanitize=address`,
+//! the pass sets it at pipeline start otherwise) and `nobuiltin` frees.
+//!
+//! At `-O1` and above LLVM deletes a `malloc` whose only uses are `free`s and stores, and folds a
+//! load of freed memory: the bug is gone before the pass runs at the optimizer's end. In functions
+//! marked `sanitize_address` it keeps loads of freed memory (as it must for ASan); a `free` call marked
+//! `nobuiltin` is an unknown call to it, so the allocation escapes and both frees of a double free stay.
+use inkwell::attributes::{Attribute, AttributeLoc};
+use inkwell::module::{FlagBehavior, Module};
+use inkwell::values::{AsValueRef, CallSiteValue, FunctionValue, InstructionValue};
+use llvm_sys::prelude::LLVMModuleRef;
+
+use crate::emitter::Emitter;
+use crate::ir;
+use crate::skip;
+
+/// The function attribute that says "check this function" (clang's `-fsanitize=address` mark).
+pub const SANITIZE_ADDRESS: &str = "sanitize_address";
+
+/// The module flag with which LLVM's AddressSanitizer pass recognises a module it has already
+/// instrumented (`checkIfAlreadyInstrumented`): set here, it makes clang's own ASan pass, which runs
+/// after the plugins at OptimizerLastEP, return at once.
+pub const ASAN_DONE_FLAG: &str = "nosanitize_address";
+
+/// Who said which functions to check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marking {
+    /// clang's frontend (`ffisan cc` compiles with `-fsanitize=address`): exactly the functions
+    /// marked `sanitize_address` are checked, so `no_sanitize("address")`, `no_sanitize_address`,
+    /// `disable_sanitizer_instrumentation` and `-fsanitize-ignorelist` opt out as under ASan.
+    Frontend,
+    /// Nobody (rustc, `clang -fpass-plugin` by hand): every function not opted out in the IR.
+    Pass,
+}
+
+extern "C" {
+    /// `shim/register.cpp`: whether `-asan-constructor-kind` was given on this process's command line.
+    fn ffisan_asan_constructor_kind_given() -> bool;
+}
+
+/// `ffisan cc` passes `-mllvm -asan-constructor-kind=none` with `-fsanitize=address` (it keeps ASan's
+/// module constructor out if ASan's pass ever ran); nothing else does. It is a command-line option, so
+/// it holds for every module of the process, including ones whose every function is opted out.
+pub fn marking() -> Marking {
+    // SAFETY: reads LLVM's option registry, which is set up before any pass runs.
+    if unsafe { ffisan_asan_constructor_kind_given() } {
+        Marking::Frontend
+    } else {
+        Marking::Pass
+    }
+}
+
+/// Whether `f` is opted out of checks in the IR itself, whoever marked the module.
+pub fn opted_out(f: FunctionValue) -> bool {
+    // Naked functions have no prologue: any code added to them would run on the caller's frame.
+    ir::function_has_attr(f, "disable_sanitizer_instrumentation")
+        || ir::function_has_attr(f, "naked")
+}
+
+/// Whether the compile asked for `f` to be checked.
+pub fn wants_checks(f: FunctionValue, marking: Marking) -> bool {
+    !opted_out(f) && (marking == Marking::Pass || ir::function_has_attr(f, SANITIZE_ADDRESS))
+}
+
+/// Calls the optimizer must not treat as `free`: the C one and C++'s `operator delete` family.
+fn is_deallocation(name: &str) -> bool {
+    name == "free" || name.starts_with("_ZdlPv") || name.starts_with("_ZdaPv")
+}
+
+fn enum_attribute(m: &Module, name: &str) -> Attribute {
+    m.get_context()
+        .create_enum_attribute(Attribute::get_named_enum_kind_id(name), 0)
+}
+
+/// PipelineStartEP, before any optimization: marks every function to be checked `sanitize_address`
+/// when the frontend did not, and makes its deallocation calls `nobuiltin`.
+///
+/// # Safety
+/// `module` must be a valid module that nothing else uses during the call.
+#[no_mangle]
+pub unsafe extern "C" fn ffisan_mark_module(module: LLVMModuleRef) -> bool {
+    if module.is_null() {
+        return false;
+    }
+    // SAFETY: the host passes the live module being optimised; the emitter never disposes it.
+    let em = unsafe { Emitter::new(module) };
+    let m = &em.module;
+    if skip::module_is_instrumented(m) || skip::module_is_cgo_runtime(m) {
+        return false;
+    }
+    let marking = marking();
+    let sanitize = enum_attribute(m, SANITIZE_ADDRESS);
+    let nobuiltin = enum_attribute(m, "nobuiltin");
+    let mut changed = false;
+    for f in m.get_functions() {
+        if ir::is_declaration(f) || !wants_checks(f, marking) {
+            continue;
+        }
+        if marking == Marking::Pass && !ir::function_has_attr(f, SANITIZE_ADDRESS) {
+            f.add_attribute(AttributeLoc::Function, sanitize);
+            changed = true;
+        }
+        let frees: Vec<InstructionValue> = ir::function_blocks(f)
+            .into_iter()
+            .flat_map(ir::block_instructions)
+            .filter(|&i| {
+                ir::is_call_like(i) && ir::callee_name(i).is_some_and(|n| is_deallocation(&n))
+            })
+            .collect();
+        for call in frees {
+            // SAFETY: call is a call-like instruction of the live module.
+            unsafe { CallSiteValue::new(call.as_value_ref()) }
+                .add_attribute(AttributeLoc::Function, nobuiltin);
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// OptimizerLastEP, once the pass has decided which functions to check: no function keeps
+/// `sanitize_address` (code generation sees what a build without `-fsanitize` would give it), and the
+/// module is flagged so that clang's AddressSanitizer pass, which runs next, leaves it alone.
+/// True if it changed the module.
+pub fn hand_over_from_asan(m: &Module) -> bool {
+    let kind = Attribute::get_named_enum_kind_id(SANITIZE_ADDRESS);
+    let mut changed = false;
+    for f in m.get_functions() {
+        if f.get_enum_attribute(AttributeLoc::Function, kind).is_some() {
+            f.remove_enum_attribute(AttributeLoc::Function, kind);
+            changed = true;
+        }
+    }
+    if m.get_flag(ASAN_DONE_FLAG).is_none() {
+        let one = m.get_context().i32_type().const_int(1, false);
+        m.add_basic_value_flag(ASAN_DONE_FLAG, FlagBehavior::Override, one);
+        changed = true;
+    }
+    changed
+}
