@@ -29,6 +29,41 @@ pub fn c_compile_flags(home: &Home) -> Result<Vec<String>> {
     Ok(flags)
 }
 
+/// Added by `ffisan cc` after the user's arguments when compiling (so a user's `-fno-sanitize=all`
+/// cannot take it back): clang's frontend marks the functions to check `sanitize_address`, leaving out
+/// `no_sanitize("address")`, `no_sanitize_address`, `disable_sanitizer_instrumentation` and
+/// `-fsanitize-ignorelist` entries, and the optimizer keeps the bugs in marked functions. The pass
+/// checks exactly those functions and then keeps clang's own ASan pass from doing anything
+/// (`src/pass/src/marks.rs`); `-asan-constructor-kind` tells it that the frontend marked them.
+///
+/// `links`: the command links too, where `-fsanitize=address` would link compiler-rt's ASan runtime.
+/// `-fno-sanitize-link-runtime` stops that, but for every sanitizer; when another one (UBSan) still
+/// needs its runtime, clang's driver never sees ffisan's `-fsanitize=address`, only the compiler does.
+pub fn c_frontend_mark_flags(links: bool, other_sanitizers: bool) -> Vec<String> {
+    let mut flags: Vec<String> = if links && other_sanitizers {
+        [
+            "-Xclang",
+            "-fsanitize=address",
+            "-Xclang",
+            "-fsanitize-address-use-after-scope",
+        ]
+        .map(String::from)
+        .to_vec()
+    } else {
+        vec!["-fsanitize=address".to_string()]
+    };
+    if links && !other_sanitizers {
+        flags.push("-fno-sanitize-link-runtime".to_string());
+    }
+    for option in [
+        "-asan-constructor-kind=none",
+        "-ignore-redundant-instrumentation",
+    ] {
+        flags.extend(["-mllvm".to_string(), option.to_string()]);
+    }
+    flags
+}
+
 /// Added to every C/C++ link (after the user's arguments). `--no-as-needed` keeps the runtime even
 /// when nothing references it directly: it must load to interpose malloc and free.
 pub fn c_link_flags(home: &Home) -> Result<Vec<String>> {

@@ -9,6 +9,7 @@ mod home;
 mod instrument;
 mod launch;
 mod rustc_args;
+mod sanitizer_args;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use commands::{cargo_wrappers, cc::Language, Verbosity};

@@ -3,8 +3,9 @@
 use super::Verbosity;
 use crate::cc_args::classify;
 use crate::home::Home;
-use crate::instrument::{c_compile_flags, c_link_flags};
+use crate::instrument::{c_compile_flags, c_frontend_mark_flags, c_link_flags};
 use crate::launch::Launch;
+use crate::sanitizer_args;
 use anyhow::{Context, Result};
 use std::ffi::OsString;
 
@@ -26,8 +27,9 @@ impl Language {
     }
 }
 
-/// Execs the compiler with `args` untouched, the compile flags before them (so the user's own
-/// `-g0` or `-fomit-frame-pointer` win) and the runtime after them when the command links.
+/// Execs the compiler with `args` (less the flags that mean ffisan, `sanitizer_args.rs`), the compile
+/// flags before them (so the user's own `-g0` or `-fomit-frame-pointer` win), the frontend marks after
+/// them, and the runtime after them when the command links.
 pub fn run(language: Language, args: &[OsString], verbosity: Verbosity) -> Result<i32> {
     let (variable, default) = language.compiler_setting();
     let compiler = std::env::var(variable)
@@ -40,10 +42,19 @@ pub fn run(language: Language, args: &[OsString], verbosity: Verbosity) -> Resul
     } else {
         None
     };
+    let user = sanitizer_args::plan(args, plan.links)?;
+    if verbosity.verbose {
+        for note in &user.notes {
+            eprintln!("ffisan: {note}");
+        }
+    }
     if let (Some(home), true) = (&home, plan.compiles) {
         launch.args(c_compile_flags(home)?);
     }
-    launch.args(args.iter().cloned());
+    launch.args(user.args);
+    if plan.compiles {
+        launch.args(c_frontend_mark_flags(plan.links, user.others));
+    }
     if let (Some(home), true) = (&home, plan.links) {
         launch.args(c_link_flags(home)?);
     }
