@@ -3,6 +3,7 @@
 // see that the caller further up changed (via_a's frames are where via_b's are, only the return
 // addresses differ).
 // RUN: %ffisan_cc -O2 %s -o %t && not %t 2>&1 | FileCheck %s
+// RUN: %ffisan_cc -O3 %s -o %t && not %t 2>&1 | FileCheck %s
 #include <stdlib.h>
 
 // The empty asm after each call keeps it from becoming a tail call (which would drop the frame).
@@ -28,13 +29,13 @@ int main(int argc, char **argv) {
   // CHECK: #0 {{.*}} in main {{.*}}alloc_stacks_same_site_other_callers.c:[[@LINE+11]]
   // CHECK: freed by thread T0 here:
   // CHECK-NEXT: #0 {{.*}} in free
-  // CHECK-NEXT: #1 {{.*}} in drop {{.*}}alloc_stacks_same_site_other_callers.c:11
-  // CHECK-NEXT: #2 {{.*}} in drop_via_b {{.*}}alloc_stacks_same_site_other_callers.c:16
+  // CHECK-NEXT: #1 {{.*}} in drop {{.*}}alloc_stacks_same_site_other_callers.c:12
+  // CHECK-NEXT: #2 {{.*}} in drop_via_b {{.*}}alloc_stacks_same_site_other_callers.c:17
   // CHECK-NEXT: #3 {{.*}} in main
   // CHECK: previously allocated by thread T0 here:
   // CHECK-NEXT: #0 {{.*}} in malloc
-  // CHECK-NEXT: #1 {{.*}} in make {{.*}}alloc_stacks_same_site_other_callers.c:10
-  // CHECK-NEXT: #2 {{.*}} in make_via_b {{.*}}alloc_stacks_same_site_other_callers.c:14
+  // CHECK-NEXT: #1 {{.*}} in make {{.*}}alloc_stacks_same_site_other_callers.c:11
+  // CHECK-NEXT: #2 {{.*}} in make_via_b {{.*}}alloc_stacks_same_site_other_callers.c:15
   // CHECK-NEXT: #3 {{.*}} in main
   return p[0];
 }

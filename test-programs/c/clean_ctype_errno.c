@@ -2,7 +2,9 @@
 // own errno and locale-table pointers), under the C and a UTF-8 locale: nothing is reported, and a
 // heap overflow on the same line as a ctype lookup still is.
 // RUN: %ffisan_cc -O2 %s -o %t && %t 2>&1 | FileCheck --implicit-check-not=ffisan %s --check-prefix=CLEAN
+// RUN: %ffisan_cc -O3 %s -o %t && %t 2>&1 | FileCheck --implicit-check-not=ffisan %s --check-prefix=CLEAN
 // RUN: %ffisan_cc -O2 %s -o %t && not %t overflow 2>&1 | FileCheck %s --check-prefix=OVERFLOW
+// RUN: %ffisan_cc -O3 %s -o %t && not %t overflow 2>&1 | FileCheck %s --check-prefix=OVERFLOW
 #include <ctype.h>
 #include <errno.h>
 #include <locale.h>

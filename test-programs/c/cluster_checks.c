@@ -4,8 +4,11 @@
 // for a clean run; a bad member is reported with its own kind, size and line, whichever pointer it
 // comes through.
 // RUN: %ffisan_cc -O2 %s -o %t && %t 2>&1 | FileCheck --implicit-check-not=ffisan %s --check-prefix=CLEAN
+// RUN: %ffisan_cc -O3 %s -o %t && %t 2>&1 | FileCheck --implicit-check-not=ffisan %s --check-prefix=CLEAN
 // RUN: %ffisan_cc -O2 %s -o %t && not %t overflow 2>&1 | FileCheck %s --check-prefix=OVERFLOW
+// RUN: %ffisan_cc -O3 %s -o %t && not %t overflow 2>&1 | FileCheck %s --check-prefix=OVERFLOW
 // RUN: %ffisan_cc -O2 %s -o %t && not %t freed 2>&1 | FileCheck %s --check-prefix=FREED
+// RUN: %ffisan_cc -O3 %s -o %t && not %t freed 2>&1 | FileCheck %s --check-prefix=FREED
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,6 +3,7 @@
 // RUN: %ffisan_cc -O0 -shared -fPIC -DLIBRARY %s -o %t.so
 // RUN: %ffisan_cc -O0 -I%root/runtime/include %s -o %t && not %t %t.so 2>&1 | FileCheck %s
 // RUN: %ffisan_cc -O2 -I%root/runtime/include %s -o %t && not %t %t.so 2>&1 | FileCheck %s
+// RUN: %ffisan_cc -O3 -I%root/runtime/include %s -o %t && not %t %t.so 2>&1 | FileCheck %s
 #ifdef LIBRARY
 const char *greeting(void) { return "hello from the library"; }
 #else

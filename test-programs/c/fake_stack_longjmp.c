@@ -3,6 +3,7 @@
 // a use after return is still caught afterwards.
 // RUN: %ffisan_cc -O0 %s -o %t && not %t 2>&1 | FileCheck %s
 // RUN: %ffisan_cc -O2 %s -o %t && not %t 2>&1 | FileCheck %s
+// RUN: %ffisan_cc -O3 %s -o %t && not %t 2>&1 | FileCheck %s
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>

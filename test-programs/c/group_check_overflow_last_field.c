@@ -2,6 +2,7 @@
 // group check, and the report still names the last field's line, its size and the overflow.
 // RUN: %ffisan_cc -O0 %s -o %t && not %t 2>&1 | FileCheck %s
 // RUN: %ffisan_cc -O2 %s -o %t && not %t 2>&1 | FileCheck %s
+// RUN: %ffisan_cc -O3 %s -o %t && not %t 2>&1 | FileCheck %s
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>

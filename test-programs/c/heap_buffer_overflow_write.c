@@ -1,6 +1,7 @@
 // A byte written just past a 13-byte chunk (a partial granule: the first 5 bytes of it are valid).
 // RUN: %ffisan_cc -O0 %s -o %t && not %t 2>&1 | FileCheck %s
 // RUN: %ffisan_cc -O2 %s -o %t && not %t 2>&1 | FileCheck %s
+// RUN: %ffisan_cc -O3 %s -o %t && not %t 2>&1 | FileCheck %s
 #include <stdlib.h>
 
 __attribute__((noinline)) void put(char *p, int i, char c) {

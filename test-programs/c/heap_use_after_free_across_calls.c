@@ -1,6 +1,7 @@
 // Checks are only reused across calls that cannot free (LLVM infers `nofree nosync` for `weight`):
 // a helper that frees, even one that looks as harmless, keeps the check of the access after it.
 // RUN: %ffisan_cc -O2 %s -o %t && not %t 2>&1 | FileCheck %s
+// RUN: %ffisan_cc -O3 %s -o %t && not %t 2>&1 | FileCheck %s
 #include <stdlib.h>
 
 struct item {

@@ -3,6 +3,7 @@
 // free before the second read, so the first read's check does not cover it (the pass counts an
 // acquiring atomic like a call that may free), and the second read is a heap-use-after-free.
 // RUN: %ffisan_cc -O2 %s -o %t -lpthread && not %t 2>&1 | FileCheck %s
+// RUN: %ffisan_cc -O3 %s -o %t -lpthread && not %t 2>&1 | FileCheck %s
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>

@@ -1,6 +1,7 @@
 // A store of 4 bytes into a freed int array.
 // RUN: %ffisan_cc -O0 %s -o %t && not %t 2>&1 | FileCheck %s
 // RUN: %ffisan_cc -O2 %s -o %t && not %t 2>&1 | FileCheck %s
+// RUN: %ffisan_cc -O3 %s -o %t && not %t 2>&1 | FileCheck %s
 #include <stdlib.h>
 
 __attribute__((noinline)) void store(int *p, int i) {

@@ -1,6 +1,7 @@
 // strncat writes at most n bytes and always a NUL after them: n=3 overflows by one byte here.
 // RUN: %ffisan_cc -O0 %s -o %t && not %t 2>&1 | FileCheck %s
 // RUN: %ffisan_cc -O2 %s -o %t && not %t 2>&1 | FileCheck %s
+// RUN: %ffisan_cc -O3 %s -o %t && not %t 2>&1 | FileCheck %s
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

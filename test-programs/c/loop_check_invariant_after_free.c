@@ -4,6 +4,7 @@
 // before the loop (stride 0), like any other loop check.
 // RUN: %ffisan_cc -O0 %s -o %t && not %t 2>&1 | FileCheck %s
 // RUN: %ffisan_cc -O2 %s -o %t && not %t 2>&1 | FileCheck %s
+// RUN: %ffisan_cc -O3 %s -o %t && not %t 2>&1 | FileCheck %s
 // RUN: env FFISAN_STATS=%t.stats %ffisan_cc -O2 -c %s -o %t.o && FileCheck --check-prefix=STATS %s < %t.stats
 #include <stdio.h>
 #include <stdlib.h>

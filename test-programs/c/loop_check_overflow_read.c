@@ -3,6 +3,7 @@
 // byte, at the loop body's line, in the function that holds the loop.
 // RUN: %ffisan_cc -O0 %s -o %t && not %t 2>&1 | FileCheck %s
 // RUN: %ffisan_cc -O2 %s -o %t && not %t 2>&1 | FileCheck %s
+// RUN: %ffisan_cc -O3 %s -o %t && not %t 2>&1 | FileCheck %s
 #include <stdio.h>
 #include <stdlib.h>
 

@@ -2,6 +2,7 @@
 // store's line, whether the loop's checks are per access (-O0) or hoisted before the loop (-O2).
 // RUN: %ffisan_cc -O0 %s -o %t && not %t 2>&1 | FileCheck %s
 // RUN: %ffisan_cc -O2 %s -o %t && not %t 2>&1 | FileCheck %s
+// RUN: %ffisan_cc -O3 %s -o %t && not %t 2>&1 | FileCheck %s
 #include <stdio.h>
 #include <stdlib.h>
 

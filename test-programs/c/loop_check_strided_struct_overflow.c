@@ -3,6 +3,7 @@
 // gap between fields, which the loop never touches.
 // RUN: %ffisan_cc -O0 %s -o %t && not %t 2>&1 | FileCheck %s
 // RUN: %ffisan_cc -O2 %s -o %t && not %t 2>&1 | FileCheck %s
+// RUN: %ffisan_cc -O3 %s -o %t && not %t 2>&1 | FileCheck %s
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>

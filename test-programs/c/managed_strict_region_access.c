@@ -2,6 +2,7 @@
 // named after the region; the unregistered part of a region is ordinary memory again.
 // RUN: %ffisan_cc -O0 -I%root/runtime/include %s -o %t && env FFISAN_OPTIONS=managed_policy=strict not %t 2>&1 | FileCheck %s
 // RUN: %ffisan_cc -O2 -I%root/runtime/include %s -o %t && env FFISAN_OPTIONS=managed_policy=strict not %t 2>&1 | FileCheck %s
+// RUN: %ffisan_cc -O3 -I%root/runtime/include %s -o %t && env FFISAN_OPTIONS=managed_policy=strict not %t 2>&1 | FileCheck %s
 #include <stdio.h>
 #include <sys/mman.h>
 #include "ffisan.h"

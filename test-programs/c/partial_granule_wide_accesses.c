@@ -4,9 +4,13 @@
 // keeps the caller's registers: the sums stay right); one byte too far is, with its size and the
 // access's line (the callers' calls in main are merged by -O2 and have no line of their own).
 // RUN: %ffisan_cc -O2 %s -o %t && %t 2>&1 | FileCheck --implicit-check-not=ffisan %s --check-prefix=CLEAN
+// RUN: %ffisan_cc -O3 %s -o %t && %t 2>&1 | FileCheck --implicit-check-not=ffisan %s --check-prefix=CLEAN
 // RUN: %ffisan_cc -O2 %s -o %t && not %t read4 2>&1 | FileCheck %s --check-prefix=READ4
+// RUN: %ffisan_cc -O3 %s -o %t && not %t read4 2>&1 | FileCheck %s --check-prefix=READ4
 // RUN: %ffisan_cc -O2 %s -o %t && not %t write2 2>&1 | FileCheck %s --check-prefix=WRITE2
+// RUN: %ffisan_cc -O3 %s -o %t && not %t write2 2>&1 | FileCheck %s --check-prefix=WRITE2
 // RUN: %ffisan_cc -O2 %s -o %t && not %t freed4 2>&1 | FileCheck %s --check-prefix=FREED4
+// RUN: %ffisan_cc -O3 %s -o %t && not %t freed4 2>&1 | FileCheck %s --check-prefix=FREED4
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -58,21 +62,21 @@ int main(int argc, char **argv) {
     if (!strcmp(argv[1], "read4")) {
       // READ4: ERROR: ffisan: heap-buffer-overflow
       // READ4: READ of size 4
-      // READ4: #0 {{.*}} in read4 {{.*}}partial_granule_wide_accesses.c:26
+      // READ4: #0 {{.*}} in read4 {{.*}}partial_granule_wide_accesses.c:30
       sink = read4((int32_t *)(p + 12)); // bytes 12..15 of 14
       return 0;
     }
     if (!strcmp(argv[1], "write2")) {
       // WRITE2: ERROR: ffisan: heap-buffer-overflow
       // WRITE2: WRITE of size 2
-      // WRITE2: #0 {{.*}} in write2 {{.*}}partial_granule_wide_accesses.c:29
+      // WRITE2: #0 {{.*}} in write2 {{.*}}partial_granule_wide_accesses.c:33
       write2((int16_t *)(p + 13), 1); // bytes 13..14 of 14
       return 0;
     }
     free(t);
     // FREED4: ERROR: ffisan: heap-use-after-free
     // FREED4: READ of size 4
-    // FREED4: #0 {{.*}} in read4 {{.*}}partial_granule_wide_accesses.c:26
+    // FREED4: #0 {{.*}} in read4 {{.*}}partial_granule_wide_accesses.c:30
     // FREED4: freed by thread T0 here:
     sink = read4(&t->c);
     return 0;

@@ -4,6 +4,7 @@
 // byte past the chunk is a heap-buffer-overflow with the range's size and the call's line.
 // RUN: %ffisan_cc -O0 %s -o %t && not %t 2>&1 | FileCheck %s
 // RUN: %ffisan_cc -O2 %s -o %t && not %t 2>&1 | FileCheck %s
+// RUN: %ffisan_cc -O3 %s -o %t && not %t 2>&1 | FileCheck %s
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,7 @@ int main(int argc, char **argv) {
   copy(dst, odd, 13 + (size_t)argc); // one byte past the 13-byte chunk
   // CHECK: ERROR: ffisan: heap-buffer-overflow
   // CHECK: READ of size 14 at {{0x[0-9a-f]+}} thread T0
-  // CHECK: #0 {{.*}} in copy {{.*}}range_partial_granule.c:11
+  // CHECK: #0 {{.*}} in copy {{.*}}range_partial_granule.c:12
   printf("%d\n", dst[5]);
   free(odd);
   return 0;

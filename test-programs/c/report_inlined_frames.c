@@ -1,6 +1,7 @@
 // `ffisan cc` compiles with line tables only (no -g of the user's): reports still name the
 // function an access was inlined from, then the function it was inlined into, with lines.
 // RUN: %ffisan_cc -O2 %s -o %t && not %t 2>&1 | FileCheck %s
+// RUN: %ffisan_cc -O3 %s -o %t && not %t 2>&1 | FileCheck %s
 #include <stdio.h>
 #include <stdlib.h>
 

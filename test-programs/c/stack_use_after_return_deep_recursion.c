@@ -3,6 +3,7 @@
 // slots serve again and a dead frame is still reported.
 // RUN: %ffisan_cc -O0 %s -o %t && not %t 2>&1 | FileCheck %s
 // RUN: %ffisan_cc -O2 %s -o %t && not %t 2>&1 | FileCheck %s
+// RUN: %ffisan_cc -O3 %s -o %t && not %t 2>&1 | FileCheck %s
 #include <stdio.h>
 
 static int *saved;

@@ -2,6 +2,7 @@
 // where the real stack is live again; only fake frames can tell that the frame is gone.
 // RUN: %ffisan_cc -O0 %s -o %t && not %t 2>&1 | FileCheck %s
 // RUN: %ffisan_cc -O2 %s -o %t && not %t 2>&1 | FileCheck %s
+// RUN: %ffisan_cc -O3 %s -o %t && not %t 2>&1 | FileCheck %s
 #include <stdio.h>
 
 static int *saved;

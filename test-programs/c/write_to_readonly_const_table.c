@@ -1,6 +1,7 @@
 // A store into a const global table (in .rodata), through a pointer that cast const away.
 // RUN: %ffisan_cc -O0 %s -o %t && not %t 2>&1 | FileCheck %s
 // RUN: %ffisan_cc -O2 %s -o %t && not %t 2>&1 | FileCheck %s
+// RUN: %ffisan_cc -O3 %s -o %t && not %t 2>&1 | FileCheck %s
 #include <stdio.h>
 
 static const int primes[8] = {2, 3, 5, 7, 11, 13, 17, 19};

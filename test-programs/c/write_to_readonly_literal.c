@@ -1,6 +1,7 @@
 // A store into a string literal is reported before the SIGSEGV would happen.
 // RUN: %ffisan_cc -O0 %s -o %t && not %t 2>&1 | FileCheck %s
 // RUN: %ffisan_cc -O2 %s -o %t && not %t 2>&1 | FileCheck %s
+// RUN: %ffisan_cc -O3 %s -o %t && not %t 2>&1 | FileCheck %s
 #include <stdio.h>
 
 __attribute__((noinline)) void shout(char *s) {
