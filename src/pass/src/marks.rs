@@ -4,11 +4,12 @@
 //!
 //! At `-O1` and above LLVM deletes a `malloc` whose only uses are `free`s and stores, and folds a
 //! load of freed memory: the bug is gone before the pass runs at the optimizer's end. In functions
-//! marked `sanitize_address` it keeps loads of freed memory (as it must for ASan); a `free` call marked
-//! `nobuiltin` is an unknown call to it, so the allocation escapes and both frees of a double free stay.
+//! marked `sanitize_address` it keeps loads of freed memory (as it must for ASan); a `free` declared
+//! `nobuiltin` is an unknown function to it, so the allocation escapes and both frees of a double free
+//! stay (ASan loses those at `-O2`).
 use inkwell::attributes::{Attribute, AttributeLoc};
 use inkwell::module::{FlagBehavior, Module};
-use inkwell::values::{AsValueRef, CallSiteValue, FunctionValue, InstructionValue};
+use inkwell::values::FunctionValue;
 use llvm_sys::prelude::LLVMModuleRef;
 
 use crate::emitter::Emitter;
@@ -74,7 +75,9 @@ fn enum_attribute(m: &Module, name: &str) -> Attribute {
 }
 
 /// PipelineStartEP, before any optimization: marks every function to be checked `sanitize_address`
-/// when the frontend did not, and makes its deallocation calls `nobuiltin`.
+/// when the frontend did not, and declares the deallocation functions `nobuiltin` (on the declaration:
+/// on a call alone it would not stop InferFunctionAttrs from making the declaration `allockind("free")`,
+/// which is what lets InstCombine delete the allocation).
 ///
 /// # Safety
 /// `module` must be a valid module that nothing else uses during the call.
@@ -90,28 +93,15 @@ pub unsafe extern "C" fn ffisan_mark_module(module: LLVMModuleRef) -> bool {
         return false;
     }
     let marking = marking();
-    let sanitize = enum_attribute(m, SANITIZE_ADDRESS);
-    let nobuiltin = enum_attribute(m, "nobuiltin");
     let mut changed = false;
     for f in m.get_functions() {
-        if ir::is_declaration(f) || !wants_checks(f, marking) {
-            continue;
-        }
-        if marking == Marking::Pass && !ir::function_has_attr(f, SANITIZE_ADDRESS) {
-            f.add_attribute(AttributeLoc::Function, sanitize);
-            changed = true;
-        }
-        let frees: Vec<InstructionValue> = ir::function_blocks(f)
-            .into_iter()
-            .flat_map(ir::block_instructions)
-            .filter(|&i| {
-                ir::is_call_like(i) && ir::callee_name(i).is_some_and(|n| is_deallocation(&n))
-            })
-            .collect();
-        for call in frees {
-            // SAFETY: call is a call-like instruction of the live module.
-            unsafe { CallSiteValue::new(call.as_value_ref()) }
-                .add_attribute(AttributeLoc::Function, nobuiltin);
+        let mark = if ir::is_declaration(f) {
+            is_deallocation(&ir::function_name(f)).then_some("nobuiltin")
+        } else {
+            (marking == Marking::Pass && wants_checks(f, marking)).then_some(SANITIZE_ADDRESS)
+        };
+        if let Some(name) = mark.filter(|&name| !ir::function_has_attr(f, name)) {
+            f.add_attribute(AttributeLoc::Function, enum_attribute(m, name));
             changed = true;
         }
     }
