@@ -8,8 +8,8 @@
 //! `nobuiltin` is an unknown function to it, so the allocation escapes and both frees of a double free
 //! stay (ASan loses those at `-O2`).
 use inkwell::attributes::{Attribute, AttributeLoc};
-use inkwell::module::{FlagBehavior, Module};
-use inkwell::values::FunctionValue;
+use inkwell::module::{FlagBehavior, Linkage, Module};
+use inkwell::values::{BasicValue, FunctionValue};
 use llvm_sys::prelude::LLVMModuleRef;
 
 use crate::emitter::Emitter;
@@ -127,4 +127,44 @@ pub fn hand_over_from_asan(m: &Module) -> bool {
         changed = true;
     }
     changed
+}
+
+/// The sanitizer interface functions (`<sanitizer/asan_interface.h>` and friends) the runtime
+/// defines. Empty for now: whoever adds one to the runtime adds its name here.
+const SANITIZER_INTERFACE_PROVIDED: &[&str] = &[];
+
+const SANITIZER_INTERFACE_PREFIXES: &[&str] = &["__asan_", "__lsan_", "__sanitizer_"];
+
+/// Under `-fsanitize=address` clang defines `__SANITIZE_ADDRESS__` and `__has_feature(address_sanitizer)`,
+/// and code takes its ASan paths (`ASAN_POISON_MEMORY_REGION` calls `__asan_poison_memory_region`).
+/// A program calling what the runtime lacks fails to link, but a shared library links and fails only
+/// when loaded: say so at compile time. Weak references (code that checks for the function) are fine.
+pub fn warn_about_missing_interface(m: &Module) {
+    let missing: Vec<String> = m
+        .get_functions()
+        .filter(|&f| {
+            ir::is_declaration(f)
+                && f.get_linkage() != Linkage::ExternalWeak
+                && f.as_global_value()
+                    .as_pointer_value()
+                    .get_first_use()
+                    .is_some()
+        })
+        .map(ir::function_name)
+        .filter(|name| {
+            SANITIZER_INTERFACE_PREFIXES
+                .iter()
+                .any(|p| name.starts_with(p))
+                && !SANITIZER_INTERFACE_PROVIDED.contains(&name.as_str())
+        })
+        .collect();
+    if !missing.is_empty() {
+        eprintln!(
+            "ffisan: warning: {} calls {}, which the ffisan runtime does not provide yet: a program \
+             fails to link, a shared library to load (code under __SANITIZE_ADDRESS__ or \
+             __has_feature(address_sanitizer) takes its AddressSanitizer path)",
+            skip::source_filename(m),
+            missing.join(", ")
+        );
+    }
 }
