@@ -19,7 +19,7 @@ using namespace llvm;
 
 // Defined in Rust (src/instrument_module.rs): instruments one module, returns true if it changed it.
 extern "C" bool ffisan_instrument_module(LLVMModuleRef M);
-// Defined in Rust (src/marks.rs): marks the functions to check before the optimizer sees them.
+// Defined in Rust (src/instrument_module.rs): marks what the optimizer must keep (src/marks.rs).
 extern "C" bool ffisan_mark_module(LLVMModuleRef M);
 
 namespace {

@@ -53,7 +53,7 @@ pub unsafe extern "C" fn ffisan_instrument_module(module: LLVMModuleRef) -> bool
     if skip::module_is_instrumented(&em.module) || skip::module_is_cgo_runtime(&em.module) {
         return handed_over;
     }
-    marks::warn_about_missing_interface(&em.module);
+    marks::warn_about_missing_interface(&em.module, &skip::source_filename(&em.module));
     let domain = skip::module_domain(&em.module);
     let mut stats = ModuleStats::default();
 
@@ -67,6 +67,24 @@ pub unsafe extern "C" fn ffisan_instrument_module(module: LLVMModuleRef) -> bool
     skip::mark_module_instrumented(&em.module);
     stats.write_if_requested(&skip::module_identifier(&em.module));
     true
+}
+
+/// Called by the C++ pass that runs at PipelineStartEP (`shim/register.cpp`): marks what the optimizer
+/// must keep (`marks.rs`) in the modules this pass will instrument. True if the module changed.
+///
+/// # Safety
+/// `module` must be a valid module that nothing else uses during the call.
+#[no_mangle]
+pub unsafe extern "C" fn ffisan_mark_module(module: LLVMModuleRef) -> bool {
+    if module.is_null() {
+        return false;
+    }
+    // SAFETY: the host passes the live module being optimised; the emitter never disposes it.
+    let em = unsafe { Emitter::new(module) };
+    if skip::module_is_instrumented(&em.module) || skip::module_is_cgo_runtime(&em.module) {
+        return false;
+    }
+    marks::mark_functions(&em.module)
 }
 
 fn instrument_function<'ctx>(

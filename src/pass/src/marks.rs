@@ -10,11 +10,8 @@
 use inkwell::attributes::{Attribute, AttributeLoc};
 use inkwell::module::{FlagBehavior, Linkage, Module};
 use inkwell::values::{BasicValue, FunctionValue};
-use llvm_sys::prelude::LLVMModuleRef;
 
-use crate::emitter::Emitter;
 use crate::ir;
-use crate::skip;
 
 /// The function attribute that says "check this function" (clang's `-fsanitize=address` mark).
 pub const SANITIZE_ADDRESS: &str = "sanitize_address";
@@ -74,24 +71,12 @@ fn enum_attribute(m: &Module, name: &str) -> Attribute {
         .create_enum_attribute(Attribute::get_named_enum_kind_id(name), 0)
 }
 
-/// PipelineStartEP, before any optimization: marks every function to be checked `sanitize_address`
-/// when the frontend did not, and declares the deallocation functions `nobuiltin` (on the declaration:
-/// on a call alone it would not stop InferFunctionAttrs from making the declaration `allockind("free")`,
-/// which is what lets InstCombine delete the allocation).
-///
-/// # Safety
-/// `module` must be a valid module that nothing else uses during the call.
-#[no_mangle]
-pub unsafe extern "C" fn ffisan_mark_module(module: LLVMModuleRef) -> bool {
-    if module.is_null() {
-        return false;
-    }
-    // SAFETY: the host passes the live module being optimised; the emitter never disposes it.
-    let em = unsafe { Emitter::new(module) };
-    let m = &em.module;
-    if skip::module_is_instrumented(m) || skip::module_is_cgo_runtime(m) {
-        return false;
-    }
+/// PipelineStartEP, before any optimization (`instrument_module.rs` calls it for the modules the
+/// pass will instrument): marks every function to be checked `sanitize_address` when the frontend
+/// did not, and declares the deallocation functions `nobuiltin` (on the declaration: on a call alone
+/// it would not stop InferFunctionAttrs from making the declaration `allockind("free")`, which is what
+/// lets InstCombine delete the allocation). True if it changed the module.
+pub fn mark_functions(m: &Module) -> bool {
     let marking = marking();
     let mut changed = false;
     for f in m.get_functions() {
@@ -139,7 +124,7 @@ const SANITIZER_INTERFACE_PREFIXES: &[&str] = &["__asan_", "__lsan_", "__sanitiz
 /// and code takes its ASan paths (`ASAN_POISON_MEMORY_REGION` calls `__asan_poison_memory_region`).
 /// A program calling what the runtime lacks fails to link, but a shared library links and fails only
 /// when loaded: say so at compile time. Weak references (code that checks for the function) are fine.
-pub fn warn_about_missing_interface(m: &Module) {
+pub fn warn_about_missing_interface(m: &Module, source: &str) {
     let missing: Vec<String> = m
         .get_functions()
         .filter(|&f| {
@@ -163,7 +148,7 @@ pub fn warn_about_missing_interface(m: &Module) {
             "ffisan: warning: {} calls {}, which the ffisan runtime does not provide yet: a program \
              fails to link, a shared library to load (code under __SANITIZE_ADDRESS__ or \
              __has_feature(address_sanitizer) takes its AddressSanitizer path)",
-            skip::source_filename(m),
+            source,
             missing.join(", ")
         );
     }
