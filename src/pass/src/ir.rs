@@ -98,6 +98,21 @@ pub fn call_has_fn_attr(call: InstructionValue, attr: &str) -> bool {
     on_site || called_function(call).is_some_and(|f| function_has_attr(f, attr))
 }
 
+/// Removes the function attribute `attr` from a call site (not from its callee); true if it was there.
+pub fn remove_call_site_fn_attr(call: InstructionValue, attr: &str) -> bool {
+    let Some(kind) = enum_attribute_kind(attr) else {
+        return false;
+    };
+    let site = call_site(call);
+    let present = site
+        .get_enum_attribute(AttributeLoc::Function, kind)
+        .is_some();
+    if present {
+        site.remove_enum_attribute(AttributeLoc::Function, kind);
+    }
+    present
+}
+
 /// `captures(...)` bits that let the callee keep no usable pointer: comparing it with null, in
 /// other uses (bit 4) or in the return value (bit 0). Anything else (the address, provenance) may
 /// outlive the call.

@@ -75,7 +75,8 @@ fn enum_attribute(m: &Module, name: &str) -> Attribute {
 /// pass will instrument): marks every function to be checked `sanitize_address` when the frontend
 /// did not, and declares the deallocation functions `nobuiltin` (on the declaration: on a call alone
 /// it would not stop InferFunctionAttrs from making the declaration `allockind("free")`, which is what
-/// lets InstCombine delete the allocation). True if it changed the module.
+/// lets InstCombine delete the allocation). C++ marks the `delete` of a delete-expression `builtin` on
+/// the call, which overrides that, so the calls lose their `builtin`. True if it changed the module.
 pub fn mark_functions(m: &Module) -> bool {
     let marking = marking();
     let mut changed = false;
@@ -88,6 +89,14 @@ pub fn mark_functions(m: &Module) -> bool {
         if let Some(name) = mark.filter(|&name| !ir::function_has_attr(f, name)) {
             f.add_attribute(AttributeLoc::Function, enum_attribute(m, name));
             changed = true;
+        }
+        for call in ir::function_blocks(f)
+            .into_iter()
+            .flat_map(ir::block_instructions)
+            .filter(|&i| ir::is_call_like(i))
+            .filter(|&i| ir::callee_name(i).is_some_and(|n| is_deallocation(&n)))
+        {
+            changed |= ir::remove_call_site_fn_attr(call, "builtin");
         }
     }
     changed
