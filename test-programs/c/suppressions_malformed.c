@@ -14,7 +14,7 @@ int main(void) {
   puts("main ran");
   return 0;
 }
-// KIND: ffisan: error: suppressions file '{{.*}}.kind' line 2: unknown kind 'use-after-fee' (valid: heap-use-after-free, double-free, invalid-free, write-to-readonly, stack-use-after-return, cross-domain-access, heap-buffer-overflow)
+// KIND: ffisan: error: suppressions file '{{.*}}.kind' line 2: unknown kind 'use-after-fee' (valid: heap-use-after-free, double-free, invalid-free, {{.*}}stack-buffer-overflow, {{.*}}memory-leak{{.*}})
 // KIND-NOT: main ran
 // COLON: ffisan: error: suppressions file '{{.*}}.colon' line 2: expected 'kind:pattern', got 'just_a_function'
 // MISSING: ffisan: error: cannot read suppressions file '{{.*}}.missing'
