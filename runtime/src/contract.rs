@@ -60,6 +60,20 @@ pub mod shadow_value {
     pub const STACK_AFTER_RETURN: u8 = 0xf5;
     /// The chunk header and left redzone of a C-heap chunk.
     pub const HEAP_LEFT_REDZONE: u8 = 0xfa;
+    /// The header's last granule (just before the user bytes) of a chunk `operator new` or
+    /// `operator new[]` made: a left redzone whose value also says which family to end it with,
+    /// so free and delete learn it from the shadow they already read. (malloc's reads
+    /// HEAP_LEFT_REDZONE.) Not ASan's: ASan keeps the family in its chunk header.
+    pub const HEAP_LEFT_REDZONE_NEW: u8 = 0xe1;
+    pub const HEAP_LEFT_REDZONE_NEW_ARRAY: u8 = 0xe2;
+
+    /// Whether `v` paints part of a C-heap chunk's header or left redzone, whatever made it.
+    pub const fn is_heap_left_redzone(v: u8) -> bool {
+        matches!(
+            v,
+            HEAP_LEFT_REDZONE | HEAP_LEFT_REDZONE_NEW | HEAP_LEFT_REDZONE_NEW_ARRAY
+        )
+    }
     /// Beyond a C-heap chunk's end.
     pub const HEAP_RIGHT_REDZONE: u8 = 0xfb;
     /// A freed C-heap chunk waiting in quarantine.

@@ -77,6 +77,15 @@ impl ErrorKind {
         }
     }
 
+    /// The option that turns this kind off, for kinds a report's HINT line names (as ASan's do).
+    pub fn disabled_by(self) -> Option<&'static str> {
+        match self {
+            ErrorKind::AllocDeallocMismatch => Some("alloc_dealloc_mismatch"),
+            ErrorKind::NewDeleteTypeMismatch => Some("new_delete_type_mismatch"),
+            _ => None,
+        }
+    }
+
     pub fn from_name(name: &str) -> Option<ErrorKind> {
         ErrorKind::ALL.into_iter().find(|k| k.name() == name)
     }
@@ -131,6 +140,56 @@ impl Domain {
             Domain::Go => "go",
         }
     }
+}
+
+/// Which family of allocation functions made a chunk, or is ending one: the pairs must match
+/// (`alloc-dealloc-mismatch`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum AllocFamily {
+    /// malloc, calloc, realloc, the aligned ones; ended by free and realloc.
+    Malloc,
+    /// Every `operator new` but the array ones; ended by `operator delete`.
+    New,
+    /// `operator new[]`; ended by `operator delete[]`.
+    NewArray,
+}
+
+impl AllocFamily {
+    /// The allocating side's name, as ASan words it ("malloc", "operator new []").
+    pub fn allocator_name(self) -> &'static str {
+        match self {
+            AllocFamily::Malloc => "malloc",
+            AllocFamily::New => "operator new",
+            AllocFamily::NewArray => "operator new []",
+        }
+    }
+    /// The deallocating side's name ("free", "operator delete []").
+    pub fn deallocator_name(self) -> &'static str {
+        match self {
+            AllocFamily::Malloc => "free",
+            AllocFamily::New => "operator delete",
+            AllocFamily::NewArray => "operator delete []",
+        }
+    }
+}
+
+/// What a finding says beyond its kind, address, region and stacks; most kinds say nothing more.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Detail {
+    None,
+    /// `alloc-dealloc-mismatch`: who made the chunk and who tried to end it.
+    Mismatch {
+        allocated_by: AllocFamily,
+        freed_by: AllocFamily,
+    },
+    /// `new-delete-type-mismatch`: the size and alignment delete was told (0: not told, or the
+    /// default alignment) against the chunk's own.
+    TypeMismatch {
+        size: usize,
+        delete_size: usize,
+        alignment: usize,
+        delete_alignment: usize,
+    },
 }
 
 /// What an address points into. `name()` is the word used by `invalid-free` reports, JSON `region`

@@ -120,6 +120,10 @@ macro_rules! ffisan_options {
                 "1: print runtime notes (each mmap seen, how many findings were suppressed); 2: also, at exit, how many allocation and free stacks were walked";
             background_prefault: bool = true,
                 "fault fresh heap pages in ahead of the allocator on a helper thread";
+            alloc_dealloc_mismatch: bool = true,
+                "report a chunk ended by the wrong family: malloc/delete, new/free, new[]/delete";
+            new_delete_type_mismatch: bool = true,
+                "report a sized or aligned delete whose size or alignment is not the chunk's";
             help: bool = false,
                 "print these options and go on";
         }
@@ -260,7 +264,9 @@ mod tests {
         let mut o = Options::DEFAULT;
         let e = parse_into(&mut o, "symbolize=1:foo=2").err().unwrap();
         assert!(e.starts_with("ffisan: error: unknown option 'foo' in FFISAN_OPTIONS (valid: halt_on_error, exitcode,"));
-        assert!(e.ends_with("verbosity, background_prefault, help)"));
+        assert!(e.ends_with(
+            "background_prefault, alloc_dealloc_mismatch, new_delete_type_mismatch, help)"
+        ));
     }
 
     #[test]

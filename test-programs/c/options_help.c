@@ -20,5 +20,7 @@ int main(void) {
 // CHECK-NEXT: malloc_context_size {{ *}}default 16
 // CHECK-NEXT: verbosity {{ *}}default 0
 // CHECK-NEXT: background_prefault {{ *}}default 1 {{.*}}helper thread
+// CHECK-NEXT: alloc_dealloc_mismatch {{ *}}default 1 {{.*}}wrong family
+// CHECK-NEXT: new_delete_type_mismatch {{ *}}default 1 {{.*}}sized or aligned delete
 // CHECK-NEXT: help {{ *}}default 0
 // CHECK: main ran

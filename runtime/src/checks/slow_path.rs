@@ -2,7 +2,7 @@
 //! and the whole-range check used for `llvm.mem*` and libc calls.
 
 use crate::contract::{flags, shadow_value, APP_END, GRANULE, LOAD_MASK, STORE_MASK};
-use crate::errors::{Access, Domain, ErrorKind, RegionKind};
+use crate::errors::{Access, Detail, Domain, ErrorKind, RegionKind};
 use crate::options::ManagedPolicy;
 use crate::report::Finding;
 use crate::shadow;
@@ -38,9 +38,8 @@ fn judge(
             (!ok).then_some((ErrorKind::CrossDomainAccess, first))
         }
         shadow_value::HEAP_FREED => Some((ErrorKind::HeapUseAfterFree, first)),
-        shadow_value::HEAP_LEFT_REDZONE | shadow_value::HEAP_RIGHT_REDZONE => {
-            Some((ErrorKind::HeapBufferOverflow, first))
-        }
+        shadow_value::HEAP_RIGHT_REDZONE => Some((ErrorKind::HeapBufferOverflow, first)),
+        v if shadow_value::is_heap_left_redzone(v) => Some((ErrorKind::HeapBufferOverflow, first)),
         shadow_value::STACK_AFTER_RETURN => crate::options::get()
             .detect_stack_use_after_return
             .then_some((ErrorKind::StackUseAfterReturn, first)),
@@ -150,6 +149,7 @@ fn report_access(kind: ErrorKind, addr: usize, size: usize, flags: u32) {
         stack: unwind::capture(unwind::ERROR_STACK_DEPTH, false),
         alloc_stack,
         free_stack,
+        detail: Detail::None,
     });
 }
 

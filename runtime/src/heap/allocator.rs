@@ -3,23 +3,27 @@
 //! [left redzone ending in a 16-byte header][user bytes][right redzone], painted in the shadow.
 
 use crate::contract::{shadow_value, APP_END, GRANULE};
-use crate::errors::{Access, Domain, ErrorKind, FixedStr, RegionInfo, RegionKind};
+use crate::errors::{
+    Access, AllocFamily, Detail, Domain, ErrorKind, FixedStr, RegionInfo, RegionKind,
+};
 use crate::heap::internal_alloc::{__libc_free, __libc_memalign};
 use crate::heap::size_class::{self, Class};
 use crate::heap::{class_regions, quarantine, recycle, thread_cache};
 use crate::report::Finding;
 use crate::shadow::{self, shadow_byte};
 use crate::sync::{set_errno, SpinLock};
-use crate::traces::Caller;
+use crate::traces::{entry_stub, Caller};
 use crate::traces::{stack_depot, unwind};
 use core::fmt::Write;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use libc::{c_int, c_void, size_t};
 
-/// The header just before the user bytes. `word` packs the requested size (bits 0..42), log2 of
-/// the left redzone length (bits 42..48) and a tag that is both magic and state (bits 48..64);
-/// then the depot ids of the allocation and free stacks, each written on its own (a free need not
-/// read the header's line to keep the allocation stack).
+/// The header just before the user bytes. `word` packs the requested size (bits 0..40), the
+/// alignment an aligned `operator new` was asked for (bits 40..43, `alignment_code`), log2 of the
+/// left redzone length (bits 43..48) and a tag that is both magic and state (bits 48..64); then
+/// the depot ids of the allocation and free stacks, each written on its own (a free need not read
+/// the header's line to keep the allocation stack). Which family made the chunk is in the shadow
+/// of the header's last granule (`family_at`), where the header-free free finds it.
 #[repr(C)]
 struct Header {
     word: AtomicU64,
@@ -30,13 +34,14 @@ struct Header {
 const HEADER_SIZE: usize = 16;
 /// glibc's own malloc alignment; every user pointer is at least this aligned.
 const MIN_ALIGN: usize = 16;
-const SIZE_BITS: u32 = 42;
+const SIZE_BITS: u32 = 40;
 const SIZE_MASK: u64 = (1 << SIZE_BITS) - 1;
-const LOG_SHIFT: u32 = 42;
+const ALIGNMENT_SHIFT: u32 = 40;
+const LOG_SHIFT: u32 = 43;
 const TAG_SHIFT: u32 = 48;
 const TAG_LIVE: u64 = 0xa11c;
 const TAG_FREED: u64 = 0xf4ee;
-/// Requests above this fail with ENOMEM (the size field has 42 bits).
+/// Requests above this fail with ENOMEM (the size field has 40 bits: ASan's limit too).
 const MAX_CHUNK_SIZE: usize = SIZE_MASK as usize;
 /// Largest alignment accepted (the left redzone is as long as the alignment).
 const MAX_ALIGN: usize = 1 << 30;
@@ -59,6 +64,8 @@ struct Chunk {
     user: usize,
     size: usize,
     left_redzone: usize,
+    /// `alignment_code` of the alignment an aligned operator new was given; 0 for all others.
+    alignment: u64,
     state: State,
 }
 
@@ -140,8 +147,11 @@ unsafe fn header_at(user: usize) -> &'static Header {
     &*((user - HEADER_SIZE) as *const Header)
 }
 
-fn encode(size: usize, left_redzone: usize, tag: u64) -> u64 {
-    size as u64 | (left_redzone.trailing_zeros() as u64) << LOG_SHIFT | tag << TAG_SHIFT
+fn encode(size: usize, left_redzone: usize, alignment: u64, tag: u64) -> u64 {
+    size as u64
+        | alignment << ALIGNMENT_SHIFT
+        | (left_redzone.trailing_zeros() as u64) << LOG_SHIFT
+        | tag << TAG_SHIFT
 }
 
 fn decode(user: usize, word: u64) -> Option<Chunk> {
@@ -150,7 +160,7 @@ fn decode(user: usize, word: u64) -> Option<Chunk> {
         TAG_FREED => State::Freed,
         _ => return None,
     };
-    let left_redzone = 1usize << ((word >> LOG_SHIFT) & 63);
+    let left_redzone = 1usize << ((word >> LOG_SHIFT) & 31);
     if !(HEADER_SIZE..=MAX_ALIGN).contains(&left_redzone) || user < left_redzone {
         return None;
     }
@@ -158,13 +168,32 @@ fn decode(user: usize, word: u64) -> Option<Chunk> {
         user,
         size: (word & SIZE_MASK) as usize,
         left_redzone,
+        alignment: (word >> ALIGNMENT_SHIFT) & 7,
         state,
     })
 }
 
+/// An alignment in the header's three bits, as ASan keeps it: 0 below 8 bytes (the default
+/// alignment), else log2 - 2, at most 512 bytes' worth.
+fn alignment_code(alignment: usize) -> u64 {
+    if alignment < 8 {
+        return 0;
+    }
+    alignment.min(512).trailing_zeros() as u64 - 2
+}
+
+/// The alignment an `alignment_code` stands for (0: default).
+fn alignment_of_code(code: u64) -> usize {
+    if code == 0 {
+        0
+    } else {
+        1 << (code + 2)
+    }
+}
+
 /// The chunk starting exactly at `user`, found without ever faulting: only an address whose two
-/// preceding granules are painted as a left redzone (and which is not itself in one) can have
-/// our header before it, so only then is the header read.
+/// preceding granules are painted as a header (and which is not itself in a left redzone) can
+/// have our header before it, so only then is the header read.
 fn chunk_at(user: usize) -> Option<Chunk> {
     if !user.is_multiple_of(MIN_ALIGN)
         || !(2 * HEADER_SIZE..APP_END).contains(&user)
@@ -179,11 +208,64 @@ fn chunk_at(user: usize) -> Option<Chunk> {
 }
 
 /// Whether `user` (in the application range, past two granules) is where user bytes start: the
-/// two granules before it are painted as a left redzone and it is not in one itself.
+/// two granules before it are painted as a header and it is not in a left redzone itself.
 fn follows_left_redzone(user: usize) -> bool {
-    let left = shadow_value::HEAP_LEFT_REDZONE;
-    shadow_byte(user - 8) == left && shadow_byte(user - 16) == left && shadow_byte(user) != left
+    family_at(user).is_some()
 }
+
+/// The family that made the chunk whose user bytes start at `user` (in the application range,
+/// past two granules), read from the shadow of its header's last granule; None unless the two
+/// granules before `user` are painted as a header and `user` is not in a left redzone itself.
+fn family_at(user: usize) -> Option<AllocFamily> {
+    if shadow_byte(user - 16) != shadow_value::HEAP_LEFT_REDZONE
+        || shadow_value::is_heap_left_redzone(shadow_byte(user))
+    {
+        return None;
+    }
+    match shadow_byte(user - 8) {
+        shadow_value::HEAP_LEFT_REDZONE => Some(AllocFamily::Malloc),
+        shadow_value::HEAP_LEFT_REDZONE_NEW => Some(AllocFamily::New),
+        shadow_value::HEAP_LEFT_REDZONE_NEW_ARRAY => Some(AllocFamily::NewArray),
+        _ => None,
+    }
+}
+
+/// What the shadow of a chunk's header's last granule says for chunks of `family`.
+fn family_mark(family: AllocFamily) -> u8 {
+    match family {
+        AllocFamily::Malloc => shadow_value::HEAP_LEFT_REDZONE,
+        AllocFamily::New => shadow_value::HEAP_LEFT_REDZONE_NEW,
+        AllocFamily::NewArray => shadow_value::HEAP_LEFT_REDZONE_NEW_ARRAY,
+    }
+}
+
+/// Who asks for a chunk: the family, and the alignment an aligned operator new was given
+/// (`alignment_code`; 0 for every other request).
+#[derive(Clone, Copy)]
+struct Maker {
+    family: AllocFamily,
+    alignment: u64,
+}
+
+const MALLOC: Maker = Maker {
+    family: AllocFamily::Malloc,
+    alignment: 0,
+};
+
+/// What a call that ends a chunk says about it: its family, and for a sized or aligned delete
+/// the size and alignment the program believes the object has (0: not said).
+#[derive(Clone, Copy)]
+pub(crate) struct Ender {
+    pub family: AllocFamily,
+    pub size: usize,
+    pub alignment: usize,
+}
+
+const FREE: Ender = Ender {
+    family: AllocFamily::Malloc,
+    size: 0,
+    alignment: 0,
+};
 
 /// Chunks of at least LARGE_CHUNK bytes: (block, end, user).
 static LARGE_CHUNKS: SpinLock<Vec<(usize, usize, usize)>> = SpinLock::new(Vec::new());
@@ -209,16 +291,18 @@ fn is_fresh_mmap(block: usize, bytes: usize) -> bool {
 }
 
 fn allocate(size: usize, align: usize, zero: bool, caller: &Caller) -> *mut c_void {
-    allocate_as(size, align, zero, || {
+    allocate_as(size, align, zero, MALLOC, || {
         stack_depot::record_here(caller, thread_cache::recent_traces)
     })
 }
 
-/// `allocate` with the allocation stack's depot id from `alloc_stack` (asked once the chunk is made).
+/// `allocate` for `maker`, with the allocation stack's depot id from `alloc_stack` (asked once
+/// the chunk is made).
 fn allocate_as(
     size: usize,
     align: usize,
     zero: bool,
+    maker: Maker,
     alloc_stack: impl FnOnce() -> u32,
 ) -> *mut c_void {
     shadow::ensure_mapped();
@@ -243,10 +327,14 @@ fn allocate_as(
     }
     header.alloc_stack.store(0, Ordering::Relaxed);
     header.free_stack.store(0, Ordering::Relaxed);
-    header
-        .word
-        .store(encode(size, left, TAG_LIVE), Ordering::Release);
+    header.word.store(
+        encode(size, left, maker.alignment, TAG_LIVE),
+        Ordering::Release,
+    );
     fill_shadow(block, left, shadow_value::HEAP_LEFT_REDZONE);
+    if maker.family != AllocFamily::Malloc {
+        unsafe { *shadow::shadow_addr(user - GRANULE) = family_mark(maker.family) };
+    }
     let whole = size & !(GRANULE - 1);
     fill_shadow(user, whole, 0);
     if size > whole {
@@ -264,23 +352,14 @@ fn allocate_as(
     user as *mut c_void
 }
 
-/// Live → freed: poison, remember who freed it, queue it. False if another free got there first.
-fn retire(chunk: Chunk, free_stack: impl FnOnce() -> u32) -> bool {
-    if !claim(&chunk) {
-        return false;
-    }
-    retire_claimed(chunk, free_stack);
-    true
-}
-
 /// Live → freed in the header. Of two threads freeing one chunk at once exactly one wins; false
 /// for the other, whose free is the double free. While the process has one thread a plain load
 /// and store do it: on some hosts the locked compare-and-swap was a sixth of an allocation-heavy
 /// program's time. (A signal handler freeing the chunk the interrupted free is claiming would slip
 /// between the two; freeing in a signal handler is undefined to begin with.)
 fn claim(chunk: &Chunk) -> bool {
-    let live = encode(chunk.size, chunk.left_redzone, TAG_LIVE);
-    let freed = encode(chunk.size, chunk.left_redzone, TAG_FREED);
+    let live = encode(chunk.size, chunk.left_redzone, chunk.alignment, TAG_LIVE);
+    let freed = encode(chunk.size, chunk.left_redzone, chunk.alignment, TAG_FREED);
     let word = &chunk.header().word;
     if process_is_single_threaded() {
         if word.load(Ordering::Relaxed) != live {
@@ -307,7 +386,7 @@ fn process_is_single_threaded() -> bool {
 
 /// Gives back a claim that will not be followed by a retirement (realloc that could not allocate).
 fn unclaim(chunk: &Chunk) {
-    let live = encode(chunk.size, chunk.left_redzone, TAG_LIVE);
+    let live = encode(chunk.size, chunk.left_redzone, chunk.alignment, TAG_LIVE);
     chunk.header().word.store(live, Ordering::Release);
 }
 
@@ -359,19 +438,19 @@ enum FreeOutcome {
     Reported,
 }
 
-/// free() and the freeing half of realloc(): never faults, whatever `p` is.
-fn deallocate(p: usize, caller: &Caller) -> FreeOutcome {
+/// free(), operator delete and the freeing half of realloc(): never faults, whatever `p` is. A
+/// chunk `ender` does not fit is reported, and freed all the same (as ASan does).
+fn deallocate(p: usize, ender: Ender, caller: &Caller) -> FreeOutcome {
     shadow::ensure_mapped();
-    if free_single_threaded(p, caller) {
+    if free_single_threaded(p, ender, caller) {
         return FreeOutcome::Freed;
     }
     match chunk_at(p) {
-        Some(chunk)
-            if chunk.state == State::Live
-                && retire(chunk, || {
-                    stack_depot::record_here(caller, thread_cache::recent_traces)
-                }) =>
-        {
+        Some(chunk) if chunk.state == State::Live && claim(&chunk) => {
+            report_if_mismatched(&chunk, ender, caller);
+            retire_claimed(chunk, || {
+                stack_depot::record_here(caller, thread_cache::recent_traces)
+            });
             FreeOutcome::Freed
         }
         Some(_) => {
@@ -385,13 +464,14 @@ fn deallocate(p: usize, caller: &Caller) -> FreeOutcome {
     }
 }
 
-/// free() of a live chunk in a size class's region while the process has one thread, without
-/// reading the chunk's header: everything the header would say, the block and its shadow say
-/// too, and the header is the one line of the chunk the program did not touch (in Lua's
-/// binary-trees, waiting for it was most of what free cost). The header is still written, so
-/// it says what the general path would have made it say. False, with nothing changed, for
-/// anything else: the general path then decides, and reports.
-fn free_single_threaded(p: usize, caller: &Caller) -> bool {
+/// free() (or delete) of a live chunk in a size class's region while the process has one thread,
+/// without reading the chunk's header: everything the header would say, the block and its shadow
+/// say too (the family `ender` ends included), and the header is the one line of the chunk the
+/// program did not touch (in Lua's binary-trees, waiting for it was most of what free cost). The
+/// header is still written, so it says what the general path would have made it say. False, with
+/// nothing changed, for anything else (another family, a sized delete of another size): the
+/// general path then decides, and reports.
+fn free_single_threaded(p: usize, ender: Ender, caller: &Caller) -> bool {
     if !process_is_single_threaded() || !p.is_multiple_of(MIN_ALIGN) {
         return false;
     }
@@ -401,13 +481,20 @@ fn free_single_threaded(p: usize, caller: &Caller) -> bool {
         return false;
     };
     let block_bytes = size_class::class_block_bytes(class);
-    // A block of a class region starts with the 16-byte left redzone, nowhere else painted so.
-    if block_bytes > SHADOW_SIZED_BLOCK_MAX || !follows_left_redzone(p) {
+    // A block of a class region starts with the 16-byte left redzone, nowhere else painted so;
+    // its last granule names the family. (An aligned operator new's chunk is never a class
+    // block, so its alignment, known only to the header, needs no looking at here.)
+    if block_bytes > SHADOW_SIZED_BLOCK_MAX || family_at(p) != Some(ender.family) {
         return false;
     }
     let Some(size) = live_size_from_shadow(p, p + block_bytes - MIN_ALIGN) else {
         return false;
     };
+    // A class block's chunk was made without an alignment: a delete that names one, or another
+    // size than the chunk's, is for the general path to report.
+    if (ender.size != 0 && ender.size != size) || alignment_code(ender.alignment) != 0 {
+        return false;
+    }
     // The header's line is asked for now and written last: stores leave in program order, and
     // one waiting for a missing line would hold up every store behind it.
     crate::sync::prefetch_for_write(p - HEADER_SIZE);
@@ -417,7 +504,7 @@ fn free_single_threaded(p: usize, caller: &Caller) -> bool {
     let header = unsafe { header_at(p) };
     header
         .word
-        .store(encode(size, MIN_ALIGN, TAG_FREED), Ordering::Relaxed);
+        .store(encode(size, MIN_ALIGN, 0, TAG_FREED), Ordering::Relaxed);
     header.free_stack.store(free_stack, Ordering::Relaxed);
     true
 }
@@ -455,6 +542,53 @@ fn live_size_from_shadow(p: usize, end: usize) -> Option<usize> {
     None
 }
 
+/// Reports a live chunk, just claimed by `ender`, that is not `ender`'s to end: made by another
+/// family (`alloc_dealloc_mismatch`), or deleted with another size or alignment than it was made
+/// with (`new_delete_type_mismatch`).
+fn report_if_mismatched(chunk: &Chunk, ender: Ender, caller: &Caller) {
+    let options = crate::options::get();
+    let family = family_at(chunk.user).unwrap_or(AllocFamily::Malloc);
+    let detail = if family != ender.family {
+        if !options.alloc_dealloc_mismatch {
+            return;
+        }
+        Detail::Mismatch {
+            allocated_by: family,
+            freed_by: ender.family,
+        }
+    } else {
+        let wrong_size = ender.size != 0 && ender.size != chunk.size;
+        let wrong_alignment = alignment_code(ender.alignment) != chunk.alignment;
+        if family == AllocFamily::Malloc
+            || !options.new_delete_type_mismatch
+            || !(wrong_size || wrong_alignment)
+        {
+            return;
+        }
+        Detail::TypeMismatch {
+            size: chunk.size,
+            delete_size: ender.size,
+            alignment: alignment_of_code(chunk.alignment),
+            delete_alignment: ender.alignment,
+        }
+    };
+    crate::report::report(&Finding {
+        kind: match detail {
+            Detail::Mismatch { .. } => ErrorKind::AllocDeallocMismatch,
+            _ => ErrorKind::NewDeleteTypeMismatch,
+        },
+        access: Access::Free,
+        size: chunk.size,
+        addr: chunk.user,
+        domain: Domain::C,
+        region: chunk.region(RegionKind::CHeap),
+        stack: unwind::capture_from(caller, unwind::ERROR_STACK_DEPTH),
+        alloc_stack: chunk.header().alloc_stack.load(Ordering::Acquire),
+        free_stack: 0,
+        detail,
+    });
+}
+
 fn report_double_free(p: usize, caller: &Caller) {
     let chunk = chunk_at(p);
     let (alloc_stack, free_stack) = chunk.map(|c| c.stacks()).unwrap_or((0, 0));
@@ -471,6 +605,7 @@ fn report_double_free(p: usize, caller: &Caller) {
         stack: unwind::capture_from(caller, unwind::ERROR_STACK_DEPTH),
         alloc_stack,
         free_stack,
+        detail: Detail::None,
     });
 }
 
@@ -492,6 +627,7 @@ fn report_invalid_free(p: usize, caller: &Caller) {
         stack: unwind::capture_from(caller, unwind::ERROR_STACK_DEPTH),
         alloc_stack,
         free_stack,
+        detail: Detail::None,
     });
 }
 
@@ -526,11 +662,11 @@ fn find_chunk(addr: usize) -> Option<Chunk> {
     let granule = addr & !(GRANULE - 1);
     let floor = granule.saturating_sub(SCAN_LIMIT);
     let candidate = match shadow_byte(granule) {
-        shadow_value::HEAP_LEFT_REDZONE => {
+        v if shadow_value::is_heap_left_redzone(v) => {
             // In a left redzone: the chunk is the one to the right.
             let mut a = granule + GRANULE;
             while a < granule + MAX_ALIGN.min(SCAN_LIMIT)
-                && shadow_byte(a) == shadow_value::HEAP_LEFT_REDZONE
+                && shadow_value::is_heap_left_redzone(shadow_byte(a))
             {
                 a += GRANULE;
             }
@@ -548,7 +684,7 @@ fn find_chunk(addr: usize) -> Option<Chunk> {
                 v @ (0 | shadow_value::HEAP_FREED) => skip_back(g, v, floor),
                 _ => Some(g),
             });
-            a.filter(|&g| shadow_byte(g) == shadow_value::HEAP_LEFT_REDZONE)
+            a.filter(|&g| shadow_value::is_heap_left_redzone(shadow_byte(g)))
                 .and_then(|g| chunk_at(g + GRANULE))
         }
         _ => None,
@@ -597,42 +733,13 @@ pub fn install_fork_handlers() {
 
 // ---- the interposed C API ----
 //
-// Each exported function is a naked stub that passes the caller's return address, rbp and rsp
-// to its implementation (three extra arguments) and jumps there: allocation stacks are then a
-// cheap frame-pointer walk starting at the program's own frame.
-
-macro_rules! entry_stub {
-    ($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty => $imp:ident, $r0:literal, $r1:literal, $r2:literal) => {
-        $(#[$doc])*
-        #[unsafe(naked)]
-        #[no_mangle]
-        pub extern "C" fn $name($($arg: $ty),*) -> $ret {
-            core::arch::naked_asm!(
-                "2:",
-                concat!("lea ", $r0, ", [rip + 2b]"),
-                concat!("mov ", $r1, ", rbp"),
-                concat!("lea ", $r2, ", [rsp + 8]"),
-                "jmp {imp}",
-                imp = sym $imp,
-            )
-        }
-    };
-}
-
-/// Rebuilds the caller description from the stub's extra arguments (the return address is the
-/// word just below the caller's stack pointer).
-fn caller(entry: usize, fp: usize, sp: usize) -> Caller {
-    Caller {
-        entry,
-        ret: unsafe { *((sp - 8) as *const usize) },
-        fp,
-        sp,
-    }
-}
+// Each exported function is a naked stub (`traces::entry_stub!`) that passes the caller's return
+// address, rbp and rsp to its implementation (three extra arguments) and jumps there: allocation
+// stacks are then a cheap frame-pointer walk starting at the program's own frame.
 
 entry_stub!(malloc(size: size_t) -> *mut c_void => malloc_impl, "rsi", "rdx", "rcx");
 extern "C" fn malloc_impl(size: size_t, entry: usize, fp: usize, sp: usize) -> *mut c_void {
-    allocate(size, MIN_ALIGN, false, &caller(entry, fp, sp))
+    allocate(size, MIN_ALIGN, false, &Caller::from_stub(entry, fp, sp))
 }
 
 entry_stub!(calloc(count: size_t, size: size_t) -> *mut c_void => calloc_impl, "rdx", "rcx", "r8");
@@ -644,7 +751,7 @@ extern "C" fn calloc_impl(
     sp: usize,
 ) -> *mut c_void {
     match count.checked_mul(size) {
-        Some(bytes) => allocate(bytes, MIN_ALIGN, true, &caller(entry, fp, sp)),
+        Some(bytes) => allocate(bytes, MIN_ALIGN, true, &Caller::from_stub(entry, fp, sp)),
         None => {
             set_errno(libc::ENOMEM);
             core::ptr::null_mut()
@@ -655,7 +762,7 @@ extern "C" fn calloc_impl(
 entry_stub!(free(p: *mut c_void) -> () => free_impl, "rsi", "rdx", "rcx");
 extern "C" fn free_impl(p: *mut c_void, entry: usize, fp: usize, sp: usize) {
     if !p.is_null() {
-        deallocate(p as usize, &caller(entry, fp, sp));
+        deallocate(p as usize, FREE, &Caller::from_stub(entry, fp, sp));
     }
 }
 
@@ -672,7 +779,7 @@ extern "C" fn realloc_impl(
     fp: usize,
     sp: usize,
 ) -> *mut c_void {
-    resize(p, size, &caller(entry, fp, sp))
+    resize(p, size, &Caller::from_stub(entry, fp, sp))
 }
 
 fn resize(p: *mut c_void, size: size_t, caller: &Caller) -> *mut c_void {
@@ -683,13 +790,13 @@ fn resize(p: *mut c_void, size: size_t, caller: &Caller) -> *mut c_void {
     let old = match chunk_at(p as usize) {
         Some(chunk) if chunk.state == State::Live => chunk,
         _ => {
-            deallocate(p as usize, caller); // reports double-free or invalid-free
+            deallocate(p as usize, FREE, caller); // reports double-free or invalid-free
             return core::ptr::null_mut();
         }
     };
     if size == 0 {
         // glibc frees and returns NULL.
-        deallocate(p as usize, caller);
+        deallocate(p as usize, FREE, caller);
         return core::ptr::null_mut();
     }
     // One walk names both the new chunk's allocation and the old one's free: the same call.
@@ -699,10 +806,12 @@ fn resize(p: *mut c_void, size: size_t, caller: &Caller) -> *mut c_void {
     // the copy those were the whole new chunk (a third of realloc's time in Lua's binary-trees).
     // A free racing ours wins the claim, and this call then is the double free.
     let claimed = claim(&old);
-    if !claimed {
+    if claimed {
+        report_if_mismatched(&old, FREE, caller);
+    } else {
         report_double_free(p as usize, caller);
     }
-    let new = allocate_as(size, MIN_ALIGN, false, || stack);
+    let new = allocate_as(size, MIN_ALIGN, false, MALLOC, || stack);
     if new.is_null() {
         if claimed {
             unclaim(&old); // realloc leaves the old chunk as it was
@@ -726,7 +835,7 @@ extern "C" fn reallocarray_impl(
     sp: usize,
 ) -> *mut c_void {
     match count.checked_mul(size) {
-        Some(bytes) => resize(p, bytes, &caller(entry, fp, sp)),
+        Some(bytes) => resize(p, bytes, &Caller::from_stub(entry, fp, sp)),
         None => {
             set_errno(libc::ENOMEM);
             core::ptr::null_mut()
@@ -747,7 +856,7 @@ extern "C" fn posix_memalign_impl(
         return libc::EINVAL;
     }
     let saved = crate::sync::errno();
-    let p = allocate(size, align, false, &caller(entry, fp, sp));
+    let p = allocate(size, align, false, &Caller::from_stub(entry, fp, sp));
     if p.is_null() {
         set_errno(saved); // posix_memalign reports through its result, not errno
         return libc::ENOMEM;
@@ -768,7 +877,7 @@ extern "C" fn aligned_alloc_impl(
         set_errno(libc::EINVAL);
         return core::ptr::null_mut();
     }
-    allocate(size, align, false, &caller(entry, fp, sp))
+    allocate(size, align, false, &Caller::from_stub(entry, fp, sp))
 }
 
 entry_stub!(memalign(align: size_t, size: size_t) -> *mut c_void => memalign_impl, "rdx", "rcx", "r8");
@@ -781,7 +890,7 @@ extern "C" fn memalign_impl(
 ) -> *mut c_void {
     // glibc rounds an alignment that is not a power of two up to the next one.
     match align.checked_next_power_of_two() {
-        Some(a) if a <= MAX_ALIGN => allocate(size, a, false, &caller(entry, fp, sp)),
+        Some(a) if a <= MAX_ALIGN => allocate(size, a, false, &Caller::from_stub(entry, fp, sp)),
         _ => {
             set_errno(libc::EINVAL);
             core::ptr::null_mut()
@@ -795,18 +904,48 @@ fn page_size() -> usize {
 
 entry_stub!(valloc(size: size_t) -> *mut c_void => valloc_impl, "rsi", "rdx", "rcx");
 extern "C" fn valloc_impl(size: size_t, entry: usize, fp: usize, sp: usize) -> *mut c_void {
-    allocate(size, page_size(), false, &caller(entry, fp, sp))
+    allocate(size, page_size(), false, &Caller::from_stub(entry, fp, sp))
 }
 
 entry_stub!(pvalloc(size: size_t) -> *mut c_void => pvalloc_impl, "rsi", "rdx", "rcx");
 extern "C" fn pvalloc_impl(size: size_t, entry: usize, fp: usize, sp: usize) -> *mut c_void {
     let page = page_size();
     match size.max(1).checked_next_multiple_of(page) {
-        Some(rounded) => allocate(rounded, page, false, &caller(entry, fp, sp)),
+        Some(rounded) => allocate(rounded, page, false, &Caller::from_stub(entry, fp, sp)),
         None => {
             set_errno(libc::ENOMEM);
             core::ptr::null_mut()
         }
+    }
+}
+
+/// A chunk for operator new or new[] (`family`), an aligned one's `alignment` a power of two (0:
+/// a plain one); null when memory ran out (the caller then runs the new-handler loop).
+pub(crate) fn new_chunk(
+    size: usize,
+    alignment: usize,
+    family: AllocFamily,
+    caller: &Caller,
+) -> *mut c_void {
+    let maker = Maker {
+        family,
+        alignment: alignment_code(alignment),
+    };
+    // An aligned operator new's chunk gets a left redzone wider than a class block's: the
+    // header-free delete, which cannot see the alignment it was asked for, never takes it.
+    let align = match alignment {
+        0 => MIN_ALIGN,
+        a => a.max(2 * MIN_ALIGN),
+    };
+    allocate_as(size, align, false, maker, || {
+        stack_depot::record_here(caller, thread_cache::recent_traces)
+    })
+}
+
+/// operator delete and delete[], sized, aligned or plain, as `ender` says; null does nothing.
+pub(crate) fn delete_chunk(p: *mut c_void, ender: Ender, caller: &Caller) {
+    if !p.is_null() {
+        deallocate(p as usize, ender, caller);
     }
 }
 

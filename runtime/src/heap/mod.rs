@@ -12,5 +12,7 @@ mod recycle;
 mod size_class;
 mod thread_cache;
 
-pub(crate) use allocator::{chunk_stacks, describe_heap, install_fork_handlers};
+pub(crate) use allocator::{
+    chunk_stacks, delete_chunk, describe_heap, install_fork_handlers, new_chunk, Ender,
+};
 pub(crate) use thread_cache::release_current as release_thread_cache;

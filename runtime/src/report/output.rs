@@ -2,7 +2,7 @@
 //! printed as ASan-shaped text and one JSON line, then halt or go on (recover mode counts findings
 //! and turns the exit status into `exitcode`).
 
-use crate::errors::{Access, Domain, ErrorKind, RegionInfo, RegionKind};
+use crate::errors::{Access, Detail, Domain, ErrorKind, RegionInfo, RegionKind};
 use crate::sync::SpinLock;
 use crate::traces::Frame;
 use crate::traces::StackTrace;
@@ -21,6 +21,8 @@ pub struct Finding {
     /// Depot ids of the chunk's allocation and free stacks (0: none).
     pub alloc_stack: u32,
     pub free_stack: u32,
+    /// What the kind says beyond the above (the two sides of an alloc-dealloc mismatch, ...).
+    pub detail: Detail,
 }
 
 const SEEN_CAPACITY: usize = 4096;
@@ -308,6 +310,48 @@ fn write_location(out: &mut impl Write, f: &Frame) -> core::fmt::Result {
     }
 }
 
+/// ASan's lines for a sized or aligned delete that does not fit the chunk: sizes when delete was
+/// told one, alignments when they differ.
+fn write_type_mismatch(out: &mut impl Write, detail: &Detail) -> core::fmt::Result {
+    let Detail::TypeMismatch {
+        size,
+        delete_size,
+        alignment,
+        delete_alignment,
+    } = *detail
+    else {
+        return Ok(());
+    };
+    writeln!(out, "  object passed to delete has wrong type:")?;
+    if delete_size != 0 {
+        writeln!(out, "  size of the allocated type:   {size} bytes;")?;
+        writeln!(out, "  size of the deallocated type: {delete_size} bytes.")?;
+    }
+    if alignment != delete_alignment {
+        let show = |a: usize| {
+            let mut s = crate::errors::FixedStr::<32>::new();
+            match a {
+                0 => s.push_str("default-aligned"),
+                _ => {
+                    let _ = write!(s, "{a} bytes");
+                }
+            }
+            s
+        };
+        writeln!(
+            out,
+            "  alignment of the allocated type:   {};",
+            show(alignment).as_str()
+        )?;
+        writeln!(
+            out,
+            "  alignment of the deallocated type: {}.",
+            show(delete_alignment).as_str()
+        )?;
+    }
+    Ok(())
+}
+
 /// The frame the SUMMARY line names: the first program frame with a source location.
 fn summary_frame(frames: &[Frame]) -> Option<&Frame> {
     let program = || frames.iter().filter(|f| !crate::traces::in_runtime(f.pc));
@@ -321,11 +365,20 @@ impl Context<'_> {
     fn write_text(&self, out: &mut impl Write) -> core::fmt::Result {
         let f = self.finding;
         let kind = f.kind.name();
-        writeln!(
-            out,
-            "=={}==ERROR: ffisan: {kind} on address {:#x} at pc {:#x}",
-            self.pid, f.addr, self.pc
-        )?;
+        write!(out, "=={}==ERROR: ffisan: {kind}", self.pid)?;
+        if let Detail::Mismatch {
+            allocated_by,
+            freed_by,
+        } = f.detail
+        {
+            write!(
+                out,
+                " ({} vs {})",
+                allocated_by.allocator_name(),
+                freed_by.deallocator_name()
+            )?;
+        }
+        writeln!(out, " on address {:#x} at pc {:#x}", f.addr, self.pc)?;
         match f.access {
             Access::Free => write!(out, "FREE at {:#x}", f.addr)?,
             access => write!(
@@ -342,6 +395,7 @@ impl Context<'_> {
             self.thread,
             f.domain.name()
         )?;
+        write_type_mismatch(out, &f.detail)?;
         write_frames(out, self.stack)?;
         self.write_region(out)?;
         if let Some((thread, frames)) = self.free {
@@ -363,7 +417,11 @@ impl Context<'_> {
             write_location(out, frame)?;
             write!(out, " in {}", frame.function.as_deref().unwrap_or("??"))?;
         }
-        writeln!(out)
+        writeln!(out)?;
+        if let Some(option) = f.kind.disabled_by() {
+            writeln!(out, "=={}==HINT: if you don't care about these errors you may set FFISAN_OPTIONS={option}=0", self.pid)?;
+        }
+        Ok(())
     }
 
     fn write_region(&self, out: &mut impl Write) -> core::fmt::Result {
@@ -457,6 +515,7 @@ impl Context<'_> {
             self.thread,
             self.window_open
         )?;
+        write_json_detail(out, &f.detail)?;
         write!(out, ",\"pid\":{},\"stack\":", self.pid)?;
         write_json_frames(out, self.stack)?;
         for (name, stack) in [("alloc", self.alloc), ("free", self.free)] {
@@ -468,6 +527,31 @@ impl Context<'_> {
             }
         }
         writeln!(out, "}}")
+    }
+}
+
+/// The detail's fields, each with a comma before it (nothing for most kinds).
+fn write_json_detail(out: &mut impl Write, detail: &Detail) -> core::fmt::Result {
+    match *detail {
+        Detail::None => Ok(()),
+        Detail::Mismatch {
+            allocated_by,
+            freed_by,
+        } => write!(
+            out,
+            ",\"allocated_by\":\"{}\",\"freed_by\":\"{}\"",
+            allocated_by.allocator_name(),
+            freed_by.deallocator_name()
+        ),
+        Detail::TypeMismatch {
+            size,
+            delete_size,
+            alignment,
+            delete_alignment,
+        } => write!(
+            out,
+            ",\"allocated_size\":{size},\"deallocated_size\":{delete_size},\"allocated_alignment\":{alignment},\"deallocated_alignment\":{delete_alignment}"
+        ),
     }
 }
 

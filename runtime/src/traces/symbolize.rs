@@ -331,9 +331,22 @@ pub fn symbolize(pc: usize, use_debug_info: bool) -> Vec<Frame> {
         }
     }
     vec![Frame {
-        function: symbol,
+        function: symbol.map(demangle),
         ..base
     }]
+}
+
+/// A loader name as llvm-symbolizer would print it: C++ (and Rust) names demangled
+/// (`_ZdlPvm` is `operator delete(void*, unsigned long)`), any other name as it is. Report-time
+/// only: the demangler's allocations go to the runtime's own allocator, like the rest of a report's.
+fn demangle(name: String) -> String {
+    if !name.starts_with("_Z") {
+        return name;
+    }
+    cpp_demangle::Symbol::new(name.as_bytes())
+        .ok()
+        .and_then(|symbol| symbol.demangle().ok())
+        .unwrap_or(name)
 }
 
 #[cfg(test)]
@@ -347,6 +360,17 @@ mod tests {
         assert_eq!(f.len(), 2);
         assert_eq!(f[0], (Some("inner".into()), Some("/src/a.c".into()), 3, 7));
         assert_eq!(f[1], (Some("outer".into()), Some("/src/a.c".into()), 9, 0));
+    }
+
+    #[test]
+    fn loader_names_are_demangled() {
+        assert_eq!(
+            demangle("_ZdlPvm".into()),
+            "operator delete(void*, unsigned long)"
+        );
+        assert_eq!(demangle("_Znam".into()), "operator new[](unsigned long)");
+        assert_eq!(demangle("malloc".into()), "malloc");
+        assert_eq!(demangle("_Zbroken".into()), "_Zbroken");
     }
 
     #[test]

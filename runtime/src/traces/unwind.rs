@@ -200,6 +200,19 @@ pub struct Caller {
     pub sp: usize,
 }
 
+impl Caller {
+    /// Rebuilds the caller description from an entry stub's extra arguments (the return address
+    /// is the word just below the caller's stack pointer).
+    pub fn from_stub(entry: usize, fp: usize, sp: usize) -> Caller {
+        Caller {
+            entry,
+            ret: unsafe { *((sp - 8) as *const usize) },
+            fp,
+            sp,
+        }
+    }
+}
+
 impl StackTrace {
     /// Makes frame #0 name the entry stub (`pc - 1` lands on its symbol) instead of whatever
     /// internal function the unwinder saw.
