@@ -65,7 +65,7 @@ clean:
 
 # Benchmarks and real-world builds (docs/bench.md). Sources are fetched when these run, into
 # target/bench, through a private apt configuration; nothing fetched is committed.
-BENCH_APT_PACKAGES := dpkg-dev time tcl patch make binutils
+BENCH_APT_PACKAGES := dpkg-dev time tcl patch make binutils cmake python3
 
 .PHONY: bench realworld bench-deps
 

@@ -11,6 +11,8 @@
 #   xz      ./configure && make && make check (xz-utils: liblzma and the xz tool, shared libraries)
 #   lz4     make + make -C tests test-lz4 test-frametest
 #   pcre2   ./configure && make && make check (the interpreter; the JIT is off by default)
+#   jsoncpp cmake (CXX=ffisan-c++) && make && ctest (libjsoncpp: the unit tests and the JSON
+#           reader/writer conformance suite, C++ with exceptions, std::string and std::map)
 # Usage: bench/realworld.sh [PROJECT...]   (default: all of them)
 # Environment: FFISAN (the ffisan binary), REALWORLD_JOBS (2), REALWORLD_STEP_TIMEOUT (1500 s per step)
 set -euo pipefail
@@ -22,10 +24,12 @@ step_timeout="${REALWORLD_STEP_TIMEOUT:-1500}" # seconds for one build or test s
 work="$root/target/bench/realworld"
 findings="$work/findings"
 projects=("$@")
-[ ${#projects[@]} -gt 0 ] || projects=(zlib bzip2 sqlite lua xz lz4 pcre2)
+[ ${#projects[@]} -gt 0 ] || projects=(zlib bzip2 sqlite lua xz lz4 pcre2 jsoncpp)
 
 [ -x "$ffisan" ] || { echo "fatal error: $ffisan not found (run make build)" >&2; exit 1; }
 cc_ffisan="$ffisan cc"
+# CMake wants each compiler to be one program: the links `make build` puts beside ffisan.
+cxx_ffisan="$(dirname "$ffisan")/ffisan-c++"
 
 mkdir -p "$work"
 rm -rf "$findings"
@@ -164,6 +168,19 @@ run_lz4() {
 }
 
 run_pcre2() { autotools_project pcre2 pcre2 .libs/libpcre2-8.so; }
+
+run_jsoncpp() {
+  local dir log
+  enter_copy libjsoncpp jsoncpp || return 1
+  mkdir -p build && cd build || return 1
+  # The post-build unit test would run inside make; ctest runs it (and the rest) below.
+  step jsoncpp "$log" env CXX="$cxx_ffisan" cmake -DCMAKE_BUILD_TYPE=Release \
+    -DJSONCPP_WITH_POST_BUILD_UNITTEST=OFF .. || return 1
+  step jsoncpp "$log" make -j"$jobs" || return 1
+  instrumented lib/libjsoncpp.so || return 1
+  step jsoncpp "$log" ctest --output-on-failure || return 1
+  grep -q "100% tests passed" "$log"
+}
 
 for project in "${projects[@]}"; do
   echo "== $project (CC=\"ffisan cc\")"
