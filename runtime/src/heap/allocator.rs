@@ -7,6 +7,7 @@ use crate::errors::{
     Access, AllocFamily, Detail, Domain, ErrorKind, FixedStr, RegionInfo, RegionKind,
 };
 use crate::heap::internal_alloc::{__libc_free, __libc_memalign};
+use crate::heap::replaced_operators::replaced_by_program;
 use crate::heap::size_class::{self, Class};
 use crate::heap::{class_regions, quarantine, recycle, thread_cache};
 use crate::report::Finding;
@@ -549,7 +550,10 @@ fn report_if_mismatched(chunk: &Chunk, ender: Ender, caller: &Caller) {
     let options = crate::options::get();
     let family = family_at(chunk.user).unwrap_or(AllocFamily::Malloc);
     let detail = if family != ender.family {
-        if !options.alloc_dealloc_mismatch {
+        if !options.alloc_dealloc_mismatch
+            || replaced_by_program(family)
+            || replaced_by_program(ender.family)
+        {
             return;
         }
         Detail::Mismatch {

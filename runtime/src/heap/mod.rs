@@ -9,6 +9,7 @@ mod internal_alloc;
 mod prefault;
 mod quarantine;
 mod recycle;
+mod replaced_operators;
 mod size_class;
 mod thread_cache;
 

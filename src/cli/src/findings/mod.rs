@@ -111,6 +111,16 @@ pub const KINDS: &[KindInfo] = &[
         short: "Access beyond the bounds of a C-heap chunk",
         help: "The access falls in the redzone around a heap chunk. Check the size computation and the loop bounds at the reported line.",
     },
+    KindInfo {
+        kind: "alloc-dealloc-mismatch",
+        short: "A C-heap chunk was ended by the wrong family of functions",
+        help: "malloc's chunks go to free, new's to delete, new[]'s to delete[]. The report names both sides; the allocation is in the 'allocated by' stack.",
+    },
+    KindInfo {
+        kind: "new-delete-type-mismatch",
+        short: "A sized or aligned delete does not fit the object",
+        help: "delete was told another size or alignment than the object was made with: usually a derived object deleted through a base pointer whose destructor is not virtual.",
+    },
 ];
 
 /// The description of a kind; a kind this ffisan does not know gets a generic one.
