@@ -19,11 +19,14 @@ struct Tracked {
   ~Tracked() { live--; }
 };
 
-// Takes the address of a local and hands it to another function: the local lives in a fake
-// frame, which the exception leaves without a return.
+// Keeps the address of its caller's local: that local lives in a fake frame, which the
+// exception leaves without a return.
+static char *volatile last_buffer;
 __attribute__((noinline)) static void fill(char *buf, int depth) {
+  last_buffer = buf;
   snprintf(buf, 32, "depth %d", depth);
 }
+
 
 __attribute__((noinline)) static int thrower(int depth) {
   char buf[32];
@@ -33,6 +36,18 @@ __attribute__((noinline)) static int thrower(int depth) {
   if (depth == 0)
     throw std::runtime_error(std::string("bottom reached via ") + t.name);
   return thrower(depth - 1) + v.back();
+}
+
+// Catches in the frame whose escaping local the throw went past: the local is still used after.
+__attribute__((noinline)) static int catch_here(int depth) {
+  char buf[32];
+  fill(buf, depth);
+  try {
+    thrower(depth);
+  } catch (const std::runtime_error &) {
+    buf[0] = 'D';
+  }
+  return buf[0] + (int)strlen(buf);
 }
 
 __attribute__((noinline)) static void rethrower() {
@@ -64,6 +79,8 @@ int main() {
     printf("rethrown: %s\n", e.what());
     // CHECK: rethrown: bottom reached via depth 0
   }
+  printf("caught here: %d\n", catch_here(3));
+  // CHECK: caught here: 75
   int thrown = 0;
   for (int i = 0; i < 1000; i++) {
     try {
