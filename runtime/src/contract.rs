@@ -67,6 +67,10 @@ pub mod shadow_value {
     pub const HEAP_LEFT_REDZONE_NEW: u8 = 0xe1;
     pub const HEAP_LEFT_REDZONE_NEW_ARRAY: u8 = 0xe2;
 
+    /// The granule of a new[] array's cookie (the element count before the elements), painted
+    /// by `__asan_poison_cxx_array_cookie`; ASan's value.
+    pub const HEAP_ARRAY_COOKIE: u8 = 0xac;
+
     /// Whether `v` paints part of a C-heap chunk's header or left redzone, whatever made it.
     pub const fn is_heap_left_redzone(v: u8) -> bool {
         matches!(

@@ -676,8 +676,12 @@ fn find_chunk(addr: usize) -> Option<Chunk> {
             }
             chunk_at(a)
         }
-        shadow_value::HEAP_RIGHT_REDZONE | shadow_value::HEAP_FREED | 0..=7 => {
-            // Down through right redzone, the partial granule, the user bytes, to the header.
+        shadow_value::HEAP_RIGHT_REDZONE
+        | shadow_value::HEAP_FREED
+        | shadow_value::HEAP_ARRAY_COOKIE
+        | 0..=7 => {
+            // Down through right redzone, the partial granule, the user bytes (a new[] array's
+            // cookie first), to the header.
             let mut a = skip_back(granule, shadow_value::HEAP_RIGHT_REDZONE, floor);
             if let Some(g) = a {
                 if (1..GRANULE as u8).contains(&shadow_byte(g)) {
@@ -686,6 +690,10 @@ fn find_chunk(addr: usize) -> Option<Chunk> {
             }
             let a = a.and_then(|g| match shadow_byte(g) {
                 v @ (0 | shadow_value::HEAP_FREED) => skip_back(g, v, floor),
+                _ => Some(g),
+            });
+            let a = a.and_then(|g| match shadow_byte(g) {
+                shadow_value::HEAP_ARRAY_COOKIE => g.checked_sub(GRANULE),
                 _ => Some(g),
             });
             a.filter(|&g| shadow_value::is_heap_left_redzone(shadow_byte(g)))
@@ -951,6 +959,24 @@ pub(crate) fn delete_chunk(p: *mut c_void, ender: Ender, caller: &Caller) {
     if !p.is_null() {
         deallocate(p as usize, ender, caller);
     }
+}
+
+/// Paints the granule of a new[] array's cookie at `cookie` (clang's
+/// `__asan_poison_cxx_array_cookie`), when it is a whole addressable granule; anything else (an
+/// odd address, memory a replaced operator new[] got elsewhere that is not addressable) is left
+/// as it is.
+pub(crate) fn mark_array_cookie(cookie: usize) {
+    if cookie.is_multiple_of(GRANULE)
+        && (GRANULE..APP_END).contains(&cookie)
+        && shadow_byte(cookie) == shadow_value::ADDRESSABLE
+    {
+        unsafe { *shadow::shadow_addr(cookie) = shadow_value::HEAP_ARRAY_COOKIE };
+    }
+}
+
+/// Whether `addr` lies in a freed chunk waiting in quarantine.
+pub(crate) fn is_freed(addr: usize) -> bool {
+    shadow_byte(addr) == shadow_value::HEAP_FREED
 }
 
 /// The requested size: all of it may be written, nothing more.

@@ -14,6 +14,7 @@ mod size_class;
 mod thread_cache;
 
 pub(crate) use allocator::{
-    chunk_stacks, delete_chunk, describe_heap, install_fork_handlers, new_chunk, Ender,
+    chunk_stacks, delete_chunk, describe_heap, install_fork_handlers, is_freed, mark_array_cookie,
+    new_chunk, Ender,
 };
 pub(crate) use thread_cache::release_current as release_thread_cache;

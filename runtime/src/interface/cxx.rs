@@ -295,6 +295,30 @@ delete_entry!(
     _ZdaPvSt11align_val_tRKSt9nothrow_t(p, align, _nothrow) => nothrow_aligned_delete_array_impl, AllocFamily::NewArray, 0, align, "rcx", "r8", "r9"
 );
 
+// ---- new[]'s array cookie ----
+//
+// Under -fsanitize=address (which `ffisan cc` passes to the frontend) clang's new[] of objects
+// with destructors calls the first after writing the element count before the elements, and
+// delete[] reads the count through the second instead of a plain load.
+
+/// The cookie's granule gets its own shadow value: a program touching it is never reported, but
+/// delete[] knows the count is still the one new[] wrote.
+#[no_mangle]
+pub extern "C" fn __asan_poison_cxx_array_cookie(cookie: usize) {
+    crate::heap::mark_array_cookie(cookie);
+}
+
+/// The element count delete[] destroys: 0 when the array was already freed (no destructor runs
+/// on freed memory, and delete[] then reports the double free with both stacks).
+#[no_mangle]
+pub extern "C" fn __asan_load_cxx_array_cookie(cookie: usize) -> usize {
+    if crate::heap::is_freed(cookie) {
+        return 0;
+    }
+    // SAFETY: the address delete[] would have loaded the count from itself.
+    unsafe { (cookie as *const usize).read() }
+}
+
 // ---- libstdc++, looked up when needed ----
 
 /// A libstdc++ function found by name the first time it is needed (`RTLD_NEXT`: the definition

@@ -124,8 +124,12 @@ pub fn hand_over_from_asan(m: &Module) -> bool {
 }
 
 /// The sanitizer interface functions (`<sanitizer/asan_interface.h>` and friends) the runtime
-/// defines. Empty for now: whoever adds one to the runtime adds its name here.
-const SANITIZER_INTERFACE_PROVIDED: &[&str] = &[];
+/// defines: whoever adds one to the runtime adds its name here.
+const SANITIZER_INTERFACE_PROVIDED: &[&str] = &[
+    // clang's code for new[] and delete[] of objects with destructors (runtime/src/interface/cxx.rs).
+    "__asan_poison_cxx_array_cookie",
+    "__asan_load_cxx_array_cookie",
+];
 
 const SANITIZER_INTERFACE_PREFIXES: &[&str] = &["__asan_", "__lsan_", "__sanitizer_"];
 
