@@ -136,82 +136,52 @@ extern "C" fn after_allocation_failed() -> usize {
 
 // ---- operator new, the nothrow ones ----
 
-entry_stub!(
+/// `nothrow_new!(name(size, args) => implementation, family, alignment, registers)`: one try,
+/// then `nothrow_result` with libstdc++'s own operator of the same name.
+macro_rules! nothrow_new {
+    ($(#[$doc:meta])* $name:ident($size:ident $(, $arg:ident)*) => $imp:ident, $family:expr, $align:expr, $r0:literal, $r1:literal, $r2:literal) => {
+        entry_stub!($(#[$doc])* $name($size: usize $(, $arg: usize)*) -> *mut c_void => $imp, $r0, $r1, $r2);
+        extern "C" fn $imp($size: usize, $($arg: usize,)* entry: usize, fp: usize, sp: usize) -> *mut c_void {
+            static LIBSTDCXX_OWN: Lookup = Lookup::new(
+                match CStr::from_bytes_with_nul(concat!(stringify!($name), "\0").as_bytes()) {
+                    Ok(name) => name,
+                    Err(_) => panic!("a mangled name has no NUL inside"),
+                },
+                true,
+            );
+            let p = new_chunk($size, $align, $family, &Caller::from_stub(entry, fp, sp));
+            nothrow_result(p, &LIBSTDCXX_OWN, |f| unsafe {
+                core::mem::transmute::<usize, extern "C" fn(usize $(, nothrow_arg!($arg))*) -> *mut c_void>(f)(
+                    $size $(, $arg)*,
+                )
+            })
+        }
+    };
+}
+
+/// One `usize` per further argument of a nothrow operator's C signature.
+macro_rules! nothrow_arg {
+    ($arg:ident) => {
+        usize
+    };
+}
+
+nothrow_new!(
     /// `operator new(unsigned long, std::nothrow_t const&)`
-    _ZnwmRKSt9nothrow_t(size: usize, nothrow: usize) -> *mut c_void => nothrow_new_impl, "rdx", "rcx", "r8"
+    _ZnwmRKSt9nothrow_t(size, nothrow) => nothrow_new_impl, AllocFamily::New, 0, "rdx", "rcx", "r8"
 );
-extern "C" fn nothrow_new_impl(
-    size: usize,
-    nothrow: usize,
-    entry: usize,
-    fp: usize,
-    sp: usize,
-) -> *mut c_void {
-    let p = new_chunk(size, 0, AllocFamily::New, &Caller::from_stub(entry, fp, sp));
-    nothrow_result(p, &LIBSTDCXX_NOTHROW_NEW, |f| unsafe {
-        core::mem::transmute::<usize, extern "C" fn(usize, usize) -> *mut c_void>(f)(size, nothrow)
-    })
-}
-
-entry_stub!(
+nothrow_new!(
     /// `operator new[](unsigned long, std::nothrow_t const&)`
-    _ZnamRKSt9nothrow_t(size: usize, nothrow: usize) -> *mut c_void => nothrow_new_array_impl, "rdx", "rcx", "r8"
+    _ZnamRKSt9nothrow_t(size, nothrow) => nothrow_new_array_impl, AllocFamily::NewArray, 0, "rdx", "rcx", "r8"
 );
-extern "C" fn nothrow_new_array_impl(
-    size: usize,
-    nothrow: usize,
-    entry: usize,
-    fp: usize,
-    sp: usize,
-) -> *mut c_void {
-    let caller = Caller::from_stub(entry, fp, sp);
-    let p = new_chunk(size, 0, AllocFamily::NewArray, &caller);
-    nothrow_result(p, &LIBSTDCXX_NOTHROW_NEW_ARRAY, |f| unsafe {
-        core::mem::transmute::<usize, extern "C" fn(usize, usize) -> *mut c_void>(f)(size, nothrow)
-    })
-}
-
-entry_stub!(
+nothrow_new!(
     /// `operator new(unsigned long, std::align_val_t, std::nothrow_t const&)`
-    _ZnwmSt11align_val_tRKSt9nothrow_t(size: usize, align: usize, nothrow: usize) -> *mut c_void => nothrow_aligned_new_impl, "rcx", "r8", "r9"
+    _ZnwmSt11align_val_tRKSt9nothrow_t(size, align, nothrow) => nothrow_aligned_new_impl, AllocFamily::New, alignment(align), "rcx", "r8", "r9"
 );
-extern "C" fn nothrow_aligned_new_impl(
-    size: usize,
-    align: usize,
-    nothrow: usize,
-    entry: usize,
-    fp: usize,
-    sp: usize,
-) -> *mut c_void {
-    let caller = Caller::from_stub(entry, fp, sp);
-    let p = new_chunk(size, alignment(align), AllocFamily::New, &caller);
-    nothrow_result(p, &LIBSTDCXX_NOTHROW_ALIGNED_NEW, |f| unsafe {
-        core::mem::transmute::<usize, extern "C" fn(usize, usize, usize) -> *mut c_void>(f)(
-            size, align, nothrow,
-        )
-    })
-}
-
-entry_stub!(
+nothrow_new!(
     /// `operator new[](unsigned long, std::align_val_t, std::nothrow_t const&)`
-    _ZnamSt11align_val_tRKSt9nothrow_t(size: usize, align: usize, nothrow: usize) -> *mut c_void => nothrow_aligned_new_array_impl, "rcx", "r8", "r9"
+    _ZnamSt11align_val_tRKSt9nothrow_t(size, align, nothrow) => nothrow_aligned_new_array_impl, AllocFamily::NewArray, alignment(align), "rcx", "r8", "r9"
 );
-extern "C" fn nothrow_aligned_new_array_impl(
-    size: usize,
-    align: usize,
-    nothrow: usize,
-    entry: usize,
-    fp: usize,
-    sp: usize,
-) -> *mut c_void {
-    let caller = Caller::from_stub(entry, fp, sp);
-    let p = new_chunk(size, alignment(align), AllocFamily::NewArray, &caller);
-    nothrow_result(p, &LIBSTDCXX_NOTHROW_ALIGNED_NEW_ARRAY, |f| unsafe {
-        core::mem::transmute::<usize, extern "C" fn(usize, usize, usize) -> *mut c_void>(f)(
-            size, align, nothrow,
-        )
-    })
-}
 
 /// A nothrow operator new's answer after its first try `p`. When memory ran out and a
 /// new-handler is installed, libstdc++'s own nothrow operator (`libstdcxx_own`, called by
@@ -356,12 +326,6 @@ impl Lookup {
 
 static LIBSTDCXX_GET_NEW_HANDLER: Lookup = Lookup::new(c"_ZSt15get_new_handlerv", false);
 static LIBSTDCXX_THROW_BAD_ALLOC: Lookup = Lookup::new(c"_ZSt17__throw_bad_allocv", false);
-static LIBSTDCXX_NOTHROW_NEW: Lookup = Lookup::new(c"_ZnwmRKSt9nothrow_t", true);
-static LIBSTDCXX_NOTHROW_NEW_ARRAY: Lookup = Lookup::new(c"_ZnamRKSt9nothrow_t", true);
-static LIBSTDCXX_NOTHROW_ALIGNED_NEW: Lookup =
-    Lookup::new(c"_ZnwmSt11align_val_tRKSt9nothrow_t", true);
-static LIBSTDCXX_NOTHROW_ALIGNED_NEW_ARRAY: Lookup =
-    Lookup::new(c"_ZnamSt11align_val_tRKSt9nothrow_t", true);
 
 /// `std::get_new_handler()`, when libstdc++ is there and a handler is installed.
 fn new_handler() -> Option<usize> {
