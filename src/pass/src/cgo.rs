@@ -1,8 +1,9 @@
 //! cgo: which functions are cgo's own C (never instrumented), which are the `_Cfunc_` wrappers Go
 //! calls C through (wrapped in a call window), and the window itself.
-use inkwell::values::{FunctionValue, InstructionValue};
+use inkwell::values::{FunctionValue, InstructionOpcode, InstructionValue};
 
 use crate::emitter::Emitter;
+use crate::ir;
 use crate::runtime_api;
 
 /// A cgo wrapper `_cgo_<hex>_Cfunc_<name>`: the C function Go calls for `C.<name>(...)`.
@@ -24,21 +25,38 @@ pub fn is_cgo_runtime_function(name: &str) -> bool {
 }
 
 /// Opens the call window at the wrapper's entry and closes it before every return: while the window is
-/// open, native code runs on behalf of a Go caller and may touch the Go memory it was passed.
+/// open, native code runs on behalf of a Go caller and may touch the Go memory it was passed. The last
+/// step of the wrapper's instrumentation, so the window encloses everything the others added: the
+/// checks, and the fake frame's enter and leave.
 pub fn insert_call_window<'ctx>(
     em: &Emitter<'ctx>,
     wrapper: FunctionValue<'ctx>,
-    entry_point: InstructionValue<'ctx>,
     returns: &[InstructionValue<'ctx>],
 ) {
+    let Some(entry_point) = ir::entry_edge(wrapper) else {
+        return;
+    };
     let begin = runtime_api::call_window_begin(em);
     let end = runtime_api::call_window_end(em);
     em.position_at_function_edge(entry_point, wrapper);
     begin.call(em, &[]);
     for &ret in returns {
-        em.position_at_function_edge(ret, wrapper);
+        em.position_at_function_edge(exit_edge(ret), wrapper);
         end.call(em, &[]);
     }
+}
+
+/// Where the window closes before `ret`: just before it, or before the `musttail` call it returns
+/// (nothing may stand between the two but a bitcast). The tail-called function then runs outside
+/// the window; cgo's own wrappers never make such a call, this keeps a hand-named one valid IR.
+fn exit_edge(ret: InstructionValue) -> InstructionValue {
+    let before = ret
+        .get_previous_instruction()
+        .map(|i| match i.get_opcode() {
+            InstructionOpcode::BitCast => i.get_previous_instruction().unwrap_or(i),
+            _ => i,
+        });
+    before.filter(|&i| ir::is_musttail_call(i)).unwrap_or(ret)
 }
 
 #[cfg(test)]

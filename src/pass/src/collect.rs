@@ -75,8 +75,6 @@ pub struct FunctionPlan<'ctx> {
     pub returns: Vec<InstructionValue<'ctx>>,
     /// The allocas at the top of the entry block (static: constant size, allocated once per call).
     pub entry_allocas: Vec<InstructionValue<'ctx>>,
-    /// The first instruction of the entry block after those allocas: where entry code goes.
-    pub entry_point: Option<InstructionValue<'ctx>>,
     /// A `returns_twice` callee (setjmp, vfork): a second return would see a left fake frame.
     pub calls_returns_twice: bool,
     /// A `musttail` call must be followed by `ret` alone: no room for the frame leave call.
@@ -166,12 +164,6 @@ fn synchronizes(inst: InstructionValue) -> bool {
     }
 }
 
-fn is_static_alloca(inst: InstructionValue) -> bool {
-    inst.get_opcode() == InstructionOpcode::Alloca
-        && matches!(inkwell_gaps::result(inst), Some(BasicValueEnum::PointerValue(p)) if ir::in_default_address_space(p))
-        && ir::operand(inst, 0).and_then(ir::const_int_value).is_some()
-}
-
 /// A call to a libc memory or string function (not an intrinsic). In a cgo wrapper such a call is
 /// `C.strlen(p)` itself: its arguments are the pointers the C function reads, so they are checked.
 fn is_libc_call(inst: InstructionValue) -> bool {
@@ -197,9 +189,8 @@ pub fn collect<'ctx>(
             plan.entry_allocas = instructions
                 .iter()
                 .copied()
-                .take_while(|&i| is_static_alloca(i))
+                .take_while(|&i| ir::is_static_alloca(i))
                 .collect();
-            plan.entry_point = instructions.iter().copied().find(|&i| !is_static_alloca(i));
         }
         for inst in instructions {
             match inst.get_opcode() {

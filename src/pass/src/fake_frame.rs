@@ -223,9 +223,9 @@ pub fn apply<'ctx>(
     plan: &FunctionPlan<'ctx>,
     frame: &mut FakeFrame<'ctx>,
 ) {
-    let entry_point = plan
-        .entry_point
-        .expect("an entry block ends in a terminator");
+    // Asked now: a libc hook or a check of the first instruction went before it, and it must see the
+    // moved locals too.
+    let entry_point = ir::entry_edge(f).expect("an entry block ends in a terminator");
     let users: Vec<Vec<InstructionValue>> = frame
         .slots
         .iter()

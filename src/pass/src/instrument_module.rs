@@ -139,9 +139,7 @@ fn instrument_function<'ctx>(
         stats.lazy_fake_frames += frame.lazy as usize;
     }
     if role == FunctionRole::CgoWrapper {
-        if let Some(entry_point) = plan.entry_point {
-            cgo::insert_call_window(em, f, entry_point, &plan.returns);
-        }
+        cgo::insert_call_window(em, f, &plan.returns);
     }
 }
 

@@ -163,6 +163,24 @@ pub fn function_blocks(f: FunctionValue) -> Vec<BasicBlock> {
     f.get_basic_block_iter().collect()
 }
 
+/// An alloca of constant size in ordinary memory: at the top of the entry block, allocated once per
+/// call.
+pub fn is_static_alloca(inst: InstructionValue) -> bool {
+    inst.get_opcode() == InstructionOpcode::Alloca
+        && matches!(crate::inkwell_gaps::result(inst), Some(BasicValueEnum::PointerValue(p)) if in_default_address_space(p))
+        && operand(inst, 0).and_then(const_int_value).is_some()
+}
+
+/// Where code that runs on entry to `f` goes: the first instruction of its entry block after the
+/// static allocas, in the IR as it is now. Asked for by each step that inserts entry code, never
+/// remembered from before an earlier step: that step may have put code before the instruction that
+/// was first (a libc hook or a check, which must not run before the fake frame or outside the call
+/// window) or erased it (a lifetime marker of a local moved to the fake frame).
+pub fn entry_edge(f: FunctionValue) -> Option<InstructionValue> {
+    let entry = f.get_first_basic_block()?;
+    entry.get_instructions().find(|&i| !is_static_alloca(i))
+}
+
 /// The function an instruction (inserted in a block of a function) belongs to.
 pub fn parent_function(inst: InstructionValue) -> Option<FunctionValue> {
     inst.get_parent()?.get_parent()

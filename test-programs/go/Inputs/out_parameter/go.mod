@@ -1,0 +1,3 @@
+module ffisan.test/out_parameter
+
+go 1.26
