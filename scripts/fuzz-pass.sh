@@ -83,7 +83,8 @@ variant_flags() {
 for seed in "${seeds[@]}"; do
   dir="$work/seed-$seed"
   rm -rf "$dir" && mkdir -p "$dir"
-  if ! csmith --seed "$seed" ${FUZZ_CSMITH_FLAGS:-} -o "$dir/prog.c" >"$dir/csmith.log" 2>&1; then
+  # In the seed's directory: csmith writes a platform.info where it runs.
+  if ! (cd "$dir" && csmith --seed "$seed" ${FUZZ_CSMITH_FLAGS:-} -o prog.c >csmith.log 2>&1); then
     echo "seed $seed: skipped (csmith failed)"
     skipped=$((skipped + 1))
     continue
