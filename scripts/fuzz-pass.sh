@@ -7,7 +7,8 @@
 #   interposable       its functions not static, built -fPIC -fsemantic-interposition: no
 #                      interprocedural inference, so a local passed by address escapes and gets a
 #                      fake frame at -O1 and above too (csmith's own calls are all seen through)
-#   cgo-interposable   both: fake frames and call windows in one function (issue 27)
+#   cgo-interposable   both, and -g as cgo builds: fake frames and call windows in one function
+#                      (issue 27), with full debug info
 # Every ffisan build must compile (no clang crash), print what the plain build of the same variant
 # and level prints (csmith prints a checksum), exit the same way and report nothing (no
 # `ERROR: ffisan` on stderr). A seed whose plain program does not finish in time is skipped: csmith
@@ -78,6 +79,7 @@ variant_source() {
 # variant_flags VARIANT: its compile flags beyond csmith's include directory.
 variant_flags() {
   case "$1" in *interposable) echo "-fPIC -fsemantic-interposition" ;; esac
+  case "$1" in cgo-interposable) echo "-g" ;; esac
 }
 
 for seed in "${seeds[@]}"; do
