@@ -11,8 +11,8 @@
 #                      (issue 27), with full debug info
 # Every ffisan build must compile (no clang crash), print what the plain build of the same variant
 # and level prints (csmith prints a checksum), exit the same way and report nothing (no
-# `ERROR: ffisan` on stderr). A seed whose plain program does not finish in time is skipped: csmith
-# programs may loop for very long. Plain builds that disagree with each other are noted (csmith's
+# `ERROR: ffisan` on stderr). A level at which a plain program does not finish in time is skipped:
+# csmith programs may loop for very long. Plain builds that disagree with each other are noted (csmith's
 # undefined behaviour or clang's bug, not ffisan's).
 # Usage: scripts/fuzz-pass.sh SEED|FIRST-LAST...   e.g. `scripts/fuzz-pass.sh 1-200 977`
 # Environment: FUZZ_OPT_LEVELS ("0 1 2 3"), FUZZ_VARIANTS (all four), FUZZ_TIMEOUT (seconds a plain
@@ -51,7 +51,7 @@ done
 
 # The user's runtime options must not change what a clean program prints.
 unset FFISAN_OPTIONS
-builds=0 passed=0 skipped=0 failures=() plain_differs=()
+builds=0 passed=0 skipped=0 levels_skipped=0 failures=() plain_differs=()
 
 # fail SEED_DIR WHAT: records one failing build, keeping the seed's files.
 fail() {
@@ -96,6 +96,7 @@ for seed in "${seeds[@]}"; do
   done
   seed_failures=${#failures[@]}
   skip=""
+  skipped_levels=""
   reference=""
   for o in $opt_levels; do
     for variant in $variants; do
@@ -112,8 +113,8 @@ for seed in "${seeds[@]}"; do
       timeout "$run_timeout" "$plain" >"$plain.out" 2>"$plain.err"
       plain_status=$?
       if [ "$plain_status" = 124 ]; then
-        skip="the plain run of $variant at -O$o took over ${run_timeout}s"
-        break 2
+        skipped_levels+=" -O$o"
+        continue 2
       fi
       if [ -z "$reference" ]; then
         reference="$plain.out"
@@ -144,16 +145,20 @@ for seed in "${seeds[@]}"; do
       fi
     done
   done
+  [ -z "$reference" ] && [ -z "$skip" ] && skip="every plain run took over ${run_timeout}s"
   if [ -n "$skip" ]; then
     echo "seed $seed: skipped ($skip)"
     skipped=$((skipped + 1))
-  elif [ "$seed_failures" = ${#failures[@]} ]; then
-    echo "seed $seed: ok ($(head -c 40 "$reference" | tr -d '\n'))"
+  else
+    levels_skipped=$((levels_skipped + $(wc -w <<<"$skipped_levels")))
+  fi
+  if [ -z "$skip" ] && [ "$seed_failures" = ${#failures[@]} ]; then
+    echo "seed $seed: ok ($(head -c 40 "$reference" | tr -d '\n')${skipped_levels:+; skipped$skipped_levels: a plain run took over ${run_timeout}s})"
   fi
   [ "$seed_failures" = ${#failures[@]} ] && [ -z "${FUZZ_KEEP:-}" ] && rm -rf "$dir"
 done
 
-echo "fuzz-pass: ${#seeds[@]} seeds, $skipped skipped; $builds ffisan builds, $passed passed, ${#failures[@]} failed"
+echo "fuzz-pass: ${#seeds[@]} seeds ($skipped skipped, $levels_skipped more levels skipped); $builds ffisan builds, $passed passed, ${#failures[@]} failed"
 for d in "${plain_differs[@]}"; do
   echo "note: plain builds disagree across levels (csmith UB or clang, not ffisan): $d"
 done
