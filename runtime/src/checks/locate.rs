@@ -12,7 +12,11 @@ pub fn classify(addr: usize) -> RegionInfo {
 /// Where the address of a finding of `kind` lies, for the report's region line.
 pub fn region_of(kind: ErrorKind, addr: usize) -> RegionInfo {
     match kind {
-        ErrorKind::HeapUseAfterFree | ErrorKind::HeapBufferOverflow => classify(addr),
+        ErrorKind::HeapUseAfterFree => classify(addr),
+        // A redzone or never-allocated heap: the nearer chunk on either side, as ASan names it.
+        ErrorKind::HeapBufferOverflow => {
+            crate::heap::describe_nearest(addr).unwrap_or_else(|| classify(addr))
+        }
         ErrorKind::CrossDomainAccess => {
             crate::regions::find_managed(addr).unwrap_or_else(|| crate::regions::describe(addr))
         }

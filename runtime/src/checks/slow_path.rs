@@ -131,7 +131,7 @@ fn report_access(kind: ErrorKind, addr: usize, size: usize, flags: u32) {
     let region = crate::checks::locate::region_of(kind, addr);
     let heap = matches!(region.kind, RegionKind::CHeap | RegionKind::Freed);
     let (alloc_stack, free_stack) = if heap {
-        crate::heap::chunk_stacks(addr)
+        crate::heap::chunk_stacks(region.lo)
     } else {
         (0, 0)
     };

@@ -50,24 +50,24 @@ const MAX_ALIGN: usize = 1 << 30;
 /// address never needs an unbounded shadow scan.
 const LARGE_CHUNK: usize = 1 << 20;
 /// How far (application bytes) a shadow scan looks for a chunk's left redzone.
-const SCAN_LIMIT: usize = LARGE_CHUNK + 2 * 4096;
+pub(super) const SCAN_LIMIT: usize = LARGE_CHUNK + 2 * 4096;
 /// Calloc of blocks this big may skip zeroing when glibc gave fresh mmap'd (zero) memory.
 const FRESH_MMAP_MIN: usize = 128 * 1024;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum State {
+pub(super) enum State {
     Live,
     Freed,
 }
 
 #[derive(Clone, Copy)]
-struct Chunk {
-    user: usize,
-    size: usize,
+pub(super) struct Chunk {
+    pub(super) user: usize,
+    pub(super) size: usize,
     left_redzone: usize,
     /// `alignment_code` of the alignment an aligned operator new was given; 0 for all others.
     alignment: u64,
-    state: State,
+    pub(super) state: State,
 }
 
 impl Chunk {
@@ -83,7 +83,7 @@ impl Chunk {
     fn header(&self) -> &'static Header {
         unsafe { header_at(self.user) }
     }
-    fn stacks(&self) -> (u32, u32) {
+    pub(super) fn stacks(&self) -> (u32, u32) {
         let header = self.header();
         (
             header.alloc_stack.load(Ordering::Acquire),
@@ -100,7 +100,7 @@ impl Chunk {
             name,
         }
     }
-    fn region_by_state(&self) -> RegionInfo {
+    pub(super) fn region_by_state(&self) -> RegionInfo {
         self.region(if self.state == State::Live {
             RegionKind::CHeap
         } else {
@@ -195,7 +195,7 @@ fn alignment_of_code(code: u64) -> usize {
 /// The chunk starting exactly at `user`, found without ever faulting: only an address whose two
 /// preceding granules are painted as a header (and which is not itself in a left redzone) can
 /// have our header before it, so only then is the header read.
-fn chunk_at(user: usize) -> Option<Chunk> {
+pub(super) fn chunk_at(user: usize) -> Option<Chunk> {
     if !user.is_multiple_of(MIN_ALIGN)
         || !(2 * HEADER_SIZE..APP_END).contains(&user)
         || !follows_left_redzone(user)
@@ -637,7 +637,7 @@ fn report_invalid_free(p: usize, caller: &Caller) {
 
 /// Walks the shadow down from granule `a` while it reads `value`; the first granule that does
 /// not, or None below `floor`. Skips 8 granules per step where it can.
-fn skip_back(mut a: usize, value: u8, floor: usize) -> Option<usize> {
+pub(super) fn skip_back(mut a: usize, value: u8, floor: usize) -> Option<usize> {
     let repeated = u64::from_ne_bytes([value; 8]);
     loop {
         if a < floor {
@@ -714,9 +714,10 @@ pub fn describe_heap(addr: usize) -> Option<RegionInfo> {
     find_chunk(addr).map(|c| c.region_by_state())
 }
 
-/// Depot ids of the allocation and free stacks of the chunk holding `addr` (0: unknown).
-pub fn chunk_stacks(addr: usize) -> (u32, u32) {
-    find_chunk(addr).map_or((0, 0), |c| c.stacks())
+/// Depot ids of the allocation and free stacks of the chunk whose user bytes start at `user`
+/// (the `lo` of the region a report names; 0: unknown).
+pub fn chunk_stacks(user: usize) -> (u32, u32) {
+    chunk_at(user).map_or((0, 0), |c| c.stacks())
 }
 
 // ---- fork: no lock of ours may be held by a thread that does not exist in the child ----
@@ -725,9 +726,11 @@ extern "C" fn fork_prepare() {
     core::mem::forget(LARGE_CHUNKS.lock());
     quarantine::lock_for_fork();
     recycle::lock_for_fork();
+    class_regions::lock_for_fork();
 }
 
 extern "C" fn fork_done() {
+    class_regions::unlock_after_fork();
     recycle::unlock_after_fork();
     quarantine::unlock_after_fork();
     unsafe { LARGE_CHUNKS.force_unlock() };

@@ -6,11 +6,14 @@
 //! (`recycle.rs`), like every block of a class.
 //!
 //! The whole area is one MAP_NORESERVE mapping made on first use: pages cost nothing until a block
-//! on them is handed out. A class whose region is used up, or a kernel that refuses the mapping,
+//! on them is handed out. What a class has not handed out yet is painted like a left redzone a
+//! little ahead of its carving (and a guard below each region), as ASan paints freshly mapped
+//! heap: a far overflow or an underflow past the neighbours' redzones lands in something flagged. A class whose region is used up, or a kernel that refuses the mapping,
 //! falls back to glibc-carved blocks, which the allocator handles the same way.
 
+use crate::contract::shadow_value::HEAP_LEFT_REDZONE;
 use crate::heap::size_class::CLASSES;
-use crate::sync::{reserve_once, RESERVATION_FAILED};
+use crate::sync::{reserve_once, SpinLock, RESERVATION_FAILED};
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// Address space for one class.
@@ -32,8 +35,45 @@ fn ask_huge_shadow_pages(region: usize) {
 /// Base of the mapping holding every class's region (`sync::reserve_once`'s cell).
 static BASE: AtomicUsize = AtomicUsize::new(0);
 
-/// Bytes carved so far from each class's region (may overshoot REGION_BYTES once it is full).
-static CARVED: [AtomicUsize; CLASSES] = [const { AtomicUsize::new(0) }; CLASSES];
+/// How far a class's never-handed-out space is painted past its carving.
+const PAINT_AHEAD: usize = 64 << 10;
+/// Painted below each region's start (the top of the region before, never carved unless full):
+/// an underflow of the region's first block.
+const GUARD_BELOW: usize = 4 << 10;
+
+/// One class's carving, under its lock: painting ahead must never cover a block another thread
+/// carved and handed out meanwhile. (The lock is the one locked instruction the atomic add it
+/// replaced was, once per 16 fresh blocks.)
+struct Carving {
+    /// Bytes carved so far (may overshoot REGION_BYTES once it is full).
+    carved: usize,
+    /// Bytes painted HEAP_LEFT_REDZONE from the region's start (carved blocks are repainted
+    /// by the allocation that takes them).
+    painted: usize,
+}
+
+static CARVING: [SpinLock<Carving>; CLASSES] = [const {
+    SpinLock::new(Carving {
+        carved: 0,
+        painted: 0,
+    })
+}; CLASSES];
+
+/// Paints what class `class` has not handed out yet, up to PAINT_AHEAD past `carved_to`.
+fn paint_ahead(class: usize, region: usize, carving: &mut Carving, from: usize, carved_to: usize) {
+    if carved_to + PAINT_AHEAD / 2 <= carving.painted {
+        return;
+    }
+    if carving.painted == 0 && class > 0 {
+        crate::shadow::poison(region - GUARD_BELOW, GUARD_BELOW, HEAP_LEFT_REDZONE);
+    }
+    let lo = carving.painted.max(from);
+    let hi = (carved_to + PAINT_AHEAD).min(REGION_BYTES);
+    if hi > lo {
+        crate::shadow::poison(region + lo, hi - lo, HEAP_LEFT_REDZONE);
+    }
+    carving.painted = carving.painted.max(hi);
+}
 
 /// The class whose region holds `addr`; None for every other address (glibc's blocks included).
 #[inline]
@@ -59,12 +99,22 @@ pub fn carve(class: usize, block_bytes: usize, out: &mut [usize]) -> usize {
         return 0;
     };
     let want = out.len() * block_bytes;
-    let offset = CARVED[class].fetch_add(want, Ordering::Relaxed);
+    let region = base + class * REGION_BYTES;
+    let mut carving = CARVING[class].lock();
+    let offset = carving.carved;
     if offset >= REGION_BYTES {
         return 0;
     }
+    carving.carved += want;
     let count = ((REGION_BYTES - offset) / block_bytes).min(out.len());
-    let region = base + class * REGION_BYTES;
+    paint_ahead(
+        class,
+        region,
+        &mut carving,
+        offset,
+        offset + count * block_bytes,
+    );
+    drop(carving);
     let first = region + offset;
     if offset < HUGE_SHADOW_FROM && offset + want >= HUGE_SHADOW_FROM {
         ask_huge_shadow_pages(region);
@@ -74,6 +124,19 @@ pub fn carve(class: usize, block_bytes: usize, out: &mut [usize]) -> usize {
         *slot = first + (count - 1 - i) * block_bytes;
     }
     count
+}
+
+/// fork: no carving lock may be held by a thread that does not exist in the child.
+pub fn lock_for_fork() {
+    for carving in &CARVING {
+        core::mem::forget(carving.lock());
+    }
+}
+
+pub fn unlock_after_fork() {
+    for carving in &CARVING {
+        unsafe { carving.force_unlock() };
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod allocator;
 mod block_set;
 mod class_regions;
 mod internal_alloc;
+mod nearest_chunk;
 mod prefault;
 mod quarantine;
 mod recycle;
@@ -17,4 +18,5 @@ pub(crate) use allocator::{
     chunk_stacks, delete_chunk, describe_heap, install_fork_handlers, is_freed, mark_array_cookie,
     new_chunk, Ender,
 };
+pub(crate) use nearest_chunk::describe_nearest;
 pub(crate) use thread_cache::release_current as release_thread_cache;
