@@ -3,7 +3,7 @@
 
 /// Bumped whenever anything below changes meaning; the pass makes every instrumented module call
 /// `__ffisan_init_v<ABI_VERSION>`, so code built for another layout fails at link or load time, not at run time.
-pub const ABI_VERSION: u32 = 7;
+pub const ABI_VERSION: u32 = 8;
 
 /// One shadow byte describes 2^SHADOW_SCALE = 8 bytes of application memory (a granule).
 pub const SHADOW_SCALE: u32 = 3;
@@ -54,6 +54,11 @@ pub mod shadow_value {
     pub const ADDRESSABLE: u8 = 0x00;
     /// Loads are fine, stores are `write-to-readonly`. Bit 6 alone, so the load fast path can mask it.
     pub const READONLY: u8 = 0x40;
+    /// READONLY | k (k in 1..=7): the last granule of a read-only global whose first k bytes are
+    /// the object's (a string literal's tail). Masked for a load it reads k, a partial granule;
+    /// a store takes the slow path: `write-to-readonly` inside, `global-buffer-overflow` past it.
+    pub const READONLY_PARTIAL_MIN: u8 = READONLY | 1;
+    pub const READONLY_PARTIAL_MAX: u8 = READONLY | 7;
     /// A registered managed (garbage-collected) region: decided by `managed_policy` in the slow path.
     pub const MANAGED: u8 = 0xf0;
     /// A dead fake stack frame (an escaping local of a function that returned).
@@ -120,7 +125,7 @@ pub mod flags {
 /// Runtime entry points the pass calls (defined in `checks/slow_path.rs`, `threads/fake_stack.rs`,
 /// `checks/libc_hooks.rs`, `interface/ffisan.rs`; `extern "C"`, but the check entry points are called with LLVM's
 /// `preserve_mostcc`: they keep every general-purpose register but r11):
-///   `__ffisan_init_v7()`                                  module constructor; idempotent
+///   `__ffisan_init_v8()`                                  module constructor; idempotent
 ///   `__ffisan_slow_access(addr: u64, size: u64, flags: u32)` the fast path saw a non-zero shadow
 ///   `__ffisan_slow_{load,store,rust_load,rust_store}{1,2,4,8,16}(addr: u64)` the same, the size
 ///       and flags (C or Rust domain, read or write) in the name: what the pass calls
@@ -133,6 +138,9 @@ pub mod flags {
 ///       a frame, or 0 to keep the locals on the real stack (unpoisoned and left inline:
 ///       `FAKE_FRAME_OWNER_BYTES`)
 ///   `ffisan_call_window_begin()` / `ffisan_call_window_end()` around cgo `_Cfunc_` wrappers
+///   `__asan_register_globals(descriptors: *const GlobalDescriptor, n: usize)` and
+///   `__asan_unregister_globals(...)`: the module's padded globals, in its constructor and
+///   destructor (`regions/globals.rs` has the layout, ASan's)
 pub const LIBC_HOOKED: &[&str] = &[
     "strlen", "strnlen", "strcpy", "strncpy", "strcat", "strncat", "strcmp", "strncmp", "strchr",
     "strrchr", "strstr", "strdup", "strndup",

@@ -68,6 +68,8 @@ pub fn byte_is_readable(addr: usize) -> bool {
     let s = shadow_byte(addr);
     s == shadow_value::ADDRESSABLE
         || s == shadow_value::READONLY
+        || ((shadow_value::READONLY_PARTIAL_MIN..=shadow_value::READONLY_PARTIAL_MAX).contains(&s)
+            && (addr % GRANULE) < (s & 7) as usize)
         || ((s as i8) > 0 && s < GRANULE as u8 && (addr % GRANULE) < s as usize)
 }
 
@@ -118,6 +120,55 @@ pub fn repaint_inner(lo: usize, hi: usize, only_if: u8, value: u8) {
         unsafe {
             if *p == only_if {
                 *p = value;
+            }
+        }
+        a += GRANULE;
+    }
+}
+
+/// Paints the granules wholly inside [lo, hi) read-only and keeps what a registered global said
+/// of them: addressable becomes READONLY, a partial k READONLY | k; a redzone (or anything else
+/// already painted) stays. Mostly zero words: those take one store.
+pub fn paint_readonly(lo: usize, hi: usize) {
+    let start = lo.next_multiple_of(GRANULE);
+    let end = (hi & !(GRANULE - 1)).min(APP_END);
+    let mut a = start;
+    while a < end {
+        let p = shadow_addr(a);
+        if p as usize % 8 == 0 && a + 8 * GRANULE <= end {
+            // SAFETY: 8 shadow bytes of the range, aligned.
+            let word = unsafe { &mut *(p as *mut u64) };
+            if *word == 0 {
+                *word = u64::from_ne_bytes([shadow_value::READONLY; 8]);
+                a += 8 * GRANULE;
+                continue;
+            }
+        }
+        // SAFETY: the shadow byte of a granule of the range.
+        unsafe {
+            if *p < GRANULE as u8 {
+                *p |= shadow_value::READONLY;
+            }
+        }
+        a += GRANULE;
+    }
+}
+
+/// Undoes `paint_readonly` and a registered global's painting in [lo, hi) (a module is gone):
+/// READONLY, READONLY | k, a global's partial k and GLOBAL_REDZONE granules become addressable.
+pub fn unpaint_module(lo: usize, hi: usize) {
+    let start = lo.next_multiple_of(GRANULE);
+    let end = (hi & !(GRANULE - 1)).min(APP_END);
+    let mut a = start;
+    while a < end {
+        let p = shadow_addr(a);
+        // SAFETY: the shadow byte of a granule of the range.
+        unsafe {
+            if *p & 0xf8 == shadow_value::READONLY
+                || *p < GRANULE as u8
+                || *p == shadow_value::GLOBAL_REDZONE
+            {
+                *p = 0;
             }
         }
         a += GRANULE;

@@ -15,7 +15,8 @@ fn main() {
     build
         .cpp(true)
         .file("shim/register.cpp")
-        .file("shim/loops.cpp");
+        .file("shim/loops.cpp")
+        .file("shim/globals.cpp");
     if std::env::var_os("CXX").is_none()
         && Command::new("clang++-22").arg("--version").output().is_ok()
     {
@@ -34,5 +35,6 @@ fn main() {
 
     println!("cargo:rerun-if-changed=shim/register.cpp");
     println!("cargo:rerun-if-changed=shim/loops.cpp");
+    println!("cargo:rerun-if-changed=shim/globals.cpp");
     println!("cargo:rerun-if-env-changed=LLVM_CONFIG");
 }

@@ -11,7 +11,7 @@ target triple = "x86_64-pc-linux-gnu"
 declare void @keep(ptr)
 declare i64 @strlen(ptr)
 
-; CHECK: {"module":"{{.*}}stats.ll","accesses":4,"checked":1,"elided_stack":1,"elided_global":1,"elided_duplicate":1,"elided_dominated":0,"elided_libc":0,"hoisted_loop":0,"grouped":0,"group_tests":0,"libc_calls":1,"fake_frames":1,"lazy_fake_frames":0}
+; CHECK: {"module":"{{.*}}stats.ll","accesses":4,"checked":1,"elided_stack":1,"elided_global":1,"elided_duplicate":1,"elided_dominated":0,"elided_libc":0,"hoisted_loop":0,"grouped":0,"group_tests":0,"libc_calls":1,"fake_frames":1,"lazy_fake_frames":0,"padded_globals":1}
 define i32 @f(ptr %p) {
   %x = alloca i32, align 4
   call void @keep(ptr %x)

@@ -17,6 +17,9 @@ pub fn region_of(kind: ErrorKind, addr: usize) -> RegionInfo {
         ErrorKind::HeapBufferOverflow => {
             crate::heap::describe_nearest(addr).unwrap_or_else(|| classify(addr))
         }
+        ErrorKind::GlobalBufferOverflow => {
+            crate::regions::describe_global(addr).unwrap_or_else(|| crate::regions::describe(addr))
+        }
         ErrorKind::CrossDomainAccess => {
             crate::regions::find_managed(addr).unwrap_or_else(|| crate::regions::describe(addr))
         }

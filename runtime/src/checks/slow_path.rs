@@ -21,13 +21,23 @@ fn judge(
     let first = lo.max(g);
     match s {
         shadow_value::ADDRESSABLE => None,
-        1..=7 => {
-            // Only the first `s` bytes of the granule exist: the tail of a C-heap chunk.
-            let valid_end = g + s as usize;
-            (hi.min(g + GRANULE) > valid_end)
-                .then(|| (ErrorKind::HeapBufferOverflow, first.max(valid_end)))
+        1..=7 | shadow_value::READONLY_PARTIAL_MIN..=shadow_value::READONLY_PARTIAL_MAX => {
+            // Only the first k bytes of the granule exist: the tail of a C-heap chunk or of a
+            // global (read-only: READONLY | k), told apart by the redzone after it.
+            let valid_end = g + (s & 7) as usize;
+            if hi.min(g + GRANULE) > valid_end {
+                let kind = match crate::shadow::shadow_byte(g + GRANULE) {
+                    shadow_value::GLOBAL_REDZONE => ErrorKind::GlobalBufferOverflow,
+                    _ => ErrorKind::HeapBufferOverflow,
+                };
+                Some((kind, first.max(valid_end)))
+            } else {
+                (write && s & shadow_value::READONLY != 0)
+                    .then_some((ErrorKind::WriteToReadonly, first))
+            }
         }
         shadow_value::READONLY => write.then_some((ErrorKind::WriteToReadonly, first)),
+        shadow_value::GLOBAL_REDZONE => Some((ErrorKind::GlobalBufferOverflow, first)),
         shadow_value::MANAGED => {
             let ok =
                 *managed_ok.get_or_insert_with(|| match crate::options::get().managed_policy {
@@ -121,8 +131,9 @@ fn range_is_clean(addr: usize, size: usize, write: bool) -> bool {
         }
     }
     // ...and the last one at least up to the range's last byte (a chunk's partial tail granule).
-    let s = unsafe { *(last as *const u8) };
-    s & mask == 0 || (s < GRANULE as u8 && ((end - 1) % GRANULE) < s as usize)
+    // (READONLY | k masked for a load is k: a read-only global's partial granule.)
+    let s = unsafe { *(last as *const u8) } & mask;
+    s == 0 || (s < GRANULE as u8 && ((end - 1) % GRANULE) < s as usize)
 }
 
 #[cold]

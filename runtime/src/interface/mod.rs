@@ -3,5 +3,6 @@
 //! interfaces programs and Go's `-asan` runtime call (`__asan_*`, `__lsan_*`, `__sanitizer_*`)
 //! belong here too.
 
+pub mod asan_globals;
 pub mod cxx;
 pub mod ffisan;

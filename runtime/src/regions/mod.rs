@@ -1,8 +1,11 @@
-//! What lives where outside the C heap: every loaded module's globals and read-only data, and the
-//! managed (garbage-collected) regions such as Go's heap. Above `threads` (a stack is a region too).
+//! What lives where outside the C heap: every loaded module's globals and read-only data, the
+//! global objects instrumented modules register with their redzones, and the managed
+//! (garbage-collected) regions such as Go's heap. Above `threads` (a stack is a region too).
 
+pub(crate) mod globals;
 pub(crate) mod managed;
 mod modules;
 
+pub(crate) use globals::describe as describe_global;
 pub(crate) use managed::{find as find_managed, window_open};
 pub(crate) use modules::{describe, scan_modules};

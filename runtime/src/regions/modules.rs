@@ -2,13 +2,13 @@
 //!
 //! The module table is filled by `dl_iterate_phdr` at init and after every `dlopen` (interposed),
 //! and pruned after `dlclose`. A module's read-only parts (text, rodata, RELRO) are painted
-//! READONLY in the shadow so stores to them take the slow path and become `write-to-readonly`.
+//! READONLY in the shadow so stores to them take the slow path and become `write-to-readonly`
+//! (keeping the redzones and partial granules of the globals registered there, `globals.rs`).
 
 // The `unsafe extern "C"` functions here are C entry points (interposed libc functions or hooks the
 // pass calls): their safety contract is the C function's own.
 #![allow(clippy::missing_safety_doc)]
 
-use crate::contract::shadow_value::{ADDRESSABLE, READONLY};
 use crate::errors::{FixedStr, RegionInfo, RegionKind};
 use crate::shadow;
 use crate::sync::SpinLock;
@@ -165,9 +165,7 @@ pub fn scan_modules() {
         let m = table.modules[i];
         if m.seen < scan.generation {
             for r in &m.ranges[..m.nranges] {
-                if r.kind == RegionKind::ReadOnly {
-                    shadow::repaint_inner(r.lo, r.hi, READONLY, ADDRESSABLE);
-                }
+                shadow::unpaint_module(r.lo, r.hi);
             }
             let last = table.count - 1;
             table.modules[i] = table.modules[last];
@@ -183,7 +181,7 @@ pub fn scan_modules() {
         if !m.painted || pruned {
             for r in &m.ranges[..m.nranges] {
                 if r.kind == RegionKind::ReadOnly {
-                    shadow::poison_inner(r.lo, r.hi, READONLY);
+                    shadow::paint_readonly(r.lo, r.hi);
                 }
             }
             m.painted = true;

@@ -435,6 +435,24 @@ impl Context<'_> {
                 self.thread
             );
         }
+        if f.kind == ErrorKind::GlobalBufferOverflow && r.kind == RegionKind::Global {
+            // ASan's words: "... is located 0 bytes after global variable 'g' defined in 'g.c:2'
+            // (0x...) of size 40".
+            write!(out, "{a:#x} is located ")?;
+            if a < r.lo {
+                write!(out, "{} bytes before", r.lo - a)?;
+            } else if a >= r.hi {
+                write!(out, "{} bytes after", a - r.hi)?;
+            } else {
+                write!(out, "{} bytes inside of", a - r.lo)?;
+            }
+            return writeln!(
+                out,
+                " global variable {name} ({:#x}) of size {}",
+                r.lo,
+                r.hi - r.lo
+            );
+        }
         match r.kind {
             RegionKind::CHeap | RegionKind::Freed | RegionKind::HeapInterior => {
                 write!(out, "{a:#x} is located ")?;

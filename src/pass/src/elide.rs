@@ -6,9 +6,13 @@
 //!   is addressable until this very function returns. So the function's own accesses to its allocas
 //!   always pass. (An inbounds GEP cannot leave its object without being poison, and an access through
 //!   poison is undefined behaviour before any check could matter.)
-//! * Globals. Global variables (defined here or external) are always addressable, so accesses to a
-//!   writable global always pass; a constant global is READONLY in the shadow, so only its loads pass
-//!   (a store to it is the `write-to-readonly` the runtime must report).
+//! * Globals. A global without a redzone is always addressable, so accesses to a writable one
+//!   always pass; a constant global is READONLY in the shadow, so only its loads pass (a store to
+//!   it is the `write-to-readonly` the runtime must report). A global padded with a redzone
+//!   (`globals.rs`), or a declaration (its definition may be padded elsewhere), is elided only for
+//!   an access at a constant offset wholly inside the object: an inbounds GEP with a variable index
+//!   may still land in the redzone (undefined behaviour the program did commit, and the
+//!   global-buffer-overflow to report), as ASan checks it.
 //! * libc's per-thread locations. `errno` is `*__errno_location()` and glibc's `isalpha(c)` or
 //!   `tolower(c)` are `(*__ctype_b_loc())[c]`, `(*__ctype_tolower_loc())[c]`: the location functions
 //!   return libc's own thread-local variables, always addressable (loads and stores pass), and the
@@ -22,11 +26,12 @@ use std::collections::HashMap;
 
 use inkwell::module::Module;
 use inkwell::values::{
-    BasicValue, BasicValueEnum, FunctionValue, InstructionOpcode, InstructionValue, PhiValue,
+    BasicValue, BasicValueEnum, FunctionValue, GlobalValue, InstructionOpcode, InstructionValue,
+    PhiValue,
 };
 
 use crate::available;
-use crate::collect::{Decision, FunctionPlan};
+use crate::collect::{Access, AccessSize, Decision, FunctionPlan};
 use crate::inkwell_gaps;
 use crate::ir;
 
@@ -37,6 +42,8 @@ enum Origin {
     OwnFrame,
     Global {
         constant: bool,
+        /// It may have a redzone after it: padded here, or defined elsewhere.
+        bounded: bool,
     },
     /// What `__errno_location()` or a `__ctype_*_loc()` returns: a libc thread-local variable.
     LibcThreadLocal,
@@ -91,20 +98,22 @@ fn strip_inbounds(mut v: BasicValueEnum) -> BasicValueEnum {
 
 /// `origin` of every value asked about in one function, remembered: huge interpreter loops (SQLite's
 /// `sqlite3VdbeExec`) reach the same phis along exponentially many paths.
-struct Origins<'ctx> {
+struct Origins<'ctx, 'p> {
     f: FunctionValue<'ctx>,
     known: HashMap<BasicValueEnum<'ctx>, Origin>,
+    bounded: &'p HashMap<GlobalValue<'ctx>, u64>,
 }
 
 /// Marks a value whose origin is being worked out: met again through a cycle of phis, it counts as
 /// Unknown, which is conservative, so every answer can be remembered.
 const IN_PROGRESS: Origin = Origin::Unknown;
 
-impl<'ctx> Origins<'ctx> {
-    fn new(f: FunctionValue<'ctx>) -> Self {
+impl<'ctx, 'p> Origins<'ctx, 'p> {
+    fn new(f: FunctionValue<'ctx>, bounded: &'p HashMap<GlobalValue<'ctx>, u64>) -> Self {
         Origins {
             f,
             known: HashMap::new(),
+            bounded,
         }
     }
 
@@ -137,6 +146,7 @@ impl<'ctx> Origins<'ctx> {
         if let Some(global) = inkwell_gaps::as_global_variable(v) {
             return Origin::Global {
                 constant: global.is_constant(),
+                bounded: self.bounded.contains_key(&global),
             };
         }
         let Some(inst) = inst.filter(|_| depth < MAX_ORIGIN_DEPTH) else {
@@ -169,15 +179,41 @@ impl<'ctx> Origins<'ctx> {
             match agreed {
                 None => agreed = Some(o),
                 Some(a) if a == o => {}
-                // Mixed constant and writable globals: both are globals, writes need the check.
-                Some(Origin::Global { .. }) if matches!(o, Origin::Global { .. }) => {
-                    agreed = Some(Origin::Global { constant: true })
-                }
+                // Mixed globals: writes need the check if one is constant, any access if one
+                // has a redzone.
+                Some(Origin::Global { bounded, .. }) => match o {
+                    Origin::Global { bounded: other, .. } => {
+                        agreed = Some(Origin::Global {
+                            constant: true,
+                            bounded: bounded || other,
+                        })
+                    }
+                    _ => return Origin::Unknown,
+                },
                 Some(_) => return Origin::Unknown,
             }
         }
         agreed.unwrap_or(Origin::Unknown)
     }
+}
+
+/// Whether `a` lies wholly inside the global it is based on, at a constant offset: `g.field`,
+/// `table[3]`, never `table[i]`. `bounded` holds the object sizes (`globals::PaddedGlobals`).
+fn inside_global<'ctx>(
+    module: &Module<'ctx>,
+    a: &Access<'ctx>,
+    bounded: &HashMap<GlobalValue<'ctx>, u64>,
+) -> bool {
+    let AccessSize::Fixed(size) = a.size else {
+        return false;
+    };
+    let (base, offset) = inkwell_gaps::base_and_constant_offset(module, a.ptr);
+    let Some(global) = inkwell_gaps::as_global_variable(base.into()) else {
+        return false;
+    };
+    bounded
+        .get(&global)
+        .is_some_and(|&object| offset >= 0 && (offset as u64).saturating_add(size) <= object)
 }
 
 /// Decides, for each access of `plan`, whether it is checked or why not.
@@ -186,15 +222,21 @@ pub fn decide<'ctx>(
     module: &Module<'ctx>,
     plan: &FunctionPlan<'ctx>,
     f: FunctionValue<'ctx>,
+    bounded: &HashMap<GlobalValue<'ctx>, u64>,
 ) -> Vec<Decision> {
-    let mut origins = Origins::new(f);
+    let mut origins = Origins::new(f, bounded);
     let mut decisions: Vec<Decision> = plan
         .accesses
         .iter()
         .map(|a| match origins.of(a.ptr.into(), 0) {
             Origin::OwnFrame => Decision::ElidedStack,
-            Origin::Global { constant: false } => Decision::ElidedGlobal,
-            Origin::Global { constant: true } if !a.is_write => Decision::ElidedGlobal,
+            Origin::Global { bounded: true, .. } if !inside_global(module, a, bounded) => {
+                Decision::Check
+            }
+            Origin::Global {
+                constant: false, ..
+            } => Decision::ElidedGlobal,
+            Origin::Global { constant: true, .. } if !a.is_write => Decision::ElidedGlobal,
             Origin::LibcThreadLocal => Decision::ElidedLibc,
             Origin::LibcCtypeTable if !a.is_write => Decision::ElidedLibc,
             _ => Decision::Check,

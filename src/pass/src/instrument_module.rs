@@ -11,17 +11,18 @@ use crate::collect::{self, FunctionPlan};
 use crate::elide;
 use crate::emitter::Emitter;
 use crate::fake_frame;
+use crate::globals::{self, PaddedGlobals};
 use crate::group;
 use crate::hoist;
 use crate::instrument;
 use crate::libc_calls;
 use crate::marks;
-use crate::runtime_api::{self, Domain, MODULE_CTOR};
+use crate::runtime_api::{self, Domain, MODULE_CTOR, MODULE_DTOR};
 use crate::skip::{self, FunctionRole};
 use crate::stats::ModuleStats;
 
 /// Priority of the module constructor: early, like ASan's, so checks never run before the shadow
-/// exists (the runtime's own constructor also initialises; `__ffisan_init_v7` is idempotent).
+/// exists (the runtime's own constructor also initialises; `__ffisan_init_v8` is idempotent).
 const CTOR_PRIORITY: i32 = 1;
 
 extern "C" {
@@ -56,14 +57,22 @@ pub unsafe extern "C" fn ffisan_instrument_module(module: LLVMModuleRef) -> bool
     marks::warn_about_missing_interface(&em.module, &skip::source_filename(&em.module));
     let domain = skip::module_domain(&em.module);
     let mut stats = ModuleStats::default();
+    // Globals first, so the functions' decisions see the padded ones. Rust's statics keep their
+    // layout: safe Rust cannot index past them.
+    let padded = if domain == Domain::C {
+        globals::pad_globals(&em, &skip::module_identifier(&em.module))
+    } else {
+        PaddedGlobals::default()
+    };
+    stats.padded_globals = padded.count;
 
     for (f, role) in roles {
         if role != FunctionRole::Skip {
-            instrument_function(&em, f, role, domain, &mut stats);
+            instrument_function(&em, f, role, domain, &padded, &mut stats);
         }
     }
 
-    add_module_ctor(&em);
+    add_module_ctor(&em, &padded);
     skip::mark_module_instrumented(&em.module);
     stats.write_if_requested(&skip::module_identifier(&em.module));
     true
@@ -92,11 +101,12 @@ fn instrument_function<'ctx>(
     f: FunctionValue<'ctx>,
     role: FunctionRole,
     domain: Domain,
+    padded: &PaddedGlobals<'ctx>,
     stats: &mut ModuleStats,
 ) {
     // Collect, then decide: nothing in the function changes until both are done.
     let plan: FunctionPlan = collect::collect(em, f, role);
-    let mut decisions = elide::decide(&em.module, &plan, f);
+    let mut decisions = elide::decide(&em.module, &plan, f, &padded.bounded);
     // Loop checks: the last decision; it already adds preheaders and loop bounds (no accesses).
     let loop_checks = hoist::hoist_loop_checks(&plan, f, &mut decisions);
     let clusters = group::plan_clusters(em, &plan, &decisions);
@@ -143,27 +153,56 @@ fn instrument_function<'ctx>(
     }
 }
 
-/// `define internal void @ffisan.module_ctor() { call void @__ffisan_init_v7() ret void }`, listed in
-/// `llvm.global_ctors`.
-fn add_module_ctor(em: &Emitter) {
-    let init = runtime_api::init(em);
-    let ctor_ty = em.void_function_type(&[]);
-    let ctor = em
+/// An internal `void name(void)` that is nounwind, its builder positioned in its entry block.
+fn start_internal_function<'ctx>(em: &Emitter<'ctx>, name: &str) -> FunctionValue<'ctx> {
+    let f = em
         .module
-        .add_function(MODULE_CTOR, ctor_ty, Some(Linkage::Internal));
+        .add_function(name, em.void_function_type(&[]), Some(Linkage::Internal));
     let nounwind = Attribute::get_named_enum_kind_id("nounwind");
-    ctor.add_attribute(
+    f.add_attribute(
         AttributeLoc::Function,
         em.context.create_enum_attribute(nounwind, 0),
     );
-    let entry = em.context.append_basic_block(ctor, "entry");
+    let entry = em.context.append_basic_block(f, "entry");
     em.builder.position_at_end(entry);
     em.builder.unset_current_debug_location();
-    init.call(em, &[]);
+    f
+}
+
+fn finish_internal_function(em: &Emitter) {
     let ret = em.builder.build_return(None);
     em.mark_instruction(ret.expect("the builder is positioned"));
+}
+
+/// `define internal void @ffisan.module_ctor() { call void @__ffisan_init_v8() ret void }`, listed in
+/// `llvm.global_ctors`; with padded globals it registers them after the init, and
+/// `@ffisan.module_dtor`, in `llvm.global_dtors`, unregisters them.
+fn add_module_ctor<'ctx>(em: &Emitter<'ctx>, padded: &PaddedGlobals<'ctx>) {
+    let init = runtime_api::init(em);
+    let ctor = start_internal_function(em, MODULE_CTOR);
+    init.call(em, &[]);
+    let descriptors = padded
+        .descriptors
+        .map(|(table, n)| [table.as_pointer_value().into(), em.const_i64(n).into()]);
+    if let Some(args) = &descriptors {
+        runtime_api::globals_entry(em, globals::REGISTER).call(em, args);
+    }
+    finish_internal_function(em);
     // SAFETY: ctor is a function of the live module; the shim appends it to llvm.global_ctors.
     unsafe {
         ffisan_append_global_ctor(em.module.as_mut_ptr(), ctor.as_value_ref(), CTOR_PRIORITY)
     };
+    if let Some(args) = &descriptors {
+        let dtor = start_internal_function(em, MODULE_DTOR);
+        runtime_api::globals_entry(em, globals::UNREGISTER).call(em, args);
+        finish_internal_function(em);
+        // SAFETY: as for the constructor, into llvm.global_dtors.
+        unsafe {
+            globals::ffisan_append_global_dtor(
+                em.module.as_mut_ptr(),
+                dtor.as_value_ref(),
+                CTOR_PRIORITY,
+            )
+        };
+    }
 }

@@ -10,6 +10,7 @@ pub mod contract;
 mod elide;
 mod emitter;
 mod fake_frame;
+mod globals;
 mod group;
 mod hoist;
 mod inkwell_gaps;

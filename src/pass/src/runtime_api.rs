@@ -17,6 +17,8 @@ pub const CALL_WINDOW_END: &str = "ffisan_call_window_end";
 pub const LIBC_HOOK_PREFIX: &str = "__ffisan_libc_";
 /// Name of the internal constructor ffisan adds to every instrumented module.
 pub const MODULE_CTOR: &str = "ffisan.module_ctor";
+/// Name of the internal destructor that unregisters the module's padded globals.
+pub const MODULE_DTOR: &str = "ffisan.module_dtor";
 /// Named metadata that marks a module as instrumented (the pass may run twice over one module).
 pub const INSTRUMENTED_MARKER: &str = "ffisan.instrumented";
 
@@ -177,6 +179,15 @@ pub fn call_window_end<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
 
 pub fn init<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
     declare(em, &init_name(), em.void_function_type(&[]))
+}
+
+/// `void __asan_register_globals(ptr descriptors, i64 n)` and its `__asan_unregister_globals`.
+pub fn globals_entry<'ctx>(em: &Emitter<'ctx>, name: &str) -> RuntimeFn<'ctx> {
+    declare(
+        em,
+        name,
+        em.void_function_type(&[em.ptr.into(), em.i64.into()]),
+    )
 }
 
 /// `void __ffisan_libc_<name>(<the libc function's own arguments>..., u32 flags)`

@@ -29,6 +29,8 @@ pub struct ModuleStats {
     pub fake_frames: usize,
     /// Fake frames entered off the entry block, only on the paths that use them (in `fake_frames`).
     pub lazy_fake_frames: usize,
+    /// Globals given a redzone and registered (`globals.rs`).
+    pub padded_globals: usize,
 }
 
 impl ModuleStats {
@@ -48,7 +50,7 @@ impl ModuleStats {
     fn to_json(&self, module: &str) -> String {
         format!(
             "{{\"module\":{},\"accesses\":{},\"checked\":{},\"elided_stack\":{},\"elided_global\":{},\
-             \"elided_duplicate\":{},\"elided_dominated\":{},\"elided_libc\":{},\"hoisted_loop\":{},\"grouped\":{},\"group_tests\":{},\"libc_calls\":{},\"fake_frames\":{},\"lazy_fake_frames\":{}}}",
+             \"elided_duplicate\":{},\"elided_dominated\":{},\"elided_libc\":{},\"hoisted_loop\":{},\"grouped\":{},\"group_tests\":{},\"libc_calls\":{},\"fake_frames\":{},\"lazy_fake_frames\":{},\"padded_globals\":{}}}",
             json_string(module),
             self.accesses,
             self.checked,
@@ -62,7 +64,8 @@ impl ModuleStats {
             self.group_tests,
             self.libc_calls,
             self.fake_frames,
-            self.lazy_fake_frames
+            self.lazy_fake_frames,
+            self.padded_globals
         )
     }
 
@@ -116,7 +119,7 @@ mod tests {
         assert_eq!(
             s.to_json("a\"b\\c\n"),
             "{\"module\":\"a\\\"b\\\\c\\u000a\",\"accesses\":2,\"checked\":1,\"elided_stack\":1,\
-             \"elided_global\":0,\"elided_duplicate\":0,\"elided_dominated\":0,\"elided_libc\":0,\"hoisted_loop\":0,\"grouped\":0,\"group_tests\":0,\"libc_calls\":2,\"fake_frames\":0,\"lazy_fake_frames\":0}"
+             \"elided_global\":0,\"elided_duplicate\":0,\"elided_dominated\":0,\"elided_libc\":0,\"hoisted_loop\":0,\"grouped\":0,\"group_tests\":0,\"libc_calls\":2,\"fake_frames\":0,\"lazy_fake_frames\":0,\"padded_globals\":0}"
         );
     }
 }
