@@ -17,7 +17,7 @@ declare ptr @lookup_int(ptr, i64)
 ; CHECK-NEXT: %k = alloca i64
 ; CHECK-NOT:  __ffisan_fake_frame_enter_
 ; CHECK:      float:
-; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_0(
+; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_1(
 ; CHECK-NEXT: store i64 %[[F]], ptr %[[SLOT]], align 8
 ; CHECK:      %[[K:[0-9]+]] = select i1 %{{[0-9]+}}, ptr %{{[0-9]+}}, ptr %k
 ; CHECK-NEXT: %ok = call i1 @convert(double %d, ptr %[[K]])
@@ -28,7 +28,7 @@ declare ptr @lookup_int(ptr, i64)
 ; CHECK-NEXT: br i1 %[[ON]], label %[[LEAVE:[0-9]+]], label %[[RET:[0-9]+]]
 ; CHECK:      [[LEAVE]]:
 ; CHECK-NEXT: lshr i64 %[[E]], 3
-; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -11, i64 1, i1 false)
+; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -11, i64 15, i1 false)
 ; CHECK-NEXT: sub i64 %[[E]], 8
 ; CHECK:      [[RET]]:
 ; CHECK-NEXT: ret ptr %r
@@ -55,7 +55,7 @@ other:
 ; CHECK-LABEL: define void @in_loop(
 ; CHECK:      entry:
 ; CHECK-NOT:  alloca i64, align 8, !nosanitize
-; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_0(
+; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_1(
 ; CHECK:      br label %head
 ; CHECK:      done:
 ; CHECK-NEXT: icmp ne i64 %[[F]], 0
@@ -80,7 +80,7 @@ done:
 ; Used on the path every call takes (the block after the branch joins): entered at the entry.
 ; CHECK-LABEL: define i64 @every_path(
 ; CHECK:      entry:
-; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_0(
+; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_1(
 ; CHECK:      join:
 ; CHECK:      lshr i64 %[[F]], 3
 ; CHECK:      ret i64

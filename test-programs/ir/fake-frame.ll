@@ -1,5 +1,5 @@
 ; Stack-use-after-return: escaping static allocas move to one fake frame from the runtime (the entry
-; point of its size class), with the real alloca as fallback. A frame it gives is unpoisoned inline,
+; point of its size class), with the real alloca as fallback. A frame it gives is painted inline,
 ; and left before every return, inline: its shadow is poisoned (0xf5 = -11, stack-use-after-return)
 ; and the owner word 8 bytes below it cleared.
 ; RUN: %opt_ffisan -S %s | FileCheck %s
@@ -12,25 +12,39 @@ declare i32 @setjmp(ptr) returns_twice
 declare void @llvm.lifetime.start.p0(ptr)
 declare void @llvm.lifetime.end.p0(ptr)
 
-; %buf (12 bytes) at offset 0, %n (escapes too) at offset 16; %local never escapes and stays put.
+; %buf (12 bytes) at offset 32 of the frame's 32-aligned base, %n (escapes too) at 96, with redzones
+; around them (stack_redzones.rs): 160 bytes from the base, 184 with the alignment slack, class 2;
+; %local never escapes and stays put. The frame is painted at entry: mid redzone (0xf2 = -14)
+; over the slot, left redzone (0xf1 = -15) at the base, each object addressable (its partial last
+; granule 4), right redzone (0xf3 = -13) after the last, and the description pointer at the base.
 ; CHECK-LABEL: define i32 @escaping_locals(
 ; CHECK-NEXT: %buf = alloca [12 x i8], align 1
 ; CHECK-NEXT: %n = alloca i32, align 4
 ; CHECK-NEXT: %local = alloca i32, align 4
 ; CHECK-NEXT: %[[REAL:[0-9]+]] = ptrtoint ptr %buf to i64
-; CHECK-NEXT: %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_0(i64 %[[REAL]])
+; CHECK-NEXT: %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_2(i64 %[[REAL]])
 ; CHECK-NEXT: %[[ON:[0-9]+]] = icmp ne i64 %[[F]], 0
-; CHECK-NEXT: br i1 %[[ON]], label %[[UNPOISON:[0-9]+]], label %[[BODY:[0-9]+]]
-; CHECK:      [[UNPOISON]]:
+; CHECK-NEXT: %[[B0:[0-9]+]] = add i64 %[[F]], 31
+; CHECK-NEXT: %[[BASE:[0-9]+]] = and i64 %[[B0]], -32
+; CHECK-NEXT: br i1 %[[ON]], label %[[PAINT:[0-9]+]], label %[[BODY:[0-9]+]]
+; CHECK:      [[PAINT]]:
 ; CHECK-NEXT: %[[USH:[0-9]+]] = lshr i64 %[[F]], 3
 ; CHECK-NEXT: %[[USA:[0-9]+]] = add i64 %[[USH]], 2147450880
 ; CHECK-NEXT: %[[USP:[0-9]+]] = inttoptr i64 %[[USA]] to ptr
-; CHECK-NEXT: call void @llvm.memset.p0.i64(ptr %[[USP]], i8 0, i64 3, i1 false)
+; CHECK-NEXT: call void @llvm.memset.p0.i64(ptr %[[USP]], i8 -14, i64 23, i1 false)
+; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -15, i64 4, i1 false)
+; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 0, i64 1, i1 false)
+; CHECK:      store i8 4, ptr
+; CHECK:      store i8 4, ptr
+; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -13, i64 7, i1 false)
+; CHECK:      %[[DP:[0-9]+]] = inttoptr i64 %[[BASE]] to ptr
+; CHECK-NEXT: store i64 ptrtoint (ptr @[[DESC:__ffisan_global_name[.0-9]*]] to i64), ptr %[[DP]]
 ; CHECK-NEXT: br label %[[BODY]]
 ; CHECK:      [[BODY]]:
-; CHECK-NEXT: %[[P0:[0-9]+]] = inttoptr i64 %[[F]] to ptr
+; CHECK-NEXT: %[[A0:[0-9]+]] = add i64 %[[BASE]], 32
+; CHECK-NEXT: %[[P0:[0-9]+]] = inttoptr i64 %[[A0]] to ptr
 ; CHECK-NEXT: %[[BUF:[0-9]+]] = select i1 %[[ON]], ptr %[[P0]], ptr %buf
-; CHECK-NEXT: %[[A1:[0-9]+]] = add i64 %[[F]], 16
+; CHECK-NEXT: %[[A1:[0-9]+]] = add i64 %[[BASE]], 96
 ; CHECK-NEXT: %[[P1:[0-9]+]] = inttoptr i64 %[[A1]] to ptr
 ; CHECK-NEXT: %[[N:[0-9]+]] = select i1 %[[ON]], ptr %[[P1]], ptr %n
 ; CHECK-NOT:  llvm.lifetime.start.p0(ptr %buf)
@@ -45,7 +59,7 @@ declare void @llvm.lifetime.end.p0(ptr)
 ; CHECK-NEXT: %[[SH:[0-9]+]] = lshr i64 %[[F]], 3
 ; CHECK-NEXT: %[[SA:[0-9]+]] = add i64 %[[SH]], 2147450880
 ; CHECK-NEXT: %[[SP:[0-9]+]] = inttoptr i64 %[[SA]] to ptr
-; CHECK-NEXT: call void @llvm.memset.p0.i64(ptr %[[SP]], i8 -11, i64 3, i1 false)
+; CHECK-NEXT: call void @llvm.memset.p0.i64(ptr %[[SP]], i8 -11, i64 23, i1 false)
 ; CHECK-NEXT: %[[OA:[0-9]+]] = sub i64 %[[F]], 8
 ; CHECK-NEXT: %[[OP:[0-9]+]] = inttoptr i64 %[[OA]] to ptr
 ; CHECK-NEXT: store i64 0, ptr %[[OP]], align 8
@@ -67,13 +81,13 @@ define i32 @escaping_locals() {
 
 ; Every return leaves the frame; storing the address somewhere is an escape too.
 ; CHECK-LABEL: define void @two_returns(
-; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_0(
+; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_1(
 ; CHECK:      store ptr %{{[0-9]+}}, ptr %out
 ; CHECK:      icmp ne i64 %[[F]], 0
-; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -11, i64 1, i1 false)
+; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -11, i64 15, i1 false)
 ; CHECK:      ret void
 ; CHECK:      icmp ne i64 %[[F]], 0
-; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -11, i64 1, i1 false)
+; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -11, i64 15, i1 false)
 ; CHECK:      ret void
 define void @two_returns(i1 %c, ptr %out) {
 entry:
@@ -88,12 +102,12 @@ b:
 
 ; Over-aligned locals: the frame is padded and its base aligned in IR (the runtime promises 8).
 ; CHECK-LABEL: define void @over_aligned(
-; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_0(
+; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_1(
 ; CHECK:      %[[UP:[0-9]+]] = add i64 %[[F]], 31
 ; CHECK-NEXT: %[[BASE:[0-9]+]] = and i64 %[[UP]], -32
 ; CHECK:      inttoptr i64 %[[BASE]] to ptr
 ; CHECK:      lshr i64 %[[F]], 3
-; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -11, i64 7, i1 false)
+; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -11, i64 15, i1 false)
 define void @over_aligned() {
   %v = alloca <8 x i32>, align 32
   call void @keep(ptr %v)
@@ -133,12 +147,13 @@ define i32 @contained() {
   ret i32 %v
 }
 
-; The class is the pass's: 300 bytes and the owner word fit a 512-byte slot (class 3); 64 KiB do
-; not fit the largest slot, so those locals stay on the real stack.
+; The class is the pass's: 300 bytes with their redzones (408 from the frame's start) and the
+; owner word fit a 512-byte slot (class 3); 64 KiB do not fit the largest slot, so those locals
+; stay on the real stack.
 ; CHECK-LABEL: define void @class_three(
 ; CHECK:      call i64 @__ffisan_fake_frame_enter_3(
-; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 0, i64 38, i1 false)
-; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -11, i64 38, i1 false)
+; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 0, i64 37, i1 false)
+; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -11, i64 51, i1 false)
 define void @class_three() {
   %v = alloca [300 x i8], align 1
   call void @keep(ptr %v)
@@ -155,5 +170,5 @@ define void @too_big() {
 }
 
 ; The enter entry points are called through the GOT, never a PLT stub, and never unwind.
-; CHECK: declare i64 @__ffisan_fake_frame_enter_0(i64) #[[HOT:[0-9]+]]
+; CHECK: declare i64 @__ffisan_fake_frame_enter_{{[0-9]+}}(i64) #[[HOT:[0-9]+]]
 ; CHECK: attributes #[[HOT]] = { nounwind nonlazybind }

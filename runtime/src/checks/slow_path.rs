@@ -28,6 +28,9 @@ fn judge(
             if hi.min(g + GRANULE) > valid_end {
                 let kind = match crate::shadow::shadow_byte(g + GRANULE) {
                     shadow_value::GLOBAL_REDZONE => ErrorKind::GlobalBufferOverflow,
+                    shadow_value::STACK_MID_REDZONE | shadow_value::STACK_RIGHT_REDZONE => {
+                        ErrorKind::StackBufferOverflow
+                    }
                     _ => ErrorKind::HeapBufferOverflow,
                 };
                 Some((kind, first.max(valid_end)))
@@ -38,6 +41,10 @@ fn judge(
         }
         shadow_value::READONLY => write.then_some((ErrorKind::WriteToReadonly, first)),
         shadow_value::GLOBAL_REDZONE => Some((ErrorKind::GlobalBufferOverflow, first)),
+        shadow_value::STACK_LEFT_REDZONE => Some((ErrorKind::StackBufferUnderflow, first)),
+        shadow_value::STACK_MID_REDZONE | shadow_value::STACK_RIGHT_REDZONE => {
+            Some((ErrorKind::StackBufferOverflow, first))
+        }
         shadow_value::MANAGED => {
             let ok =
                 *managed_ok.get_or_insert_with(|| match crate::options::get().managed_policy {

@@ -453,6 +453,14 @@ impl Context<'_> {
                 r.hi - r.lo
             );
         }
+        if matches!(
+            f.kind,
+            ErrorKind::StackBufferOverflow | ErrorKind::StackBufferUnderflow
+        ) {
+            if let Some(frame) = crate::threads::Frame::at(a) {
+                return self.write_frame(out, &frame);
+            }
+        }
         match r.kind {
             RegionKind::CHeap | RegionKind::Freed | RegionKind::HeapInterior => {
                 write!(out, "{a:#x} is located ")?;
@@ -491,6 +499,51 @@ impl Context<'_> {
                 "{a:#x} is not in any region ffisan knows (unknown memory)"
             ),
         }
+    }
+
+    /// ASan's frame block: where in the frame the address is, then every object of the frame, the
+    /// one the access is about marked.
+    fn write_frame(
+        &self,
+        out: &mut impl Write,
+        frame: &crate::threads::Frame,
+    ) -> core::fmt::Result {
+        let a = self.finding.addr;
+        let offset = a.wrapping_sub(frame.base);
+        writeln!(
+            out,
+            "{a:#x} is located in stack of thread T{} at offset {offset} in frame of {}",
+            self.thread,
+            frame.function()
+        )?;
+        writeln!(
+            out,
+            "  This frame has {} object(s):",
+            frame.objects().count()
+        )?;
+        let nearest = frame.nearest(a).map(|o| o.offset);
+        for object in frame.objects() {
+            let end = object.offset + object.size;
+            write!(out, "    [{}, {end}) '{}'", object.offset, object.name)?;
+            if object.line > 0 {
+                write!(out, " (line {})", object.line)?;
+            }
+            if nearest == Some(object.offset) {
+                let what = if offset < object.offset {
+                    "underflows"
+                } else if offset >= end {
+                    "overflows"
+                } else {
+                    "partially overflows"
+                };
+                write!(
+                    out,
+                    " <== Memory access at offset {offset} {what} this variable"
+                )?;
+            }
+            writeln!(out)?;
+        }
+        Ok(())
     }
 
     fn region_json(&self) -> (&'static str, String) {

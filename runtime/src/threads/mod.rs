@@ -1,9 +1,12 @@
 //! The thread registry (numbers, real and alternate stacks, pthread_create interception) and each
-//! thread's fake frames for stack-use-after-return. Above only the root modules.
+//! thread's fake frames for stack-use-after-return, and the local objects of those laid out with
+//! redzones. Above only the root modules.
 
 mod fake_stack;
+mod frame_objects;
 mod registry;
 
+pub(crate) use frame_objects::{describe_object as describe_stack_object, Frame};
 pub(crate) use registry::{
     current_has_exited, current_stack, current_thread_number, describe_stack, init_main_thread,
     is_dead_stack, next_symbol, on_thread_exit,

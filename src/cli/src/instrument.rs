@@ -13,6 +13,9 @@ pub fn c_compile_flags(home: &Home) -> Result<Vec<String>> {
         // them all, at a fraction of full debug info's compile time and size.
         "-gline-tables-only".to_string(),
         "-fno-omit-frame-pointer".to_string(),
+        // Keeps the locals' names in the IR: a stack-buffer-overflow report names the object
+        // (`'buf' (line 4)`), and line tables carry no variables.
+        "-fno-discard-value-names".to_string(),
         // LLVM's instruction-referencing variable-location analysis runs a dataflow over every
         // machine block even when there is no variable to place (line tables only), and the
         // checks multiply the blocks: it was a tenth of `sqlite3.c`'s compile. The older analysis

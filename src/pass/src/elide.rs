@@ -27,7 +27,7 @@ use std::collections::HashMap;
 use inkwell::module::Module;
 use inkwell::values::{
     BasicValue, BasicValueEnum, FunctionValue, GlobalValue, InstructionOpcode, InstructionValue,
-    PhiValue,
+    PhiValue, PointerValue,
 };
 
 use crate::available;
@@ -216,6 +216,26 @@ fn inside_global<'ctx>(
         .is_some_and(|&object| offset >= 0 && (offset as u64).saturating_add(size) <= object)
 }
 
+/// Whether `a` lies at a constant offset inside a local of the function that keeps no redzones,
+/// or wholly inside one of those `moved` into the fake frame with redzones (`stack_redzones.rs`).
+fn inside_own_local<'ctx>(
+    module: &Module<'ctx>,
+    a: &Access<'ctx>,
+    moved: &[(PointerValue<'ctx>, u64)],
+) -> bool {
+    let AccessSize::Fixed(size) = a.size else {
+        return false;
+    };
+    let (base, offset) = inkwell_gaps::base_and_constant_offset(module, a.ptr);
+    let is_alloca = base
+        .as_instruction()
+        .is_some_and(|i| i.get_opcode() == InstructionOpcode::Alloca);
+    match moved.iter().find(|(alloca, _)| *alloca == base) {
+        Some(&(_, object)) => offset >= 0 && (offset as u64).saturating_add(size) <= object,
+        None => is_alloca,
+    }
+}
+
 /// Decides, for each access of `plan`, whether it is checked or why not.
 /// Covered checks (duplicates in a block and across blocks) are `available.rs`'s.
 pub fn decide<'ctx>(
@@ -223,12 +243,16 @@ pub fn decide<'ctx>(
     plan: &FunctionPlan<'ctx>,
     f: FunctionValue<'ctx>,
     bounded: &HashMap<GlobalValue<'ctx>, u64>,
+    moved: &[(PointerValue<'ctx>, u64)],
 ) -> Vec<Decision> {
     let mut origins = Origins::new(f, bounded);
     let mut decisions: Vec<Decision> = plan
         .accesses
         .iter()
         .map(|a| match origins.of(a.ptr.into(), 0) {
+            Origin::OwnFrame if !moved.is_empty() && !inside_own_local(module, a, moved) => {
+                Decision::Check
+            }
             Origin::OwnFrame => Decision::ElidedStack,
             Origin::Global { bounded: true, .. } if !inside_global(module, a, bounded) => {
                 Decision::Check

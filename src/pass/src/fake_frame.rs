@@ -31,6 +31,7 @@ use crate::inkwell_gaps;
 use crate::instrument::shadow_address;
 use crate::ir;
 use crate::runtime_api;
+use crate::stack_redzones::{self, Object};
 
 extern "C" {
     /// `shim/register.cpp`: the instruction before which the frame can be entered lazily (see the
@@ -132,8 +133,12 @@ fn is_lifetime_marker(inst: InstructionValue) -> bool {
 pub struct FakeFrame<'ctx> {
     /// Entered lazily, not at the entry block (set by `apply`).
     pub lazy: bool,
-    /// Each escaping alloca and its offset in the frame.
+    /// Each moved alloca and its offset from the frame's base.
     slots: Vec<(PointerValue<'ctx>, u64)>,
+    /// The moved allocas' objects and the length of their layout with redzones
+    /// (`stack_redzones.rs`).
+    objects: Vec<Object>,
+    length: u64,
     /// Bytes requested from the runtime (including alignment slack).
     size: u64,
     /// Strictest alignment of a slot; the runtime guarantees granule (8-byte) alignment only.
@@ -149,37 +154,61 @@ pub fn eligible(plan: &FunctionPlan) -> bool {
     !plan.calls_returns_twice && !plan.has_musttail && !plan.returns.is_empty()
 }
 
-/// Lays out the escaping static allocas of the entry block, if any.
+impl<'ctx> FakeFrame<'ctx> {
+    /// The moved allocas and their sizes: the function's accesses to them are checked unless
+    /// they lie at a constant offset inside (their redzones are poisoned).
+    pub fn bounds(&self) -> Vec<(PointerValue<'ctx>, u64)> {
+        self.slots
+            .iter()
+            .zip(&self.objects)
+            .map(|(&(alloca, _), object)| (alloca, object.size))
+            .collect()
+    }
+}
+
+/// Lays out, with redzones, the static allocas of the entry block that escape or that the
+/// function reaches at offsets it cannot prove inside them, if any.
 pub fn plan_frame<'ctx>(em: &Emitter<'ctx>, plan: &FunctionPlan<'ctx>) -> Option<FakeFrame<'ctx>> {
-    let mut slots = Vec::new();
-    let mut offset = 0u64;
-    let mut align = GRANULE as u64;
+    let mut addresses = Vec::new();
+    let mut shapes = Vec::new();
+    let mut align = stack_redzones::ALIGN;
     for &alloca in &plan.entry_allocas {
-        if classify_uses(alloca, 0) != Uses::Escapes {
-            continue;
-        }
         let Some(BasicValueEnum::PointerValue(address)) = inkwell_gaps::result(alloca) else {
             continue;
         };
         let count = ir::operand(alloca, 0)
             .and_then(ir::const_int_value)
             .unwrap_or(1);
-        let alloca_align = alloca.get_alignment().expect("an alloca has an alignment");
-        let slot_align = (alloca_align as u64).max(GRANULE as u64);
-        offset = offset.next_multiple_of(slot_align);
-        slots.push((address, offset));
-        offset += (inkwell_gaps::allocated_size(&em.target_data, alloca) * count).max(1);
-        align = align.max(slot_align);
+        let size = inkwell_gaps::allocated_size(&em.target_data, alloca) * count;
+        let moved = match classify_uses(alloca, 0) {
+            Uses::Escapes => true,
+            Uses::Contained => stack_redzones::needs_bounds(em, alloca, size),
+            Uses::Unmovable => false,
+        };
+        if !moved {
+            continue;
+        }
+        let alloca_align = alloca.get_alignment().expect("an alloca has an alignment") as u64;
+        addresses.push(address);
+        shapes.push((size, alloca_align));
+        align = align.max(alloca_align);
     }
-    if slots.is_empty() {
+    if addresses.is_empty() {
         return None;
     }
-    let size = offset.next_multiple_of(GRANULE as u64) + (align - GRANULE as u64);
+    let (objects, length) = stack_redzones::layout(&shapes);
+    let size = length + (align - GRANULE as u64);
     // Too big for any slot: the locals stay on the real stack, as the runtime would have said.
     let class = fake_frame_class(size)?;
     Some(FakeFrame {
         lazy: false,
-        slots,
+        slots: addresses
+            .into_iter()
+            .zip(&objects)
+            .map(|(a, o)| (a, o.offset))
+            .collect(),
+        objects,
+        length,
         size,
         align,
         class,
@@ -255,17 +284,27 @@ pub fn apply<'ctx>(
         em.store(slot, fake);
     }
     let in_fake = em.icmp_ne(fake, em.const_i64(0));
+    let base = em.and(
+        em.add(fake, em.const_i64(frame.align - 1)),
+        em.const_i64(frame.align.wrapping_neg()),
+    );
+    let allocas: Vec<InstructionValue> = frame
+        .slots
+        .iter()
+        .map(|(a, _)| a.as_instruction().expect("a slot is an alloca"))
+        .collect();
+    let description = stack_redzones::description(em, f, &allocas, &frame.objects);
     if_then(em, f, in_fake, enter_point, 1000, || {
-        em.memset(shadow_address(em, fake), 0, frame.size / GRANULE as u64)
-    });
-    let base = if frame.align > GRANULE as u64 {
-        em.and(
-            em.add(fake, em.const_i64(frame.align - 1)),
-            em.const_i64(frame.align.wrapping_neg()),
+        stack_redzones::paint(
+            em,
+            fake,
+            base,
+            frame.size,
+            &frame.objects,
+            frame.length,
+            description,
         )
-    } else {
-        fake
-    };
+    });
     let mut markers = Vec::new();
     for ((alloca, offset), users) in frame.slots.iter().zip(&users) {
         let address = if *offset == 0 {

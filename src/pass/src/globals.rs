@@ -107,7 +107,7 @@ fn should_pad<'ctx>(em: &Emitter<'ctx>, g: GlobalValue<'ctx>) -> Option<u64> {
 }
 
 /// A private constant C string in the module (a descriptor's name fields).
-fn c_string<'ctx>(em: &Emitter<'ctx>, text: &str) -> IntValue<'ctx> {
+pub(crate) fn c_string<'ctx>(em: &Emitter<'ctx>, text: &str) -> IntValue<'ctx> {
     let bytes = em.context.const_string(text.as_bytes(), true);
     let g = em
         .module

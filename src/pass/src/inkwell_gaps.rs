@@ -88,6 +88,17 @@ pub fn unrepresentable_store_size(
 
 /// ABI size of the type an alloca allocates. inkwell's `get_allocated_type` panics on x86_amx and
 /// target extension types, which can be allocated.
+/// Whether an alloca allocates an array, a struct or a vector (not one scalar).
+pub fn allocated_type_is_aggregate(alloca: InstructionValue) -> bool {
+    use llvm_sys::LLVMTypeKind::*;
+    // SAFETY: alloca is an alloca instruction.
+    let kind = unsafe { LLVMGetTypeKind(LLVMGetAllocatedType(alloca.as_value_ref())) };
+    matches!(
+        kind,
+        LLVMArrayTypeKind | LLVMStructTypeKind | LLVMVectorTypeKind | LLVMScalableVectorTypeKind
+    )
+}
+
 pub fn allocated_size(target_data: &TargetData, alloca: InstructionValue) -> u64 {
     // SAFETY: alloca is an alloca instruction; allocated types are sized.
     unsafe {

@@ -106,7 +106,16 @@ fn instrument_function<'ctx>(
 ) {
     // Collect, then decide: nothing in the function changes until both are done.
     let plan: FunctionPlan = collect::collect(em, f, role);
-    let mut decisions = elide::decide(&em.module, &plan, f, &padded.bounded);
+    // cgo wrappers too: at -O2 the C function Go calls is inlined into its wrapper, and its
+    // escaping locals with it. The wrapper's own locals never escape, so they stay where they are.
+    // Planned before the decisions: the locals it moves get redzones, so their accesses are
+    // elided only where provably inside.
+    let mut frame = (matches!(role, FunctionRole::Native | FunctionRole::CgoWrapper)
+        && fake_frame::eligible(&plan))
+    .then(|| fake_frame::plan_frame(em, &plan))
+    .flatten();
+    let moved = frame.as_ref().map(|f| f.bounds()).unwrap_or_default();
+    let mut decisions = elide::decide(&em.module, &plan, f, &padded.bounded, &moved);
     // Loop checks: the last decision; it already adds preheaders and loop bounds (no accesses).
     let loop_checks = hoist::hoist_loop_checks(&plan, f, &mut decisions);
     let clusters = group::plan_clusters(em, &plan, &decisions);
@@ -118,12 +127,6 @@ fn instrument_function<'ctx>(
     {
         grouped[index] = true;
     }
-    // cgo wrappers too: at -O2 the C function Go calls is inlined into its wrapper, and its
-    // escaping locals with it. The wrapper's own locals never escape, so they stay where they are.
-    let mut frame = (matches!(role, FunctionRole::Native | FunctionRole::CgoWrapper)
-        && fake_frame::eligible(&plan))
-    .then(|| fake_frame::plan_frame(em, &plan))
-    .flatten();
 
     // Instrument.
     for &(call, name) in &plan.string_calls {

@@ -22,4 +22,5 @@ mod marks;
 mod plugin;
 mod runtime_api;
 mod skip;
+mod stack_redzones;
 mod stats;
