@@ -112,13 +112,21 @@ pub fn poison_inner(lo: usize, hi: usize, value: u8) {
 /// Like `poison_inner` but only overwrites granules whose shadow is currently `only_if`.
 /// Used when unregistering a region, so chunks or read-only data inside it keep their state.
 pub fn repaint_inner(lo: usize, hi: usize, only_if: u8, value: u8) {
+    repaint_granules(lo, hi, |s| if s == only_if { value } else { s });
+}
+
+/// Rewrites the shadow byte of each granule wholly inside [lo, hi) as `new` says; only bytes
+/// that change are written (untouched shadow pages of a big range stay unmapped).
+fn repaint_granules(lo: usize, hi: usize, new: impl Fn(u8) -> u8) {
     let start = lo.next_multiple_of(GRANULE);
     let end = (hi & !(GRANULE - 1)).min(APP_END);
     let mut a = start;
     while a < end {
         let p = shadow_addr(a);
+        // SAFETY: the shadow byte of a granule of the range.
         unsafe {
-            if *p == only_if {
+            let value = new(*p);
+            if value != *p {
                 *p = value;
             }
         }
@@ -135,7 +143,7 @@ pub fn paint_readonly(lo: usize, hi: usize) {
     let mut a = start;
     while a < end {
         let p = shadow_addr(a);
-        if p as usize % 8 == 0 && a + 8 * GRANULE <= end {
+        if (p as usize).is_multiple_of(8) && a + 8 * GRANULE <= end {
             // SAFETY: 8 shadow bytes of the range, aligned.
             let word = unsafe { &mut *(p as *mut u64) };
             if *word == 0 {
@@ -157,22 +165,16 @@ pub fn paint_readonly(lo: usize, hi: usize) {
 /// Undoes `paint_readonly` and a registered global's painting in [lo, hi) (a module is gone):
 /// READONLY, READONLY | k, a global's partial k and GLOBAL_REDZONE granules become addressable.
 pub fn unpaint_module(lo: usize, hi: usize) {
-    let start = lo.next_multiple_of(GRANULE);
-    let end = (hi & !(GRANULE - 1)).min(APP_END);
-    let mut a = start;
-    while a < end {
-        let p = shadow_addr(a);
-        // SAFETY: the shadow byte of a granule of the range.
-        unsafe {
-            if *p & 0xf8 == shadow_value::READONLY
-                || *p < GRANULE as u8
-                || *p == shadow_value::GLOBAL_REDZONE
-            {
-                *p = 0;
-            }
+    repaint_granules(lo, hi, |s| {
+        let painted = s & 0xf8 == shadow_value::READONLY
+            || s < GRANULE as u8
+            || s == shadow_value::GLOBAL_REDZONE;
+        if painted {
+            0
+        } else {
+            s
         }
-        a += GRANULE;
-    }
+    });
 }
 
 /// Sets the shadow of `count` granules from the granule-aligned `addr` to `value`. Runs are mostly

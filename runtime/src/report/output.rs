@@ -352,6 +352,18 @@ fn write_type_mismatch(out: &mut impl Write, detail: &Detail) -> core::fmt::Resu
     Ok(())
 }
 
+/// "0x... is located N bytes before|after|inside of": where `a` lies against the object `r`.
+fn write_position(out: &mut impl Write, a: usize, r: &RegionInfo) -> core::fmt::Result {
+    write!(out, "{a:#x} is located ")?;
+    if a < r.lo {
+        write!(out, "{} bytes before", r.lo - a)
+    } else if a >= r.hi {
+        write!(out, "{} bytes after", a - r.hi)
+    } else {
+        write!(out, "{} bytes inside of", a - r.lo)
+    }
+}
+
 /// The frame the SUMMARY line names: the first program frame with a source location.
 fn summary_frame(frames: &[Frame]) -> Option<&Frame> {
     let program = || frames.iter().filter(|f| !crate::traces::in_runtime(f.pc));
@@ -438,14 +450,7 @@ impl Context<'_> {
         if f.kind == ErrorKind::GlobalBufferOverflow && r.kind == RegionKind::Global {
             // ASan's words: "... is located 0 bytes after global variable 'g' defined in 'g.c:2'
             // (0x...) of size 40".
-            write!(out, "{a:#x} is located ")?;
-            if a < r.lo {
-                write!(out, "{} bytes before", r.lo - a)?;
-            } else if a >= r.hi {
-                write!(out, "{} bytes after", a - r.hi)?;
-            } else {
-                write!(out, "{} bytes inside of", a - r.lo)?;
-            }
+            write_position(out, a, r)?;
             return writeln!(
                 out,
                 " global variable {name} ({:#x}) of size {}",
@@ -463,14 +468,7 @@ impl Context<'_> {
         }
         match r.kind {
             RegionKind::CHeap | RegionKind::Freed | RegionKind::HeapInterior => {
-                write!(out, "{a:#x} is located ")?;
-                if a < r.lo {
-                    write!(out, "{} bytes before", r.lo - a)?;
-                } else if a >= r.hi {
-                    write!(out, "{} bytes after", a - r.hi)?;
-                } else {
-                    write!(out, "{} bytes inside of", a - r.lo)?;
-                }
+                write_position(out, a, r)?;
                 writeln!(
                     out,
                     " {}-byte region [{:#x},{:#x}) in the C heap",

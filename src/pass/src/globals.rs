@@ -59,7 +59,7 @@ pub fn redzone_for(size: u64) -> u64 {
         return MIN_REDZONE - size;
     }
     let mut redzone = (size / MIN_REDZONE / 4 * MIN_REDZONE).clamp(MIN_REDZONE, MAX_REDZONE);
-    if size % MIN_REDZONE != 0 {
+    if !size.is_multiple_of(MIN_REDZONE) {
         redzone += MIN_REDZONE - size % MIN_REDZONE;
     }
     redzone
