@@ -20,20 +20,23 @@ declare void @llvm.lifetime.end.p0(ptr)
 ; CHECK-NEXT: %t = alloca i64, align 8
 ; CHECK-NEXT: call void @ffisan_call_window_begin()
 ; CHECK-NEXT: %[[REAL:[0-9]+]] = ptrtoint ptr %t to i64
-; CHECK-NEXT: %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_0(i64 %[[REAL]])
+; CHECK-NEXT: %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_1(i64 %[[REAL]])
 ; CHECK-NEXT: %[[ON:[0-9]+]] = icmp ne i64 %[[F]], 0
-; CHECK-NEXT: br i1 %[[ON]], label %[[UNPOISON:[0-9]+]], label %[[BODY:[0-9]+]]
-; CHECK:      [[UNPOISON]]:
-; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 0, i64 1, i1 false)
-; CHECK-NEXT: br label %[[BODY]]
+; CHECK-NEXT: %[[B0:[0-9]+]] = add i64 %[[F]], 31
+; CHECK-NEXT: %[[BASE:[0-9]+]] = and i64 %[[B0]], -32
+; CHECK-NEXT: br i1 %[[ON]], label %[[PAINT:[0-9]+]], label %[[BODY:[0-9]+]]
+; CHECK:      [[PAINT]]:
+; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -14, i64 15, i1 false)
+; CHECK:      br label %[[BODY]]
 ; CHECK:      [[BODY]]:
-; CHECK-NEXT: %[[P:[0-9]+]] = inttoptr i64 %[[F]] to ptr
+; CHECK-NEXT: %[[A:[0-9]+]] = add i64 %[[BASE]], 32
+; CHECK-NEXT: %[[P:[0-9]+]] = inttoptr i64 %[[A]] to ptr
 ; CHECK-NEXT: %[[T:[0-9]+]] = select i1 %[[ON]], ptr %[[P]], ptr %t
 ; CHECK-NEXT: call void @fill(ptr nonnull %[[T]])
 ; CHECK-NEXT: %[[ON2:[0-9]+]] = icmp ne i64 %[[F]], 0
 ; CHECK-NEXT: br i1 %[[ON2]], label %[[LEAVE:[0-9]+]], label %[[RET:[0-9]+]]
 ; CHECK:      [[LEAVE]]:
-; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -11, i64 1, i1 false)
+; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -11, i64 15, i1 false)
 ; CHECK:      store i64 0, ptr %{{[0-9]+}}, align 8
 ; CHECK-NEXT: br label %[[RET]]
 ; CHECK:      [[RET]]:
@@ -60,7 +63,7 @@ define void @_cgo_3ca438a15380_Cfunc_refresh(ptr %v) {
 ; CHECK-NEXT: %c = load i1, ptr %v
 ; CHECK-NEXT: br i1 %c, label %use, label %done
 ; CHECK:      use:
-; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_0(
+; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_1(
 ; CHECK-NEXT: store i64 %[[F]], ptr %[[SLOT]], align 8
 ; CHECK:      call void @fill(ptr %{{[0-9]+}})
 ; CHECK:      done:
@@ -68,7 +71,7 @@ define void @_cgo_3ca438a15380_Cfunc_refresh(ptr %v) {
 ; CHECK-NEXT: %[[ON:[0-9]+]] = icmp ne i64 %[[E]], 0
 ; CHECK-NEXT: br i1 %[[ON]], label %[[LEAVE:[0-9]+]], label %[[RET:[0-9]+]]
 ; CHECK:      [[LEAVE]]:
-; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -11, i64 1, i1 false)
+; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -11, i64 15, i1 false)
 ; CHECK:      [[RET]]:
 ; CHECK-NEXT: call void @ffisan_call_window_end()
 ; CHECK-NEXT: ret void
@@ -116,7 +119,7 @@ define void @_cgo_3ca438a15380_Cfunc_tail(ptr %v) {
 ; CHECK-LABEL: define i64 @hooked_first(
 ; CHECK-NEXT: %buf = alloca [16 x i8], align 1
 ; CHECK-NEXT: %[[REAL:[0-9]+]] = ptrtoint ptr %buf to i64
-; CHECK-NEXT: %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_0(i64 %[[REAL]])
+; CHECK-NEXT: %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_1(i64 %[[REAL]])
 ; CHECK:      %[[BUF:[0-9]+]] = select i1 %{{[0-9]+}}, ptr %{{[0-9]+}}, ptr %buf
 ; CHECK-NEXT: call void @__ffisan_libc_strlen(ptr %[[BUF]], i32 0)
 ; CHECK-NEXT: %n = call i64 @strlen(ptr %[[BUF]])
