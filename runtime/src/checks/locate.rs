@@ -12,7 +12,10 @@ pub fn classify(addr: usize) -> RegionInfo {
 /// Where the address of a finding of `kind` lies, for the report's region line.
 pub fn region_of(kind: ErrorKind, addr: usize) -> RegionInfo {
     match kind {
-        ErrorKind::HeapUseAfterFree | ErrorKind::HeapBufferOverflow => classify(addr),
+        ErrorKind::HeapUseAfterFree
+        | ErrorKind::HeapBufferOverflow
+        | ErrorKind::UseAfterPoison
+        | ErrorKind::ContainerOverflow => classify(addr),
         ErrorKind::CrossDomainAccess => {
             crate::regions::find_managed(addr).unwrap_or_else(|| crate::regions::describe(addr))
         }
