@@ -341,7 +341,7 @@ fn report_guarded(finding: &Finding, signal: Option<&SignalContext>) -> bool {
 
 fn report_locked(finding: &Finding, signal: Option<&SignalContext>) -> bool {
     let options = crate::options::get();
-    let pc = finding.stack.user_pc();
+    let pc = signal.map_or(finding.stack.user_pc(), |s| s.pc);
     let kind_index = ErrorKind::ALL
         .iter()
         .position(|&k| k == finding.kind)

@@ -70,6 +70,8 @@ const SI_KERNEL: c_int = 0x80;
 /// si_code of a SIGSEGV: no mapping there, or one that forbids the access.
 const SEGV_MAPERR: c_int = 1;
 const SEGV_ACCERR: c_int = 2;
+/// si_code of a SIGBUS a page fault raised (no backing page, e.g. a file mapping past its end).
+const BUS_ADRERR: c_int = 2;
 /// x86-64 page-fault error code bit 1: the access was a write.
 const PF_WRITE: i64 = 2;
 
@@ -147,7 +149,10 @@ extern "C" fn on_deadly_signal(signal: c_int, info: *mut libc::siginfo_t, contex
         _ if memory && addr < 4096 => Some("address points to the zero page."),
         _ => None,
     };
-    let write = signal == libc::SIGSEGV && regs[libc::REG_ERR as usize] & PF_WRITE != 0;
+    // The page fault's error code says read or write: every SIGSEGV, and a SIGBUS the fault
+    // raised (a file mapping past its end), not one of alignment.
+    let page_fault = signal == libc::SIGSEGV || (signal == libc::SIGBUS && code == BUS_ADRERR);
+    let write = page_fault && regs[libc::REG_ERR as usize] & PF_WRITE != 0;
     let describe = DESCRIBE.load(Ordering::Acquire);
     let region = if memory && describe != 0 && code != SI_KERNEL {
         // SAFETY: only `install` stores here, a `fn(usize) -> RegionInfo`.
@@ -178,7 +183,7 @@ extern "C" fn on_deadly_signal(signal: c_int, info: *mut libc::siginfo_t, contex
             pc,
             bp,
             sp,
-            access_known: signal == libc::SIGSEGV,
+            access_known: page_fault,
             hint,
         },
     };
