@@ -19,9 +19,9 @@ __attribute__((noinline)) int divide(int a, int b) { return a / b; }
 __attribute__((noinline)) char read_page(const char *p) { return p[4096]; }
 // BUS: ERROR: ffisan: SIGBUS on unknown address 0x{{[0-9a-f]+}} (pc
 // BUS-NEXT: The signal is caused by a READ memory access (domain: c).
-// BUS: #0 {{.*}} in read_page {{.*}}deadly_sigfpe_sigbus.c:[[@LINE-2]]
+// BUS: #0 {{.*}} in read_page {{.*}}deadly_sigfpe_sigbus.c:[[@LINE-3]]
 // BUS: #1 {{.*}} in main
-// BUS: SUMMARY: ffisan: SIGBUS {{.*}}deadly_sigfpe_sigbus.c:[[@LINE-4]]{{.*}} in read_page
+// BUS: SUMMARY: ffisan: SIGBUS {{.*}}deadly_sigfpe_sigbus.c:[[@LINE-5]]{{.*}} in read_page
 
 int main(int argc, char **argv) {
   if (strcmp(argv[1], "fpe") == 0) {
