@@ -156,6 +156,9 @@ fn can_append(path: &str) -> Result<(), String> {
         }
         return Err(os_reason(crate::sync::errno()));
     }
+    if crate::sync::errno() != libc::ENOENT {
+        return Err(os_reason(crate::sync::errno())); // a part of the path is no directory, ...
+    }
     let dir = match path.rfind('/') {
         Some(0) => "/",
         Some(i) => &path[..i],
