@@ -42,6 +42,7 @@ const JSON_BUFFER: usize = 64 * 1024;
 /// Where text reports go instead of `log_path`, once the program chose
 /// (`__sanitizer_set_report_path`, `__sanitizer_set_report_fd`).
 #[derive(Clone, Copy)]
+#[allow(clippy::large_enum_variant)] // lives in the one static State; never moved about
 enum LogOverride {
     None,
     Path(FixedStr<256>),
