@@ -20,8 +20,19 @@ pub fn is_cgo_wrapper(name: &str) -> bool {
 /// runtime/cgo's own C (thread start, mmap hooks, crosscall trampolines): it runs on behalf of the
 /// Go runtime, on Go stacks and Go memory, and must never be instrumented.
 pub fn is_cgo_runtime_function(name: &str) -> bool {
-    (name.starts_with("x_cgo_") || name.starts_with("crosscall") || name.starts_with("_cgo_"))
-        && !is_cgo_wrapper(name)
+    ((name.starts_with("x_cgo_") || name.starts_with("crosscall") || name.starts_with("_cgo_"))
+        && !is_cgo_wrapper(name))
+        || is_go_asan_bridge(name)
+}
+
+/// Package runtime/asan's C (`go build -asan`): the bridges Go's compiler and runtime call on every
+/// Go load and store and for every heap object and global (`__asan_read_go`, `__asan_write_go`,
+/// `__asan_poison_go`, `__asan_unpoison_go`, `__asan_register_globals_go`, `__lsan_*_go`). They
+/// run for the Go runtime on Go stacks and hand Go's addresses to the sanitizer interface, which
+/// does the checking; a check of their own would be ffisan checking Go memory from C. The module
+/// is cgo's temporary `asan.cgo2.c`, so its path cannot tell it: the names do.
+fn is_go_asan_bridge(name: &str) -> bool {
+    (name.starts_with("__asan_") || name.starts_with("__lsan_")) && name.ends_with("_go")
 }
 
 /// Opens the call window at the wrapper's entry and closes it before every return: while the window is
@@ -74,5 +85,10 @@ mod tests {
         assert!(is_cgo_runtime_function("crosscall2"));
         assert!(!is_cgo_runtime_function("_cgo_0b49d2b8c8a5_Cfunc_free"));
         assert!(!is_cgo_runtime_function("main"));
+        assert!(is_cgo_runtime_function("__asan_read_go"));
+        assert!(is_cgo_runtime_function("__asan_register_globals_go"));
+        assert!(is_cgo_runtime_function("__lsan_do_leak_check_go"));
+        assert!(!is_cgo_runtime_function("__asan_read_going"));
+        assert!(!is_cgo_runtime_function("my_read_go"));
     }
 }
