@@ -26,7 +26,20 @@ pub fn run(args: &[OsString], verbosity: Verbosity) -> Result<i32> {
     let mut launch = Launch::new(go);
     let goflags = std::env::var("GOFLAGS").unwrap_or_default();
     launch.args(with_debug_info(args, &goflags));
-    for (variable, default) in [("CC", "clang-22"), ("CXX", "clang++-22")] {
+    // `go build -asan` checks Go's own loads and stores through the sanitizer interface and adds
+    // -fsanitize=address to cgo's flags: clang-22 would then run ASan's pass beside ffisan's and
+    // link compiler-rt, so cgo's C goes through `ffisan cc`, which turns -fsanitize=address into
+    // ffisan's instrumentation and runtime (and passes Go's `$CC --version` check).
+    let go_checks = asks_for_go_checks(args, &goflags);
+    let (cc, cxx) = if go_checks {
+        (
+            home.dir.join("ffisan-cc").into_os_string(),
+            home.dir.join("ffisan-c++").into_os_string(),
+        )
+    } else {
+        ("clang-22".into(), "clang++-22".into())
+    };
+    for (variable, default) in [("CC", cc), ("CXX", cxx)] {
         match user.get(variable) {
             None => {
                 launch.env(variable, default);
@@ -49,11 +62,12 @@ pub fn run(args: &[OsString], verbosity: Verbosity) -> Result<i32> {
     }
     // Ours first, then the user's (or Go's default): the last -g/-O/-f flag wins in clang, so the
     // user's choices stay in force. The stamp puts the plugin's identity into Go's cache key.
-    let compile = format!(
-        "{} -D__FFISAN_STAMP__={}",
-        go_flags(&c_compile_flags(&home)?),
-        stamp(&home)
-    );
+    let plugin_flags = if go_checks {
+        String::new() // ffisan cc adds them
+    } else {
+        go_flags(&c_compile_flags(&home)?)
+    };
+    let compile = format!("{plugin_flags} -D__FFISAN_STAMP__={}", stamp(&home));
     for variable in ["CGO_CFLAGS", "CGO_CXXFLAGS"] {
         launch.env(variable, format!("{compile} {}", user.flags(variable)));
     }
@@ -64,6 +78,12 @@ pub fn run(args: &[OsString], verbosity: Verbosity) -> Result<i32> {
         format!("{} {link}", user.flags("CGO_LDFLAGS")),
     );
     launch.exec(verbosity.verbose).context("running go")
+}
+
+/// Whether the go command was asked for `-asan` (on its command line or in GOFLAGS).
+fn asks_for_go_checks(args: &[OsString], goflags: &str) -> bool {
+    let is_asan = |a: &str| matches!(a, "-asan" | "--asan" | "-asan=true" | "--asan=true");
+    args.iter().any(|a| a.to_str().is_some_and(is_asan)) || goflags.split_whitespace().any(is_asan)
 }
 
 /// The settings of the user's that ffisan adds to: from the environment or from `go env -w`
@@ -217,6 +237,17 @@ mod tests {
             with_debug_info(&strings(&["test", ".", "-args", "-ldflags"]), ""),
             strings(&["test", KEEP_DEBUG_INFO, ".", "-args", "-ldflags"])
         );
+    }
+
+    #[test]
+    fn asan_on_the_command_line_or_in_goflags() {
+        assert!(asks_for_go_checks(&strings(&["build", "-asan", "."]), ""));
+        assert!(asks_for_go_checks(
+            &strings(&["run", "."]),
+            "-mod=mod -asan"
+        ));
+        assert!(!asks_for_go_checks(&strings(&["build", "-asan=false"]), ""));
+        assert!(!asks_for_go_checks(&strings(&["build", "."]), ""));
     }
 
     #[test]
