@@ -139,6 +139,9 @@ const SANITIZER_INTERFACE_PROVIDED: &[&str] = &[
     "__asan_set_error_report_callback",
     "__asan_on_error",
     "__asan_default_options",
+    // Go's runtime/asan registers its globals (runtime/src/interface/asan_globals.rs).
+    "__asan_register_globals",
+    "__asan_unregister_globals",
     // <sanitizer/common_interface_defs.h> (interface/sanitizer.rs).
     "__sanitizer_print_stack_trace",
     "__sanitizer_set_report_path",
