@@ -54,8 +54,9 @@ pub extern "C" fn __asan_describe_address(addr: *mut c_void) {
         region.kind,
         RegionKind::CHeap | RegionKind::Freed | RegionKind::HeapInterior
     );
+    // The chunk's stacks are found from its start (the region's low end), not the address in it.
     let (alloc, free) = if heap {
-        crate::heap::chunk_stacks(addr)
+        crate::heap::chunk_stacks(region.lo)
     } else {
         (0, 0)
     };
