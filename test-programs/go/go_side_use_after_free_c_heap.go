@@ -3,7 +3,7 @@
 // Waits for __lsan_* (branch leaks): without them Go's runtime/asan does not link.
 // REQUIRES: go, go-asan-interface
 // RUN: mkdir -p %t.dir && cd %t.dir && %ffisan go build -asan -o %t %s && not %t 2>&1 | FileCheck %s
-// RUN: cd %t.dir && %ffisan go build -asan -gcflags=all=-N\ -l -o %t.O0 %s && not %t.O0 2>&1 | FileCheck %s
+// RUN: cd %t.dir && %ffisan go build -asan '-gcflags=all=-N -l' -o %t.O0 %s && not %t.O0 2>&1 | FileCheck %s
 package main
 
 /*
@@ -27,5 +27,5 @@ func main() {
 	// CHECK: is located 3 bytes inside of 8-byte region {{.*}} in the C heap
 	// CHECK: freed by thread T0 here:
 	// CHECK: previously allocated by thread T0 here:
-	// CHECK: SUMMARY: ffisan: heap-use-after-free {{.*}}go_side_use_after_free_c_heap.go:[[@LINE-8]] in main.main
+	// CHECK: SUMMARY: ffisan: heap-use-after-free {{.*}}go_side_use_after_free_c_heap.go:[[@LINE-7]] in main.main
 }
