@@ -23,11 +23,13 @@ pub enum ErrorKind {
     Segv,
     Sigbus,
     Sigfpe,
+    /// A deadly SIGABRT (`handle_abort=1`): abort() or a failed assert, with the stack.
+    Sigabrt,
     StackOverflow,
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 21] = [
+    pub const ALL: [ErrorKind; 22] = [
         ErrorKind::HeapUseAfterFree,
         ErrorKind::DoubleFree,
         ErrorKind::InvalidFree,
@@ -48,6 +50,7 @@ impl ErrorKind {
         ErrorKind::Segv,
         ErrorKind::Sigbus,
         ErrorKind::Sigfpe,
+        ErrorKind::Sigabrt,
         ErrorKind::StackOverflow,
     ];
 
@@ -73,6 +76,7 @@ impl ErrorKind {
             ErrorKind::Segv => "SEGV",
             ErrorKind::Sigbus => "SIGBUS",
             ErrorKind::Sigfpe => "SIGFPE",
+            ErrorKind::Sigabrt => "SIGABRT",
             ErrorKind::StackOverflow => "stack-overflow",
         }
     }
@@ -82,6 +86,7 @@ impl ErrorKind {
         match self {
             ErrorKind::AllocDeallocMismatch => Some("alloc_dealloc_mismatch"),
             ErrorKind::NewDeleteTypeMismatch => Some("new_delete_type_mismatch"),
+            ErrorKind::ContainerOverflow => Some("detect_container_overflow"),
             _ => None,
         }
     }

@@ -15,6 +15,10 @@ pub fn ensure_initialized() {
     // and the allocator's locks after it, the order findings raised inside malloc take them.
     crate::heap::install_fork_handlers();
     crate::report::init();
+    crate::heap::adopt_program_hooks();
+    // Go gives its threads signal stacks of its own (and would take ours for them).
+    let alt_stacks = !crate::regions::is_cgo_program();
+    crate::report::install_signal_handlers(crate::checks::classify, alt_stacks);
     crate::lifecycle::finish_start();
 }
 

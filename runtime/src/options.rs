@@ -12,6 +12,15 @@ pub enum ManagedPolicy {
     Off,
 }
 
+/// What a `log_path` or `json_path` that cannot be opened does to the program.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PathError {
+    /// Stop at start with the OS's reason (ASan stops too: CI relies on the report's file).
+    Fatal,
+    /// Say why and go on (text reports then go to stderr, JSON nowhere).
+    Warn,
+}
+
 /// A value type an option can have: how it is parsed, shown in help=1, and what a bad value expects.
 trait OptionValue: Sized {
     const EXPECTED: &'static str;
@@ -92,6 +101,23 @@ impl OptionValue for ManagedPolicy {
     }
 }
 
+impl OptionValue for PathError {
+    const EXPECTED: &'static str = "fatal or warn";
+    fn parse(text: &str) -> Option<PathError> {
+        match text {
+            "fatal" => Some(PathError::Fatal),
+            "warn" => Some(PathError::Warn),
+            _ => None,
+        }
+    }
+    fn show(&self, out: &mut FixedStr<512>) {
+        out.push_str(match self {
+            PathError::Fatal => "fatal",
+            PathError::Warn => "warn",
+        });
+    }
+}
+
 /// The table: every option with its type, default and one-line meaning (modelled on asan_flags.inc).
 macro_rules! ffisan_options {
     ($m:ident) => {
@@ -117,13 +143,29 @@ macro_rules! ffisan_options {
             malloc_context_size: usize = 16,
                 "frames recorded for allocation and free stacks";
             verbosity: u32 = 0,
-                "1: print runtime notes (each mmap seen, how many findings were suppressed); 2: also, at exit, how many allocation and free stacks were walked";
+                "1: print runtime notes (how many findings were suppressed, options the program's __asan_default_options names that ffisan has not); 2: also each mmap seen and, at exit, how many allocation and free stacks were walked";
             background_prefault: bool = true,
                 "fault fresh heap pages in ahead of the allocator on a helper thread";
             alloc_dealloc_mismatch: bool = true,
                 "report a chunk ended by the wrong family: malloc/delete, new/free, new[]/delete";
             new_delete_type_mismatch: bool = true,
                 "report a sized or aligned delete whose size or alignment is not the chunk's";
+            report_path_error: PathError = PathError::Fatal,
+                "a log_path or json_path that cannot be opened: fatal (stop at start, with the reason) or warn";
+            handle_segv: bool = true,
+                "report a SIGSEGV with its stack (unless the program has its own handler)";
+            handle_sigbus: bool = true,
+                "report a SIGBUS with its stack (unless the program has its own handler)";
+            handle_sigfpe: bool = true,
+                "report a SIGFPE with its stack (unless the program has its own handler)";
+            handle_abort: bool = false,
+                "report a SIGABRT (abort, failed assert) with its stack";
+            use_sigaltstack: bool = true,
+                "run the deadly-signal handler on an alternate stack, so a stack overflow is reported";
+            allow_user_poisoning: bool = true,
+                "honour __asan_poison_memory_region and __asan_unpoison_memory_region";
+            detect_container_overflow: bool = true,
+                "honour __sanitizer_annotate_contiguous_container (std::vector past size())";
             help: bool = false,
                 "print these options and go on";
         }
@@ -182,6 +224,17 @@ static OPTIONS: OptionsCell = OptionsCell(UnsafeCell::new(Options::DEFAULT));
 
 /// Parses `key=value:key=value` onto `options`. Err is the one-line message to print.
 pub fn parse_into(options: &mut Options, text: &str) -> Result<(), String> {
+    parse_with(options, text, "FFISAN_OPTIONS", &mut |_| false)
+}
+
+/// `parse_into` for `source` (named in messages); `skip_unknown` says whether an unknown key is
+/// passed over instead of being an error.
+fn parse_with(
+    options: &mut Options,
+    text: &str,
+    source: &str,
+    skip_unknown: &mut dyn FnMut(&str) -> bool,
+) -> Result<(), String> {
     for item in text.split(':') {
         let item = item.trim();
         if item.is_empty() {
@@ -197,15 +250,16 @@ pub fn parse_into(options: &mut Options, text: &str) -> Result<(), String> {
             Some(Err(expected)) => {
                 let _ = write!(
                     message,
-                    "ffisan: error: bad value '{value}' for option '{key}' in FFISAN_OPTIONS (expected {expected})"
+                    "ffisan: error: bad value '{value}' for option '{key}' in {source} (expected {expected})"
                 );
                 return Err(message);
             }
+            None if skip_unknown(key) => {}
             None => {
                 let valid = VALID_KEYS.trim_end_matches(", ");
                 let _ = write!(
                     message,
-                    "ffisan: error: unknown option '{key}' in FFISAN_OPTIONS (valid: {valid})"
+                    "ffisan: error: unknown option '{key}' in {source} (valid: {valid})"
                 );
                 return Err(message);
             }
@@ -214,20 +268,57 @@ pub fn parse_into(options: &mut Options, text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Parses FFISAN_OPTIONS (a bad key or value is a one-line error and exit 1).
-pub fn init() {
-    let raw = unsafe { libc::getenv(c"FFISAN_OPTIONS".as_ptr()) };
-    if raw.is_null() {
-        return;
+/// The options string of the program's `__asan_default_options`, if it defines one (the
+/// runtime's own definition, which the loader finds otherwise, says nothing).
+fn program_default_options() -> Option<&'static str> {
+    let f = unsafe { libc::dlsym(libc::RTLD_DEFAULT, c"__asan_default_options".as_ptr()) };
+    if f.is_null() {
+        return None;
     }
-    let bytes = unsafe { core::ffi::CStr::from_ptr(raw) }.to_bytes();
-    let Ok(text) = core::str::from_utf8(bytes) else {
-        crate::sync::die(b"ffisan: error: FFISAN_OPTIONS is not valid UTF-8\n");
-    };
+    // SAFETY: the interface's declaration, `const char *__asan_default_options(void)`.
+    let f: extern "C" fn() -> *const libc::c_char = unsafe { core::mem::transmute(f) };
+    let text = f();
+    if text.is_null() {
+        return None;
+    }
+    core::str::from_utf8(unsafe { core::ffi::CStr::from_ptr(text) }.to_bytes()).ok()
+}
+
+fn die_with(message: &str) -> ! {
+    crate::sync::write_stderr(message.as_bytes());
+    crate::sync::die(b"\n");
+}
+
+/// Parses the program's `__asan_default_options` (written for ASan: keys ffisan has not are
+/// passed over, and named at verbosity=1), then FFISAN_OPTIONS, which wins; a bad key or value
+/// of FFISAN_OPTIONS is a one-line error and exit 1.
+pub fn init() {
     let options = unsafe { &mut *OPTIONS.0.get() };
-    if let Err(message) = parse_into(options, text) {
-        crate::sync::write_stderr(message.as_bytes());
-        crate::sync::die(b"\n");
+    let mut skipped = Vec::new();
+    if let Some(text) = program_default_options() {
+        let mut skip = |key: &str| {
+            skipped.push(key.to_string());
+            true
+        };
+        if let Err(message) = parse_with(options, text, "__asan_default_options", &mut skip) {
+            die_with(&message);
+        }
+    }
+    let raw = unsafe { libc::getenv(c"FFISAN_OPTIONS".as_ptr()) };
+    if !raw.is_null() {
+        let bytes = unsafe { core::ffi::CStr::from_ptr(raw) }.to_bytes();
+        let Ok(text) = core::str::from_utf8(bytes) else {
+            crate::sync::die(b"ffisan: error: FFISAN_OPTIONS is not valid UTF-8\n");
+        };
+        if let Err(message) = parse_into(options, text) {
+            die_with(&message);
+        }
+    }
+    if options.verbosity >= 1 {
+        for key in &skipped {
+            let line = format!("ffisan: note: __asan_default_options names '{key}', which ffisan does not have; ignored\n");
+            crate::sync::write_stderr(line.as_bytes());
+        }
     }
     if options.help {
         print_help();
@@ -264,9 +355,7 @@ mod tests {
         let mut o = Options::DEFAULT;
         let e = parse_into(&mut o, "symbolize=1:foo=2").err().unwrap();
         assert!(e.starts_with("ffisan: error: unknown option 'foo' in FFISAN_OPTIONS (valid: halt_on_error, exitcode,"));
-        assert!(e.ends_with(
-            "background_prefault, alloc_dealloc_mismatch, new_delete_type_mismatch, help)"
-        ));
+        assert!(e.ends_with("detect_container_overflow, help)"));
     }
 
     #[test]

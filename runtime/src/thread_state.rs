@@ -28,6 +28,13 @@ pub struct ThreadState {
     pub cache: Cell<usize>,
     /// `fake_stack.rs`: address of this thread's fake-frame block; 0 = not set up.
     pub fake_block: Cell<usize>,
+    /// `signals.rs`: set while this thread handles a deadly signal (a second one then kills).
+    pub in_deadly_signal: Cell<bool>,
+    /// `alt_stack.rs`: the alternate signal stack the runtime mapped for this thread; 0 = none.
+    pub alt_stack: Cell<usize>,
+    /// `fibers.rs`: bounds [lo, hi) of the stack a fiber switch announced and has not finished.
+    pub fiber_lo: Cell<usize>,
+    pub fiber_hi: Cell<usize>,
 }
 
 impl ThreadState {

@@ -22,5 +22,13 @@ int main(void) {
 // CHECK-NEXT: background_prefault {{ *}}default 1 {{.*}}helper thread
 // CHECK-NEXT: alloc_dealloc_mismatch {{ *}}default 1 {{.*}}wrong family
 // CHECK-NEXT: new_delete_type_mismatch {{ *}}default 1 {{.*}}sized or aligned delete
+// CHECK-NEXT: report_path_error {{ *}}default fatal {{.*}}cannot be opened
+// CHECK-NEXT: handle_segv {{ *}}default 1 {{.*}}SIGSEGV
+// CHECK-NEXT: handle_sigbus {{ *}}default 1 {{.*}}SIGBUS
+// CHECK-NEXT: handle_sigfpe {{ *}}default 1 {{.*}}SIGFPE
+// CHECK-NEXT: handle_abort {{ *}}default 0 {{.*}}SIGABRT
+// CHECK-NEXT: use_sigaltstack {{ *}}default 1 {{.*}}stack overflow
+// CHECK-NEXT: allow_user_poisoning {{ *}}default 1 {{.*}}__asan_poison_memory_region
+// CHECK-NEXT: detect_container_overflow {{ *}}default 1 {{.*}}std::vector
 // CHECK-NEXT: help {{ *}}default 0
 // CHECK: main ran

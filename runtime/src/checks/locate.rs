@@ -12,7 +12,9 @@ pub fn classify(addr: usize) -> RegionInfo {
 /// Where the address of a finding of `kind` lies, for the report's region line.
 pub fn region_of(kind: ErrorKind, addr: usize) -> RegionInfo {
     match kind {
-        ErrorKind::HeapUseAfterFree => classify(addr),
+        ErrorKind::HeapUseAfterFree | ErrorKind::UseAfterPoison | ErrorKind::ContainerOverflow => {
+            classify(addr)
+        }
         // A redzone or never-allocated heap: the nearer chunk on either side, as ASan names it.
         ErrorKind::HeapBufferOverflow => {
             crate::heap::describe_nearest(addr).unwrap_or_else(|| classify(addr))

@@ -7,3 +7,4 @@ mod locate;
 mod slow_path;
 
 pub(crate) use locate::classify;
+pub(crate) use slow_path::report_found_access;

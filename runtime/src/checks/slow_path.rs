@@ -31,7 +31,7 @@ fn judge(
                     shadow_value::STACK_MID_REDZONE | shadow_value::STACK_RIGHT_REDZONE => {
                         ErrorKind::StackBufferOverflow
                     }
-                    _ => ErrorKind::HeapBufferOverflow,
+                    _ => partial_granule_kind(g + GRANULE),
                 };
                 Some((kind, first.max(valid_end)))
             } else {
@@ -57,10 +57,22 @@ fn judge(
         shadow_value::HEAP_FREED => Some((ErrorKind::HeapUseAfterFree, first)),
         shadow_value::HEAP_RIGHT_REDZONE => Some((ErrorKind::HeapBufferOverflow, first)),
         v if shadow_value::is_heap_left_redzone(v) => Some((ErrorKind::HeapBufferOverflow, first)),
+        shadow_value::USER_POISONED => Some((ErrorKind::UseAfterPoison, first)),
+        shadow_value::CONTAINER_OVERFLOW => Some((ErrorKind::ContainerOverflow, first)),
         shadow_value::STACK_AFTER_RETURN => crate::options::get()
             .detect_stack_use_after_return
             .then_some((ErrorKind::StackUseAfterReturn, first)),
         _ => None, // a value this runtime does not paint: do not guess
+    }
+}
+
+/// The kind of an access past a partial granule's valid bytes, from the granule after it: the
+/// program's own poison or a container's unused capacity, else the chunk's right redzone.
+fn partial_granule_kind(next: usize) -> ErrorKind {
+    match shadow::shadow_byte(next) {
+        shadow_value::USER_POISONED => ErrorKind::UseAfterPoison,
+        shadow_value::CONTAINER_OVERFLOW => ErrorKind::ContainerOverflow,
+        _ => ErrorKind::HeapBufferOverflow,
     }
 }
 
@@ -146,6 +158,17 @@ fn range_is_clean(addr: usize, size: usize, write: bool) -> bool {
 #[cold]
 #[inline(never)]
 fn report_access(kind: ErrorKind, addr: usize, size: usize, flags: u32) {
+    let stack = unwind::capture(unwind::ERROR_STACK_DEPTH, false);
+    report_access_from(kind, addr, size, flags, stack);
+}
+
+fn report_access_from(
+    kind: ErrorKind,
+    addr: usize,
+    size: usize,
+    flags: u32,
+    stack: unwind::StackTrace,
+) {
     let region = crate::checks::locate::region_of(kind, addr);
     let heap = matches!(region.kind, RegionKind::CHeap | RegionKind::Freed);
     let (alloc_stack, free_stack) = if heap {
@@ -164,7 +187,7 @@ fn report_access(kind: ErrorKind, addr: usize, size: usize, flags: u32) {
         addr,
         domain: Domain::from_flags(flags),
         region,
-        stack: unwind::capture(unwind::ERROR_STACK_DEPTH, false),
+        stack,
         alloc_stack,
         free_stack,
         detail: Detail::None,
@@ -188,6 +211,18 @@ pub fn check_range(addr: usize, size: usize, flags: u32) {
     {
         report_access(ErrorKind::StackUseAfterReturn, addr, size, flags);
     }
+}
+
+/// An access someone else found poisoned (`__asan_report_error`: Go's `-asan` runtime, or a
+/// program), made at `pc` with registers `bp`, `sp`: reported with the kind its first poisoned
+/// byte has (a memory poisoned in a way no check knows is the program's poison).
+pub fn report_found_access(addr: usize, size: usize, flags: u32, pc: usize, bp: usize, sp: usize) {
+    let write = flags & flags::WRITE != 0;
+    let bad = crate::heap::first_poisoned(addr, size.max(1)).unwrap_or(addr);
+    let kind = find_error(bad, (addr + size.max(1)).saturating_sub(bad).max(1), write)
+        .map_or(ErrorKind::UseAfterPoison, |(kind, _)| kind);
+    let stack = unwind::capture_context(pc, bp, sp, false);
+    report_access_from(kind, addr, size, flags, stack);
 }
 
 /// The inline fast path saw a non-zero shadow byte for a load or store of `size` bytes at `addr`.

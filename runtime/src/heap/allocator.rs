@@ -350,6 +350,7 @@ fn allocate_as(
         unsafe { core::ptr::write_bytes(user as *mut u8, 0, size) };
     }
     header.alloc_stack.store(alloc_stack(), Ordering::Release);
+    crate::heap::hooks::after_malloc(user, size);
     user as *mut c_void
 }
 
@@ -443,6 +444,7 @@ enum FreeOutcome {
 /// chunk `ender` does not fit is reported, and freed all the same (as ASan does).
 fn deallocate(p: usize, ender: Ender, caller: &Caller) -> FreeOutcome {
     shadow::ensure_mapped();
+    crate::heap::hooks::before_free(p);
     if free_single_threaded(p, ender, caller) {
         return FreeOutcome::Freed;
     }
@@ -658,6 +660,24 @@ pub(super) fn skip_back(mut a: usize, value: u8, floor: usize) -> Option<usize> 
     }
 }
 
+/// Walks down a live chunk's user bytes from granule `a`: addressable granules and what the
+/// program painted over them (poison, a container's unused capacity, partial granules they
+/// leave); the first granule that is none of these, or None below `floor`.
+fn skip_back_user_bytes(mut a: usize, floor: usize) -> Option<usize> {
+    loop {
+        a = match shadow_byte(a) {
+            v @ (0 | shadow_value::USER_POISONED | shadow_value::CONTAINER_OVERFLOW) => {
+                skip_back(a, v, floor)?
+            }
+            1..=7 => a.checked_sub(GRANULE)?,
+            _ => return Some(a),
+        };
+        if a < floor {
+            return None;
+        }
+    }
+}
+
 /// The chunk whose block [left redzone start, right redzone end) holds `addr`, live or freed.
 fn find_chunk(addr: usize) -> Option<Chunk> {
     if !(2 * HEADER_SIZE..APP_END).contains(&addr) {
@@ -679,18 +699,15 @@ fn find_chunk(addr: usize) -> Option<Chunk> {
         shadow_value::HEAP_RIGHT_REDZONE
         | shadow_value::HEAP_FREED
         | shadow_value::HEAP_ARRAY_COOKIE
-        | 0..=7 => {
-            // Down through right redzone, the partial granule, the user bytes (a new[] array's
-            // cookie first), to the header.
-            let mut a = skip_back(granule, shadow_value::HEAP_RIGHT_REDZONE, floor);
-            if let Some(g) = a {
-                if (1..GRANULE as u8).contains(&shadow_byte(g)) {
-                    a = g.checked_sub(GRANULE);
-                }
-            }
+        | 0..=7
+        | shadow_value::USER_POISONED
+        | shadow_value::CONTAINER_OVERFLOW => {
+            // Down through right redzone, the partial granule, the user bytes and what the
+            // program painted over them, a new[] array's cookie, to the header.
+            let a = skip_back(granule, shadow_value::HEAP_RIGHT_REDZONE, floor);
             let a = a.and_then(|g| match shadow_byte(g) {
-                v @ (0 | shadow_value::HEAP_FREED) => skip_back(g, v, floor),
-                _ => Some(g),
+                shadow_value::HEAP_FREED => skip_back(g, shadow_value::HEAP_FREED, floor),
+                _ => skip_back_user_bytes(g, floor),
             });
             let a = a.and_then(|g| match shadow_byte(g) {
                 shadow_value::HEAP_ARRAY_COOKIE => g.checked_sub(GRANULE),
@@ -834,6 +851,7 @@ fn resize(p: *mut c_void, size: size_t, caller: &Caller) -> *mut c_void {
         return new;
     }
     unsafe { core::ptr::copy_nonoverlapping(p as *const u8, new as *mut u8, old.size.min(size)) };
+    crate::heap::hooks::before_free(p as usize);
     if claimed {
         retire_claimed(old, || stack);
     }
@@ -982,15 +1000,17 @@ pub(crate) fn is_freed(addr: usize) -> bool {
     shadow_byte(addr) == shadow_value::HEAP_FREED
 }
 
+/// The requested size of the live chunk starting at `p` (None: not one of ours, or freed).
+pub fn allocated_size(p: usize) -> Option<usize> {
+    shadow::ensure_mapped();
+    match chunk_at(p) {
+        Some(chunk) if chunk.state == State::Live => Some(chunk.size),
+        _ => None,
+    }
+}
+
 /// The requested size: all of it may be written, nothing more.
 #[no_mangle]
 pub extern "C" fn malloc_usable_size(p: *mut c_void) -> size_t {
-    if p.is_null() {
-        return 0;
-    }
-    shadow::ensure_mapped();
-    match chunk_at(p as usize) {
-        Some(chunk) if chunk.state == State::Live => chunk.size,
-        _ => 0,
-    }
+    allocated_size(p as usize).unwrap_or(0)
 }

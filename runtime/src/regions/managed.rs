@@ -205,7 +205,7 @@ pub fn window_open() -> bool {
 /// 0 = not yet known, 1 = not a cgo program, 2 = cgo program.
 static IS_CGO: AtomicU8 = AtomicU8::new(0);
 
-fn is_cgo_program() -> bool {
+pub fn is_cgo_program() -> bool {
     let mut v = IS_CGO.load(Ordering::Relaxed);
     if v == 0 {
         // runtime/cgo exports crosscall2 and _cgo_topofstack to the dynamic symbol table of every
@@ -296,7 +296,8 @@ fn log_call(
     result: usize,
     note: &str,
 ) {
-    if crate::options::get().verbosity < 1 {
+    // One line per mmap: a Go program makes hundreds, so they wait for verbosity=2.
+    if crate::options::get().verbosity < 2 {
         return;
     }
     let mut line = FixedStr::<192>::new();

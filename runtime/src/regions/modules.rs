@@ -190,7 +190,7 @@ pub fn scan_modules() {
 }
 
 /// The module range holding `addr`: read-only first (RELRO lies inside the writable segment).
-fn find_module(addr: usize) -> Option<RegionInfo> {
+pub fn find_module(addr: usize) -> Option<RegionInfo> {
     let table = MODULES.lock();
     let mut global = None;
     for m in &table.modules[..table.count] {

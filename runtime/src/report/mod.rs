@@ -1,7 +1,13 @@
-//! Findings out: the text and JSON report of one finding at a time, and suppressions. Above
-//! `traces` (it symbolizes stacks) and `threads`; every part that raises a finding calls down here.
+//! Findings out: the text and JSON report of one finding at a time, suppressions, and the
+//! reports of deadly signals. Above `traces` (it symbolizes stacks) and `threads`; every part
+//! that raises a finding calls down here.
 
 mod output;
+mod signals;
 mod suppressions;
 
-pub(crate) use output::{init, report, Finding};
+pub(crate) use output::{
+    init, print_description, print_stack, report, report_path, set_report_callback, set_report_fd,
+    set_report_path, Finding,
+};
+pub(crate) use signals::install as install_signal_handlers;

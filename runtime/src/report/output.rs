@@ -2,7 +2,7 @@
 //! printed as ASan-shaped text and one JSON line, then halt or go on (recover mode counts findings
 //! and turns the exit status into `exitcode`).
 
-use crate::errors::{Access, Detail, Domain, ErrorKind, RegionInfo, RegionKind};
+use crate::errors::{Access, Detail, Domain, ErrorKind, FixedStr, RegionInfo, RegionKind};
 use crate::sync::SpinLock;
 use crate::traces::Frame;
 use crate::traces::StackTrace;
@@ -25,11 +25,32 @@ pub struct Finding {
     pub detail: Detail,
 }
 
+/// What a deadly signal adds to its finding: the registers of the faulting context and a hint.
+pub struct SignalContext {
+    pub signal: i32,
+    pub pc: usize,
+    pub bp: usize,
+    pub sp: usize,
+    /// Whether the kernel's error code said read or write (SIGSEGV and SIGBUS only).
+    pub access_known: bool,
+    pub hint: Option<&'static str>,
+}
+
 const SEEN_CAPACITY: usize = 4096;
-const TEXT_BUFFER: usize = 16 * 1024;
 const JSON_BUFFER: usize = 64 * 1024;
 
+/// Where text reports go instead of `log_path`, once the program chose
+/// (`__sanitizer_set_report_path`, `__sanitizer_set_report_fd`).
+#[derive(Clone, Copy)]
+#[allow(clippy::large_enum_variant)] // lives in the one static State; never moved about
+enum LogOverride {
+    None,
+    Path(FixedStr<256>),
+    Fd(i32),
+}
+
 struct State {
+    log_override: LogOverride,
     log: Option<(i32, libc::pid_t)>,
     json: Option<(i32, libc::pid_t)>,
     /// (kind, pc, suppressed) of findings already handled: recover mode reports each once, and a
@@ -38,18 +59,17 @@ struct State {
     seen_len: usize,
     counts: [u32; ErrorKind::ALL.len()],
     suppressed: u32,
-    text: [u8; TEXT_BUFFER],
     json_text: [u8; JSON_BUFFER],
 }
 
 static STATE: SpinLock<State> = SpinLock::new(State {
+    log_override: LogOverride::None,
     log: None,
     json: None,
     seen: [(0, 0, false); SEEN_CAPACITY],
     seen_len: 0,
     counts: [0; ErrorKind::ALL.len()],
     suppressed: 0,
-    text: [0; TEXT_BUFFER],
     json_text: [0; JSON_BUFFER],
 });
 
@@ -100,8 +120,20 @@ fn expand_path(path: &str, append_pid: bool) -> String {
     }
 }
 
-fn open_append(path: &str) -> Option<i32> {
-    let c = std::ffi::CString::new(path).ok()?;
+/// The OS's words for `errno`.
+fn os_reason(errno: i32) -> String {
+    let text = unsafe { libc::strerror(errno) };
+    if text.is_null() {
+        return format!("error {errno}");
+    }
+    unsafe { core::ffi::CStr::from_ptr(text) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Opens `path` for appending; Err is the OS's reason.
+fn open_append(path: &str) -> Result<i32, String> {
+    let c = std::ffi::CString::new(path).map_err(|_| "the path holds a NUL byte".to_string())?;
     let fd = unsafe {
         libc::open(
             c.as_ptr(),
@@ -109,13 +141,90 @@ fn open_append(path: &str) -> Option<i32> {
             0o644 as libc::c_uint,
         )
     };
-    (fd >= 0).then_some(fd)
+    if fd < 0 {
+        return Err(os_reason(crate::sync::errno()));
+    }
+    Ok(fd)
+}
+
+/// Whether `path` could be opened for appending, asked without creating it (a run without
+/// findings leaves no file, as under ASan); Err is the OS's reason.
+fn can_append(path: &str) -> Result<(), String> {
+    let c = std::ffi::CString::new(path).map_err(|_| "the path holds a NUL byte".to_string())?;
+    if unsafe { libc::access(c.as_ptr(), libc::F_OK) } == 0 {
+        if unsafe { libc::access(c.as_ptr(), libc::W_OK) } == 0 {
+            return Ok(());
+        }
+        return Err(os_reason(crate::sync::errno()));
+    }
+    if crate::sync::errno() != libc::ENOENT {
+        return Err(os_reason(crate::sync::errno())); // a part of the path is no directory, ...
+    }
+    let dir = match path.rfind('/') {
+        Some(0) => "/",
+        Some(i) => &path[..i],
+        None => ".",
+    };
+    let d = std::ffi::CString::new(dir).map_err(|_| "the path holds a NUL byte".to_string())?;
+    if unsafe { libc::access(d.as_ptr(), libc::W_OK | libc::X_OK) } == 0 {
+        return Ok(());
+    }
+    Err(os_reason(crate::sync::errno()))
+}
+
+/// The file behind `log_path` (None: stderr or stdout, which need no opening).
+fn log_file(path: &str) -> Option<String> {
+    match path {
+        "" | "stderr" | "stdout" => None,
+        _ => Some(expand_path(path, true)),
+    }
+}
+
+/// At start: a `log_path` or `json_path` that cannot be opened stops the program with the OS's
+/// reason (a CI that reads the report must not get a run without one), or with
+/// `report_path_error=warn` only says so.
+fn check_report_paths() {
+    let options = crate::options::get();
+    let json = options.json_path.as_str();
+    let files = [
+        ("log_path", log_file(options.log_path.as_str())),
+        (
+            "json_path",
+            (!json.is_empty()).then(|| expand_path(json, false)),
+        ),
+    ];
+    for (option, file) in files {
+        let Some(file) = file else { continue };
+        if let Err(reason) = can_append(&file) {
+            report_path_failed(option, &file, &reason, true);
+        }
+    }
+}
+
+fn report_path_failed(option: &str, file: &str, reason: &str, at_start: bool) {
+    let fatal =
+        at_start && crate::options::get().report_path_error == crate::options::PathError::Fatal;
+    let (level, then) = match (fatal, option) {
+        (true, _) => ("error", " (report_path_error=warn goes on without it)"),
+        (false, "log_path") => ("warning", "; reports go to stderr"),
+        (false, _) => ("warning", "; no JSON findings are written"),
+    };
+    let line = format!("ffisan: {level}: cannot open {option} '{file}': {reason}{then}\n");
+    crate::sync::write_stderr(line.as_bytes());
+    if fatal {
+        unsafe { libc::_exit(1) };
+    }
 }
 
 /// The fd text reports go to (opened on first use, again in a forked child).
 fn log_fd(state: &mut State) -> i32 {
-    let path = crate::options::get().log_path.as_str();
-    match path {
+    let configured = crate::options::get().log_path;
+    let path = match &state.log_override {
+        LogOverride::Fd(fd) => return *fd,
+        LogOverride::Path(p) => *p,
+        LogOverride::None => configured,
+    };
+    match path.as_str() {
         "" | "stderr" => return 2,
         "stdout" => return 1,
         _ => {}
@@ -125,11 +234,9 @@ fn log_fd(state: &mut State) -> i32 {
             return fd;
         }
     }
-    let full = expand_path(path, true);
-    let fd = open_append(&full).unwrap_or_else(|| {
-        crate::sync::write_stderr(
-            format!("ffisan: warning: cannot open log_path '{full}', using stderr\n").as_bytes(),
-        );
+    let full = expand_path(path.as_str(), true);
+    let fd = open_append(&full).unwrap_or_else(|reason| {
+        report_path_failed("log_path", &full, &reason, false);
         2
     });
     state.log = Some((fd, pid()));
@@ -143,18 +250,58 @@ fn json_fd(state: &mut State) -> Option<i32> {
     }
     if let Some((fd, owner)) = state.json {
         if owner == pid() {
-            return Some(fd);
+            return (fd >= 0).then_some(fd);
         }
     }
     let full = expand_path(path, false);
-    let fd = open_append(&full);
-    if fd.is_none() {
-        crate::sync::write_stderr(
-            format!("ffisan: warning: cannot open json_path '{full}'\n").as_bytes(),
-        );
-    }
+    let fd = open_append(&full)
+        .map_err(|reason| report_path_failed("json_path", &full, &reason, false))
+        .ok();
     state.json = Some((fd.unwrap_or(-1), pid()));
     fd
+}
+
+/// `__sanitizer_set_report_path`: text reports go to PATH.PID from now on (or stderr, stdout).
+pub fn set_report_path(path: &str) {
+    let mut state = STATE.lock();
+    state.log_override = LogOverride::Path(FixedStr::from_str(path));
+    state.log = None;
+}
+
+/// `__sanitizer_set_report_fd`: text reports go to `fd` from now on.
+pub fn set_report_fd(fd: i32) {
+    STATE.lock().log_override = LogOverride::Fd(fd);
+}
+
+/// `__sanitizer_get_report_path`: the file text reports go to, if they go to one.
+pub fn report_path() -> Option<String> {
+    let state = STATE.lock();
+    let path = match &state.log_override {
+        LogOverride::Fd(_) => return None,
+        LogOverride::Path(p) => *p,
+        LogOverride::None => crate::options::get().log_path,
+    };
+    log_file(path.as_str())
+}
+
+/// The program's `__asan_set_error_report_callback` function, given each report's text.
+static REPORT_CALLBACK: core::sync::atomic::AtomicUsize = core::sync::atomic::AtomicUsize::new(0);
+/// The program's `__asan_on_error`, called as a finding is about to be reported (0: none).
+static ON_ERROR: core::sync::atomic::AtomicUsize = core::sync::atomic::AtomicUsize::new(0);
+
+pub fn set_report_callback(callback: usize) {
+    REPORT_CALLBACK.store(callback, core::sync::atomic::Ordering::Release);
+}
+
+/// The program's own definition of `weak_hook` (`__asan_on_error`, ...), or 0: what the loader
+/// finds first unless it is the runtime's do-nothing one.
+fn program_definition(weak_hook: &core::ffi::CStr) -> usize {
+    let f = unsafe { libc::dlsym(libc::RTLD_DEFAULT, weak_hook.as_ptr()) } as usize;
+    if crate::traces::in_runtime(f) {
+        0
+    } else {
+        f
+    }
 }
 
 /// The frames of `pcs`, symbolized. Past frame #0 (the runtime's entry point: `malloc`, `free`,
@@ -177,17 +324,28 @@ fn depot_stack(id: u32) -> Option<(u32, Vec<Frame>)> {
 
 /// Reports a finding (unless suppressed, or a repeat in recover mode), then halts or returns.
 pub fn report(finding: &Finding) {
-    if crate::thread_state::current().in_report.replace(true) {
-        crate::sync::write_stderr(b"ffisan: a finding while reporting another one; ignored\n");
-        return;
-    }
-    report_locked(finding);
-    crate::thread_state::current().in_report.set(false);
+    report_guarded(finding, None);
 }
 
-fn report_locked(finding: &Finding) {
+/// Reports a deadly signal's finding; false if it was suppressed (or a repeat), so the caller
+/// lets the signal take its default course. Returns only then, or in recover mode.
+pub fn report_signal(finding: &Finding, signal: &SignalContext) -> bool {
+    report_guarded(finding, Some(signal))
+}
+
+fn report_guarded(finding: &Finding, signal: Option<&SignalContext>) -> bool {
+    if crate::thread_state::current().in_report.replace(true) {
+        crate::sync::write_stderr(b"ffisan: a finding while reporting another one; ignored\n");
+        return false;
+    }
+    let reported = report_locked(finding, signal);
+    crate::thread_state::current().in_report.set(false);
+    reported
+}
+
+fn report_locked(finding: &Finding, signal: Option<&SignalContext>) -> bool {
     let options = crate::options::get();
-    let pc = finding.stack.user_pc();
+    let pc = signal.map_or(finding.stack.user_pc(), |s| s.pc);
     let kind_index = ErrorKind::ALL
         .iter()
         .position(|&k| k == finding.kind)
@@ -200,12 +358,19 @@ fn report_locked(finding: &Finding) {
     {
         Some(&(_, _, true)) => {
             state.suppressed += 1;
-            return;
+            return false;
         }
-        Some(_) if !options.halt_on_error => return,
+        Some(_) if !options.halt_on_error => return false,
         _ => {}
     }
-    let stack = symbolize_stack(finding.stack.frames());
+    let mut stack = symbolize_stack(finding.stack.frames());
+    if let Some(signal) = signal {
+        // Frame #0 was recorded one past the faulting pc, so that the symbolizer looks it up
+        // as it does every return address (`pc - 1`); it is printed as the pc itself.
+        for frame in stack.iter_mut().filter(|f| f.pc == signal.pc + 1) {
+            frame.pc = signal.pc;
+        }
+    }
     let suppressed = crate::report::suppressions::is_suppressed(finding.kind, &stack);
     if state.seen_len < SEEN_CAPACITY {
         let n = state.seen_len;
@@ -214,9 +379,14 @@ fn report_locked(finding: &Finding) {
     }
     if suppressed {
         state.suppressed += 1;
-        return;
+        return false;
     }
     state.counts[kind_index] += 1;
+    let on_error = ON_ERROR.load(core::sync::atomic::Ordering::Acquire);
+    if on_error != 0 {
+        // SAFETY: `init` stored the program's `void __asan_on_error(void)`.
+        unsafe { core::mem::transmute::<usize, extern "C" fn()>(on_error)() };
+    }
 
     let heap = matches!(
         finding.region.kind,
@@ -241,24 +411,74 @@ fn report_locked(finding: &Finding) {
         stack: &stack,
         alloc: alloc.as_ref(),
         free: free.as_ref(),
+        signal,
     };
 
     let fd = log_fd(&mut state);
     let json = json_fd(&mut state);
-    let State {
-        text, json_text, ..
-    } = &mut *state;
-    let mut out = Out::new(fd, &mut text[..]);
-    let _ = info.write_text(&mut out);
-    out.flush();
+    let mut text = String::new();
+    let _ = info.write_text(&mut text);
+    crate::sync::write_fd(fd, text.as_bytes());
     if let Some(fd) = json {
-        let mut out = Out::new(fd, &mut json_text[..]);
+        let mut out = Out::new(fd, &mut state.json_text[..]);
         let _ = info.write_json(&mut out);
         out.flush();
     }
-    if options.halt_on_error {
+    let callback = REPORT_CALLBACK.load(core::sync::atomic::Ordering::Acquire);
+    if callback != 0 {
+        text.push('\0');
+        // SAFETY: the program's `void (*)(const char *)` from `__asan_set_error_report_callback`.
+        unsafe { core::mem::transmute::<usize, extern "C" fn(*const u8)>(callback)(text.as_ptr()) };
+    }
+    if options.halt_on_error || signal.is_some() {
         unsafe { libc::_exit(options.exitcode) };
     }
+    true
+}
+
+/// `__sanitizer_print_stack_trace`: the calling thread's stack, symbolized, to the report's
+/// destination (frame #0 the interface function the program called).
+pub fn print_stack(trace: &StackTrace) {
+    let frames = symbolize_stack(trace.frames());
+    let mut text = String::new();
+    let _ = write_frames(&mut text, &frames);
+    text.push('\n');
+    let mut state = STATE.lock();
+    let fd = log_fd(&mut state);
+    crate::sync::write_fd(fd, text.as_bytes());
+}
+
+/// `__asan_describe_address`: what is at `addr`, and a chunk's allocation and free stacks.
+pub fn print_description(addr: usize, region: &RegionInfo, alloc_stack: u32, free_stack: u32) {
+    let (alloc, free) = (depot_stack(alloc_stack), depot_stack(free_stack));
+    let mut text = String::new();
+    let window_open = crate::thread_state::current().in_call_window();
+    let _ = write_region(&mut text, addr, region, window_open);
+    let _ = write_chunk_stacks(&mut text, alloc.as_ref(), free.as_ref());
+    let mut state = STATE.lock();
+    let fd = log_fd(&mut state);
+    crate::sync::write_fd(fd, text.as_bytes());
+}
+
+fn write_chunk_stacks(
+    out: &mut impl Write,
+    alloc: Option<&(u32, Vec<Frame>)>,
+    free: Option<&(u32, Vec<Frame>)>,
+) -> core::fmt::Result {
+    if let Some((thread, frames)) = free {
+        writeln!(out, "freed by thread T{thread} here:")?;
+        write_frames(out, frames)?;
+    }
+    if let Some((thread, frames)) = alloc {
+        let previously = if free.is_some() {
+            "previously allocated"
+        } else {
+            "allocated"
+        };
+        writeln!(out, "{previously} by thread T{thread} here:")?;
+        write_frames(out, frames)?;
+    }
+    Ok(())
 }
 
 /// Everything a printed finding says.
@@ -271,6 +491,7 @@ struct Context<'a> {
     stack: &'a [Frame],
     alloc: Option<&'a (u32, Vec<Frame>)>,
     free: Option<&'a (u32, Vec<Frame>)>,
+    signal: Option<&'a SignalContext>,
 }
 
 fn write_frames(out: &mut impl Write, frames: &[Frame]) -> core::fmt::Result {
@@ -374,9 +595,51 @@ fn summary_frame(frames: &[Frame]) -> Option<&Frame> {
 }
 
 impl Context<'_> {
+    /// A deadly signal's first lines, ASan's: where, the registers, read or write, a hint.
+    fn write_signal_header(&self, out: &mut impl Write, s: &SignalContext) -> core::fmt::Result {
+        let f = self.finding;
+        let what = if f.kind == ErrorKind::StackOverflow {
+            "address"
+        } else {
+            "unknown address"
+        };
+        writeln!(
+            out,
+            "=={}==ERROR: ffisan: {} on {what} {:#014x} (pc {:#x} bp {:#x} sp {:#x} T{})",
+            self.pid,
+            f.kind.name(),
+            f.addr,
+            s.pc,
+            s.bp,
+            s.sp,
+            self.thread
+        )?;
+        if s.access_known && f.kind != ErrorKind::StackOverflow {
+            writeln!(
+                out,
+                "=={}==The signal is caused by a {} memory access (domain: {}).",
+                self.pid,
+                f.access.upper(),
+                f.domain.name()
+            )?;
+        }
+        if let Some(hint) = s.hint {
+            writeln!(out, "=={}==Hint: {hint}", self.pid)?;
+        }
+        Ok(())
+    }
+
     fn write_text(&self, out: &mut impl Write) -> core::fmt::Result {
         let f = self.finding;
         let kind = f.kind.name();
+        if let Some(signal) = self.signal {
+            self.write_signal_header(out, signal)?;
+            write_frames(out, self.stack)?;
+            if f.region.kind != RegionKind::Unknown {
+                self.write_region(out)?;
+            }
+            return self.write_summary(out);
+        }
         write!(out, "=={}==ERROR: ffisan: {kind}", self.pid)?;
         if let Detail::Mismatch {
             allocated_by,
@@ -410,27 +673,19 @@ impl Context<'_> {
         write_type_mismatch(out, &f.detail)?;
         write_frames(out, self.stack)?;
         self.write_region(out)?;
-        if let Some((thread, frames)) = self.free {
-            writeln!(out, "freed by thread T{thread} here:")?;
-            write_frames(out, frames)?;
-        }
-        if let Some((thread, frames)) = self.alloc {
-            let previously = if self.free.is_some() {
-                "previously allocated"
-            } else {
-                "allocated"
-            };
-            writeln!(out, "{previously} by thread T{thread} here:")?;
-            write_frames(out, frames)?;
-        }
-        write!(out, "SUMMARY: ffisan: {kind}")?;
+        write_chunk_stacks(out, self.alloc, self.free)?;
+        self.write_summary(out)
+    }
+
+    fn write_summary(&self, out: &mut impl Write) -> core::fmt::Result {
+        write!(out, "SUMMARY: ffisan: {}", self.finding.kind.name())?;
         if let Some(frame) = summary_frame(self.stack) {
             out.write_char(' ')?;
             write_location(out, frame)?;
             write!(out, " in {}", frame.function.as_deref().unwrap_or("??"))?;
         }
         writeln!(out)?;
-        if let Some(option) = f.kind.disabled_by() {
+        if let Some(option) = self.finding.kind.disabled_by() {
             writeln!(out, "=={}==HINT: if you don't care about these errors you may set FFISAN_OPTIONS={option}=0", self.pid)?;
         }
         Ok(())
@@ -466,39 +721,52 @@ impl Context<'_> {
                 return self.write_frame(out, &frame);
             }
         }
-        match r.kind {
-            RegionKind::CHeap | RegionKind::Freed | RegionKind::HeapInterior => {
-                write_position(out, a, r)?;
-                writeln!(
-                    out,
-                    " {}-byte region [{:#x},{:#x}) in the C heap",
-                    r.hi - r.lo,
-                    r.lo,
-                    r.hi
-                )
-            }
-            RegionKind::Managed => {
-                let window = if self.window_open { "open" } else { "closed" };
-                writeln!(out, "{a:#x} is located in the managed region {name} [{:#x},{:#x}) (call window: {window})", r.lo, r.hi)
-            }
-            RegionKind::Stack => writeln!(
-                out,
-                "{a:#x} is located in the {name} [{:#x},{:#x})",
-                r.lo, r.hi
-            ),
-            RegionKind::Global => writeln!(
-                out,
-                "{a:#x} is located in global data of {name} [{:#x},{:#x})",
-                r.lo, r.hi
-            ),
-            RegionKind::ReadOnly => writeln!(out, "{a:#x} is located in read-only data of {name}"),
-            RegionKind::Unknown => writeln!(
-                out,
-                "{a:#x} is not in any region ffisan knows (unknown memory)"
-            ),
-        }
+        write_region(out, a, r, self.window_open)
     }
+}
 
+/// The line saying where `a` lies in `r` (for a chunk: how far inside, before or after it).
+fn write_region(
+    out: &mut impl Write,
+    a: usize,
+    r: &RegionInfo,
+    window_open: bool,
+) -> core::fmt::Result {
+    let name = r.name.as_str();
+    match r.kind {
+        RegionKind::CHeap | RegionKind::Freed | RegionKind::HeapInterior => {
+            write_position(out, a, r)?;
+            writeln!(
+                out,
+                " {}-byte region [{:#x},{:#x}) in the C heap",
+                r.hi - r.lo,
+                r.lo,
+                r.hi
+            )
+        }
+        RegionKind::Managed => {
+            let window = if window_open { "open" } else { "closed" };
+            writeln!(out, "{a:#x} is located in the managed region {name} [{:#x},{:#x}) (call window: {window})", r.lo, r.hi)
+        }
+        RegionKind::Stack => writeln!(
+            out,
+            "{a:#x} is located in the {name} [{:#x},{:#x})",
+            r.lo, r.hi
+        ),
+        RegionKind::Global => writeln!(
+            out,
+            "{a:#x} is located in global data of {name} [{:#x},{:#x})",
+            r.lo, r.hi
+        ),
+        RegionKind::ReadOnly => writeln!(out, "{a:#x} is located in read-only data of {name}"),
+        RegionKind::Unknown => writeln!(
+            out,
+            "{a:#x} is not in any region ffisan knows (unknown memory)"
+        ),
+    }
+}
+
+impl Context<'_> {
     /// ASan's frame block: where in the frame the address is, then every object of the frame, the
     /// one the access is about marked.
     fn write_frame(
@@ -585,6 +853,13 @@ impl Context<'_> {
             self.window_open
         )?;
         write_json_detail(out, &f.detail)?;
+        if let Some(s) = self.signal {
+            write!(
+                out,
+                ",\"signal\":{},\"bp\":\"{:#x}\",\"sp\":\"{:#x}\"",
+                s.signal, s.bp, s.sp
+            )?;
+        }
         write!(out, ",\"pid\":{},\"stack\":", self.pid)?;
         write_json_frames(out, self.stack)?;
         for (name, stack) in [("alloc", self.alloc), ("free", self.free)] {
@@ -746,6 +1021,11 @@ extern "C" fn fork_child() {
 
 /// Loads suppressions, installs the fork handlers and registers the exit summary.
 pub fn init() {
+    check_report_paths();
+    ON_ERROR.store(
+        program_definition(c"__asan_on_error"),
+        core::sync::atomic::Ordering::Release,
+    );
     crate::report::suppressions::init();
     unsafe {
         libc::pthread_atfork(Some(fork_prepare), Some(fork_parent), Some(fork_child));

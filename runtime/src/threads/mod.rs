@@ -1,11 +1,16 @@
-//! The thread registry (numbers, real and alternate stacks, pthread_create interception) and each
-//! thread's fake frames for stack-use-after-return, and the local objects of those laid out with
-//! redzones. Above only the root modules.
+//! The thread registry (numbers, real and alternate stacks, pthread_create interception), each
+//! thread's fake frames for stack-use-after-return and the local objects laid out in them with
+//! redzones, the alternate signal stacks the runtime maps, and fiber switches. Above only the root
+//! modules.
 
+mod alt_stack;
 mod fake_stack;
+mod fibers;
 mod frame_objects;
 mod registry;
 
+pub(crate) use alt_stack::want_alt_stacks;
+pub(crate) use fibers::{finish_switch as finish_fiber_switch, start_switch as start_fiber_switch};
 pub(crate) use frame_objects::{describe_object as describe_stack_object, Frame};
 pub(crate) use registry::{
     current_has_exited, current_stack, current_thread_number, describe_stack, init_main_thread,

@@ -87,6 +87,25 @@ pub fn current_stack() -> (usize, usize) {
     (m.stack_lo.get(), m.stack_hi.get())
 }
 
+/// The calling thread's stack is [lo, hi) from now on (a fiber switch).
+pub fn set_current_stack(lo: usize, hi: usize) {
+    let state = me();
+    state.stack_lo.set(lo);
+    state.stack_hi.set(hi);
+    if let Some(index) = current_slot() {
+        SLOTS[index].stack_lo.store(lo, Ordering::Relaxed);
+        SLOTS[index].stack_hi.store(hi, Ordering::Relaxed);
+    }
+}
+
+/// Records [lo, hi) as the calling thread's alternate signal stack (one the runtime mapped).
+pub fn note_alt_stack(lo: usize, hi: usize) {
+    if let Some(index) = current_slot() {
+        SLOTS[index].alt_lo.store(lo, Ordering::Relaxed);
+        SLOTS[index].alt_hi.store(hi, Ordering::Relaxed);
+    }
+}
+
 /// The thread number owning registry slot `index` (for describing fake frames).
 pub fn slot_number(index: usize) -> u32 {
     SLOTS[index].number.load(Ordering::Relaxed)
@@ -391,6 +410,7 @@ unsafe extern "C" fn thread_exit(value: *mut c_void) {
         return;
     }
     crate::threads::fake_stack::release(index);
+    crate::threads::alt_stack::release_current();
     let hook = EXIT_HOOK.load(Ordering::Acquire);
     if hook != 0 {
         // SAFETY: only `on_thread_exit` stores here, and it stores a `fn()`.
@@ -437,6 +457,7 @@ extern "C" fn thread_start(record: *mut c_void) -> *mut c_void {
     let record = unsafe { Box::from_raw(record as *mut StartRecord) };
     let StartRecord { start, arg, slot } = *record;
     adopt(slot, false);
+    crate::threads::alt_stack::ensure_current();
     start(arg)
 }
 

@@ -441,3 +441,76 @@ pub fn capture_for_allocator(
     // Alternate or foreign stack (no bounds to trust), or a call site only the unwinder handles.
     *out = capture_from(caller, max_depth);
 }
+
+// ---- the stack of an interrupted context (a deadly signal, or Go's `-asan` runtime naming the
+// pc of its faulty access)
+
+struct ContextWalk {
+    trace: StackTrace,
+    pc: usize,
+    /// What frame #0 records for `pc`.
+    first: usize,
+    found: bool,
+}
+
+extern "C" fn visit_from_context(context: *mut c_void, arg: *mut c_void) -> c_int {
+    let walk = unsafe { &mut *arg.cast::<ContextWalk>() };
+    let ip = unsafe { _Unwind_GetIP(context) };
+    if ip == 0 {
+        return URC_NORMAL_STOP;
+    }
+    // The handler's own frames and the kernel's signal frame come first: skip to the
+    // interrupted pc (libgcc steps through the signal trampoline to it exactly).
+    if !walk.found {
+        if ip != walk.pc {
+            return URC_NO_REASON;
+        }
+        walk.found = true;
+        walk.trace.set(0, walk.first);
+        walk.trace.len = 1;
+        return URC_NO_REASON;
+    }
+    let t = &mut walk.trace;
+    t.set(t.len, ip);
+    t.len += 1;
+    if t.len >= ERROR_STACK_DEPTH {
+        URC_NORMAL_STOP
+    } else {
+        URC_NO_REASON
+    }
+}
+
+/// The stack of the context at `pc` (registers `bp`, `sp`) on the calling thread: a signal's
+/// interrupted context, or a caller's frame. With `faulting`, frame #0 holds `pc + 1`, so the
+/// symbolizer looks up the faulting instruction itself (it looks up `pc - 1`, the call, of
+/// return addresses). The unwinder steps through the signal frame when it can (every frame
+/// described by CFI); otherwise (a handler Go forwarded the signal to, through frames without
+/// CFI) frame pointers are walked from `bp`, inside the thread's stack only.
+pub fn capture_context(pc: usize, bp: usize, sp: usize, faulting: bool) -> StackTrace {
+    let first = if faulting { pc + 1 } else { pc };
+    let mut walk = ContextWalk {
+        trace: StackTrace::empty(),
+        pc,
+        first,
+        found: false,
+    };
+    unsafe { _Unwind_Backtrace(visit_from_context, (&mut walk as *mut ContextWalk).cast()) };
+    if walk.found {
+        return walk.trace;
+    }
+    let mut t = StackTrace::empty();
+    t.set(0, first);
+    t.len = 1;
+    let (lo, hi) = crate::threads::current_stack();
+    if sp >= lo && sp < hi {
+        walk_frame_pointers(
+            &mut t,
+            ERROR_STACK_DEPTH,
+            bp,
+            sp,
+            (lo, hi),
+            &mut Trail::new(),
+        );
+    }
+    t
+}

@@ -129,6 +129,33 @@ const SANITIZER_INTERFACE_PROVIDED: &[&str] = &[
     // clang's code for new[] and delete[] of objects with destructors (runtime/src/interface/cxx.rs).
     "__asan_poison_cxx_array_cookie",
     "__asan_load_cxx_array_cookie",
+    // <sanitizer/asan_interface.h> (runtime/src/interface/asan.rs).
+    "__asan_poison_memory_region",
+    "__asan_unpoison_memory_region",
+    "__asan_address_is_poisoned",
+    "__asan_region_is_poisoned",
+    "__asan_describe_address",
+    "__asan_report_error",
+    "__asan_set_error_report_callback",
+    "__asan_on_error",
+    "__asan_default_options",
+    // <sanitizer/common_interface_defs.h> (interface/sanitizer.rs).
+    "__sanitizer_print_stack_trace",
+    "__sanitizer_set_report_path",
+    "__sanitizer_set_report_fd",
+    "__sanitizer_get_report_path",
+    "__sanitizer_annotate_contiguous_container",
+    "__sanitizer_verify_contiguous_container",
+    "__sanitizer_start_switch_fiber",
+    "__sanitizer_finish_switch_fiber",
+    // <sanitizer/allocator_interface.h> (interface/allocator.rs).
+    "__sanitizer_get_allocated_size",
+    "__sanitizer_get_allocated_begin",
+    "__sanitizer_get_ownership",
+    "__sanitizer_get_estimated_allocated_size",
+    "__sanitizer_install_malloc_and_free_hooks",
+    "__sanitizer_malloc_hook",
+    "__sanitizer_free_hook",
 ];
 
 const SANITIZER_INTERFACE_PREFIXES: &[&str] = &["__asan_", "__lsan_", "__sanitizer_"];
