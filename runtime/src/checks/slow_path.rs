@@ -23,8 +23,7 @@ fn judge(
         shadow_value::ADDRESSABLE => None,
         1..=7 | shadow_value::READONLY_PARTIAL_MIN..=shadow_value::READONLY_PARTIAL_MAX => {
             // Only the first k bytes of the granule exist: the tail of a C-heap chunk or of a
-            // global (read-only: READONLY | k), or of what the program left unpoisoned, told apart by
-            // the granule after it (as in ASan).
+            // global (read-only: READONLY | k), told apart by the redzone after it.
             let valid_end = g + (s & 7) as usize;
             if hi.min(g + GRANULE) > valid_end {
                 let kind = match crate::shadow::shadow_byte(g + GRANULE) {

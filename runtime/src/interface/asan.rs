@@ -54,7 +54,6 @@ pub extern "C" fn __asan_describe_address(addr: *mut c_void) {
         region.kind,
         RegionKind::CHeap | RegionKind::Freed | RegionKind::HeapInterior
     );
-    // The chunk's stacks are found from its start (the region's low end), not the address in it.
     let (alloc, free) = if heap {
         crate::heap::chunk_stacks(region.lo)
     } else {

@@ -723,51 +723,6 @@ impl Context<'_> {
         }
         write_region(out, a, r, self.window_open)
     }
-
-    /// ASan's frame block: where in the frame the address is, then every object of the frame, the
-    /// one the access is about marked.
-    fn write_frame(
-        &self,
-        out: &mut impl Write,
-        frame: &crate::threads::Frame,
-    ) -> core::fmt::Result {
-        let a = self.finding.addr;
-        let offset = a.wrapping_sub(frame.base);
-        writeln!(
-            out,
-            "{a:#x} is located in stack of thread T{} at offset {offset} in frame of {}",
-            self.thread,
-            frame.function()
-        )?;
-        writeln!(
-            out,
-            "  This frame has {} object(s):",
-            frame.objects().count()
-        )?;
-        let nearest = frame.nearest(a).map(|o| o.offset);
-        for object in frame.objects() {
-            let end = object.offset + object.size;
-            write!(out, "    [{}, {end}) '{}'", object.offset, object.name)?;
-            if object.line > 0 {
-                write!(out, " (line {})", object.line)?;
-            }
-            if nearest == Some(object.offset) {
-                let what = if offset < object.offset {
-                    "underflows"
-                } else if offset >= end {
-                    "overflows"
-                } else {
-                    "partially overflows"
-                };
-                write!(
-                    out,
-                    " <== Memory access at offset {offset} {what} this variable"
-                )?;
-            }
-            writeln!(out)?;
-        }
-        Ok(())
-    }
 }
 
 /// The line saying where `a` lies in `r` (for a chunk: how far inside, before or after it).
@@ -812,6 +767,51 @@ fn write_region(
 }
 
 impl Context<'_> {
+    /// ASan's frame block: where in the frame the address is, then every object of the frame, the
+    /// one the access is about marked.
+    fn write_frame(
+        &self,
+        out: &mut impl Write,
+        frame: &crate::threads::Frame,
+    ) -> core::fmt::Result {
+        let a = self.finding.addr;
+        let offset = a.wrapping_sub(frame.base);
+        writeln!(
+            out,
+            "{a:#x} is located in stack of thread T{} at offset {offset} in frame of {}",
+            self.thread,
+            frame.function()
+        )?;
+        writeln!(
+            out,
+            "  This frame has {} object(s):",
+            frame.objects().count()
+        )?;
+        let nearest = frame.nearest(a).map(|o| o.offset);
+        for object in frame.objects() {
+            let end = object.offset + object.size;
+            write!(out, "    [{}, {end}) '{}'", object.offset, object.name)?;
+            if object.line > 0 {
+                write!(out, " (line {})", object.line)?;
+            }
+            if nearest == Some(object.offset) {
+                let what = if offset < object.offset {
+                    "underflows"
+                } else if offset >= end {
+                    "overflows"
+                } else {
+                    "partially overflows"
+                };
+                write!(
+                    out,
+                    " <== Memory access at offset {offset} {what} this variable"
+                )?;
+            }
+            writeln!(out)?;
+        }
+        Ok(())
+    }
+
     fn region_json(&self) -> (&'static str, String) {
         let r = &self.finding.region;
         if self.finding.kind == ErrorKind::StackUseAfterReturn {

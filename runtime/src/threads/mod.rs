@@ -1,5 +1,5 @@
 //! The thread registry (numbers, real and alternate stacks, pthread_create interception), each
-//! thread's fake frames for stack-use-after-return and the local objects of those laid out with
+//! thread's fake frames for stack-use-after-return and the local objects laid out in them with
 //! redzones, the alternate signal stacks the runtime maps, and fiber switches. Above only the root
 //! modules.
 
