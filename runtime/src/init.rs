@@ -15,6 +15,7 @@ pub fn ensure_initialized() {
     // and the allocator's locks after it, the order findings raised inside malloc take them.
     crate::heap::install_fork_handlers();
     crate::report::init();
+    crate::leaks::init();
     crate::lifecycle::finish_start();
 }
 

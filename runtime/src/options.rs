@@ -117,7 +117,11 @@ macro_rules! ffisan_options {
             malloc_context_size: usize = 16,
                 "frames recorded for allocation and free stacks";
             verbosity: u32 = 0,
-                "1: print runtime notes (each mmap seen, how many findings were suppressed); 2: also, at exit, how many allocation and free stacks were walked";
+                "1: print runtime notes (each mmap seen, how many findings were suppressed, the leak check's time); 2: also, at exit, how many allocation and free stacks were walked; 3: also the root that keeps each chunk from being a leak";
+            detect_leaks: bool = true,
+                "at exit, report C-heap chunks no root reaches (like LeakSanitizer)";
+            leak_check_at_exit: bool = true,
+                "run the leak check at exit (0: only when the program calls __lsan_do_leak_check)";
             background_prefault: bool = true,
                 "fault fresh heap pages in ahead of the allocator on a helper thread";
             alloc_dealloc_mismatch: bool = true,
@@ -265,7 +269,7 @@ mod tests {
         let e = parse_into(&mut o, "symbolize=1:foo=2").err().unwrap();
         assert!(e.starts_with("ffisan: error: unknown option 'foo' in FFISAN_OPTIONS (valid: halt_on_error, exitcode,"));
         assert!(e.ends_with(
-            "background_prefault, alloc_dealloc_mismatch, new_delete_type_mismatch, help)"
+            "verbosity, detect_leaks, leak_check_at_exit, background_prefault, alloc_dealloc_mismatch, new_delete_type_mismatch, help)"
         ));
     }
 

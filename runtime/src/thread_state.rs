@@ -28,6 +28,8 @@ pub struct ThreadState {
     pub cache: Cell<usize>,
     /// `fake_stack.rs`: address of this thread's fake-frame block; 0 = not set up.
     pub fake_block: Cell<usize>,
+    /// `leaks/`: `__lsan_disable` depth; what this thread allocates meanwhile is never a leak.
+    pub leaks_disabled: Cell<u32>,
 }
 
 impl ThreadState {

@@ -5,7 +5,9 @@
 mod allocator;
 mod block_set;
 mod class_regions;
+mod foreign_blocks;
 mod internal_alloc;
+mod live_chunks;
 mod nearest_chunk;
 mod prefault;
 mod quarantine;
@@ -18,5 +20,10 @@ pub(crate) use allocator::{
     chunk_stacks, delete_chunk, describe_heap, install_fork_handlers, is_freed, mark_array_cookie,
     new_chunk, Ender,
 };
+pub(crate) use live_chunks::{
+    chunk_starting_at, class_area, class_block_chunk, class_span, freeze_foreign, ignore_chunk,
+    ClassSpan, FrozenForeign, LiveChunk, CLASS_COUNT,
+};
 pub(crate) use nearest_chunk::describe_nearest;
+pub(crate) use prefault::helper_tid as prefault_helper_tid;
 pub(crate) use thread_cache::release_current as release_thread_cache;

@@ -6,3 +6,4 @@
 pub mod asan_globals;
 pub mod cxx;
 pub mod ffisan;
+pub mod lsan;

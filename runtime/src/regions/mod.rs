@@ -7,5 +7,5 @@ pub(crate) mod managed;
 mod modules;
 
 pub(crate) use globals::describe as describe_global;
-pub(crate) use managed::{find as find_managed, window_open};
-pub(crate) use modules::{describe, scan_modules};
+pub(crate) use managed::{find as find_managed, for_each_region as for_each_managed, window_open};
+pub(crate) use modules::{describe, for_each_writable_global, scan_modules};

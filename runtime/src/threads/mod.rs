@@ -6,8 +6,9 @@ mod fake_stack;
 mod frame_objects;
 mod registry;
 
+pub(crate) use fake_stack::for_each_frame_in_use as for_each_fake_frame;
 pub(crate) use frame_objects::{describe_object as describe_stack_object, Frame};
 pub(crate) use registry::{
-    current_has_exited, current_stack, current_thread_number, describe_stack, init_main_thread,
-    is_dead_stack, next_symbol, on_thread_exit,
+    current_has_exited, current_stack, current_thread_number, describe_stack, for_each_thread,
+    init_main_thread, is_dead_stack, next_symbol, on_thread_exit, stack_pointer, ThreadStacks,
 };

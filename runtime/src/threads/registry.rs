@@ -28,6 +28,8 @@ const LIVE: u32 = 2;
 struct Slot {
     state: AtomicU32,
     number: AtomicU32,
+    /// The kernel's thread id (0 until the thread adopted the slot).
+    tid: AtomicU32,
     stack_lo: AtomicUsize,
     stack_hi: AtomicUsize,
     alt_lo: AtomicUsize,
@@ -39,6 +41,7 @@ impl Slot {
         Slot {
             state: AtomicU32::new(FREE),
             number: AtomicU32::new(0),
+            tid: AtomicU32::new(0),
             stack_lo: AtomicUsize::new(0),
             stack_hi: AtomicUsize::new(0),
             alt_lo: AtomicUsize::new(0),
@@ -85,6 +88,12 @@ pub fn current_has_exited() -> bool {
 pub fn current_stack() -> (usize, usize) {
     let m = me();
     (m.stack_lo.get(), m.stack_hi.get())
+}
+
+/// Whether registry slot `index` belongs to a live thread (reading a free slot's fake block
+/// would fault its untouched pages in).
+pub fn slot_is_live(index: usize) -> bool {
+    SLOTS[index].state.load(Ordering::Acquire) != FREE
 }
 
 /// The thread number owning registry slot `index` (for describing fake frames).
@@ -172,6 +181,35 @@ fn stack_info(lo: usize, hi: usize, number: u32, what: &str) -> RegionInfo {
     }
 }
 
+/// A live registered thread as the leak check sees it: kernel id, real stack, alternate signal
+/// stack ([0, 0) when none).
+#[derive(Clone, Copy, Default)]
+pub struct ThreadStacks {
+    pub tid: u32,
+    pub stack: (usize, usize),
+    pub alt: (usize, usize),
+}
+
+/// Calls `f` with every live registered thread. Reads only atomics: safe while others are stopped.
+pub fn for_each_thread(mut f: impl FnMut(ThreadStacks)) {
+    for slot in SLOTS.iter() {
+        if slot.state.load(Ordering::Acquire) != LIVE {
+            continue;
+        }
+        f(ThreadStacks {
+            tid: slot.tid.load(Ordering::Relaxed),
+            stack: (
+                slot.stack_lo.load(Ordering::Relaxed),
+                slot.stack_hi.load(Ordering::Relaxed),
+            ),
+            alt: (
+                slot.alt_lo.load(Ordering::Relaxed),
+                slot.alt_hi.load(Ordering::Relaxed),
+            ),
+        });
+    }
+}
+
 /// Takes a free registry slot for a thread numbered `number`.
 fn reserve_slot(number: u32) -> Option<usize> {
     let start = SLOT_HINT.load(Ordering::Relaxed);
@@ -185,6 +223,7 @@ fn reserve_slot(number: u32) -> Option<usize> {
                 .is_ok()
         {
             slot.number.store(number, Ordering::Relaxed);
+            slot.tid.store(0, Ordering::Relaxed);
             for field in [&slot.stack_lo, &slot.stack_hi, &slot.alt_lo, &slot.alt_hi] {
                 field.store(0, Ordering::Relaxed);
             }
@@ -243,6 +282,8 @@ fn adopt(index: usize, main: bool) {
     };
     slot.stack_lo.store(lo, Ordering::Relaxed);
     slot.stack_hi.store(hi, Ordering::Relaxed);
+    let tid = unsafe { libc::syscall(libc::SYS_gettid) } as u32;
+    slot.tid.store(tid, Ordering::Relaxed);
     slot.state.store(LIVE, Ordering::Release);
     state.stack_lo.set(lo);
     state.stack_hi.set(hi);
