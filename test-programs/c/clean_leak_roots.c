@@ -46,7 +46,8 @@ int main(void) {
   while (!parked)
     pthread_cond_wait(&wake, &lock);
   pthread_mutex_unlock(&lock);
-  printf("thread parked, exiting with it still waiting\n");
+  printf("thread parked, exiting with it still waiting (%p %p %p)\n", (void *)global_buffer,
+         (void *)thread_buffer, (void *)interior);
   // CHECK: thread parked, exiting with it still waiting
   exit(0);
 }
