@@ -29,20 +29,25 @@ fn home(user: usize, capacity: usize) -> usize {
 }
 
 impl Table {
-    fn slot(&self, i: usize) -> &mut usize {
+    fn get(&self, i: usize) -> usize {
         // SAFETY: i < capacity, within the mapping.
-        unsafe { &mut *self.slots.add(i) }
+        unsafe { *self.slots.add(i) }
+    }
+
+    fn set(&mut self, i: usize, user: usize) {
+        // SAFETY: i < capacity, within the mapping.
+        unsafe { *self.slots.add(i) = user }
     }
 
     fn insert_unchecked(&mut self, user: usize) {
         let mut i = home(user, self.capacity);
-        while *self.slot(i) != 0 {
-            if *self.slot(i) == user {
+        while self.get(i) != 0 {
+            if self.get(i) == user {
                 return;
             }
             i = (i + 1) & (self.capacity - 1);
         }
-        *self.slot(i) = user;
+        self.set(i, user);
         self.len += 1;
     }
 
@@ -77,7 +82,7 @@ impl Table {
         let mask = self.capacity - 1;
         let mut i = home(user, self.capacity);
         loop {
-            match *self.slot(i) {
+            match self.get(i) {
                 0 => return,
                 u if u == user => break,
                 _ => i = (i + 1) & mask,
@@ -87,18 +92,18 @@ impl Table {
         let mut j = i;
         loop {
             j = (j + 1) & mask;
-            let u = *self.slot(j);
+            let u = self.get(j);
             if u == 0 {
                 break;
             }
             let h = home(u, self.capacity);
             // u may fill the hole if its home is not cyclically in (hole, j].
             if (j.wrapping_sub(h) & mask) >= (j.wrapping_sub(hole) & mask) {
-                *self.slot(hole) = u;
+                self.set(hole, u);
                 hole = j;
             }
         }
-        *self.slot(hole) = 0;
+        self.set(hole, 0);
         self.len -= 1;
     }
 }
@@ -129,7 +134,7 @@ impl Frozen {
     /// Calls `f` with every member.
     pub fn for_each(&self, mut f: impl FnMut(usize)) {
         for i in 0..self.0.capacity {
-            let user = *self.0.slot(i);
+            let user = self.0.get(i);
             if user != 0 {
                 f(user);
             }

@@ -206,8 +206,6 @@ fn scan_thread(
             root(sp, end);
         }
     }
-    // `m.mark_word` below needs `m` again.
-    drop(root);
     for &r in &t.regs {
         m.mark_word(r);
     }
