@@ -31,6 +31,12 @@ __attribute__((noinline)) static void on_a_thread(void (*body)(void)) {
 // Keeps the compiler from deleting an allocation whose only use is a store (LLVM may at -O2).
 __attribute__((noinline)) static void consume(void *p) { __asm__ volatile("" ::"r"(p) : "memory"); }
 
+__attribute__((noinline)) static void drop_big(void) {
+  consume(malloc(300000)); // glibc carves it (no size class is that big)
+  // CHECK: Direct leak of 300000 byte(s) in 1 object(s) allocated from:
+  // CHECK: in drop_big {{.*}}leak_direct.c:[[@LINE-2]]
+}
+
 __attribute__((noinline)) static void make_scratch(void) {
 #pragma clang loop unroll(disable) // one allocation site, as written
   for (int i = 0; i < 3; i++) {
@@ -55,11 +61,13 @@ __attribute__((noinline)) static void copy_name(const char *name) {
 static void copy_leaky(void) { copy_name("leaky"); }
 
 int main(void) {
+  on_a_thread(drop_big);
   on_a_thread(make_scratch);
   on_a_thread(copy_leaky);
   return 0;
 }
-// CHECK: SUMMARY: ffisan: 54 byte(s) leaked in 4 allocation(s).
+// CHECK: SUMMARY: ffisan: 300054 byte(s) leaked in 5 allocation(s).
+// JSON: "kind":"memory-leak","leak":"direct","access":"leak","size":300000,"count":1
 // JSON: "kind":"memory-leak","leak":"direct","access":"leak","size":48,"count":3
 // JSON-SAME: "alloc_stack":[{{.*}}"function":"make_scratch"
 // JSON: "kind":"memory-leak","leak":"direct","access":"leak","size":6,"count":1

@@ -50,6 +50,8 @@ fn scan_stopped(prepared: &roots::Prepared, checker: &roots::Checker) -> Option<
     let mut index = ChunkIndex::build(&foreign)?;
     let mut marker = Marker::new(&mut index);
     let coverage = roots::scan(&mut marker, prepared, &world, &maps, checker);
+    marker.flood();
+    // Then what the program or the loader vouched for (asked only of chunks still unreached).
     marker
         .mark_chunks_where(|f| f.chunk.ignored || allocated_by_loader(&maps, f.chunk.alloc_stack));
     marker.flood();
@@ -82,9 +84,10 @@ fn scan_stopped(prepared: &roots::Prepared, checker: &roots::Checker) -> Option<
 }
 
 /// Runs a check and reports what it finds; what was reported (None: leak detection is off or
-/// the check could not run).
-pub fn run() -> Option<LeakTotals> {
-    let checker = roots::Checker::here();
+/// the check could not run). `checker` is the calling thread as its caller saw it: never inlined,
+/// so every frame of the check (whose slots hold chunk addresses while it marks) lies below it.
+#[inline(never)]
+pub fn run(checker: &roots::Checker) -> Option<LeakTotals> {
     let options = crate::options::get();
     if !options.detect_leaks {
         return None;
@@ -92,7 +95,7 @@ pub fn run() -> Option<LeakTotals> {
     let _one = CHECKING.lock();
     let start = now_us();
     let prepared = roots::prepare();
-    let Some(mut scan) = scan_stopped(&prepared, &checker) else {
+    let Some(mut scan) = scan_stopped(&prepared, checker) else {
         crate::sync::write_stderr(
             b"ffisan: warning: the leak check could not run (no /proc/self/maps or no memory)\n",
         );

@@ -19,6 +19,8 @@ pub struct ChunkIndex {
     foreign: MapVec<LiveChunk>,
     foreign_lo: usize,
     foreign_hi: usize,
+    /// Marks of the class blocks come first, then the glibc-carved chunks'.
+    class_marks: usize,
     pub marks: MapVec<u8>,
 }
 
@@ -61,6 +63,7 @@ impl ChunkIndex {
             foreign: list,
             foreign_lo,
             foreign_hi,
+            class_marks: total,
             marks,
         })
     }
@@ -88,13 +91,9 @@ impl ChunkIndex {
         let i = list.partition_point(|c| c.user <= word).checked_sub(1)?;
         let chunk = list[i];
         contains(&chunk, word).then_some(Found {
-            id: self.class_marks() + i,
+            id: self.class_marks + i,
             chunk,
         })
-    }
-
-    fn class_marks(&self) -> usize {
-        self.marks.len() - self.foreign.len()
     }
 
     /// Calls `f` with every live chunk and its number.
@@ -110,7 +109,7 @@ impl ChunkIndex {
                 }
             }
         }
-        let base = self.class_marks();
+        let base = self.class_marks;
         for (i, &chunk) in self.foreign.as_slice().iter().enumerate() {
             f(Found {
                 id: base + i,

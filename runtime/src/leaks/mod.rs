@@ -25,7 +25,7 @@ pub fn final_check() {
         return;
     }
     let options = crate::options::get();
-    if let Some(totals) = check::run() {
+    if let Some(totals) = check::run(&roots::Checker::here()) {
         if totals.groups > 0 && options.halt_on_error {
             unsafe { libc::_exit(options.exitcode) };
         }
@@ -34,7 +34,7 @@ pub fn final_check() {
 
 /// A check that reports and goes on; whether it reported a leak.
 pub fn recoverable_check() -> bool {
-    check::run().is_some_and(|t| t.groups > 0)
+    check::run(&roots::Checker::here()).is_some_and(|t| t.groups > 0)
 }
 
 extern "C" fn at_exit() {

@@ -151,7 +151,8 @@ pub fn scan(
         );
         crate::sync::write_stderr(line.as_str().as_bytes());
     }
-    scan_thread(m, p, maps, &here, stacks_of(me));
+    // No red zone below it: it was not interrupted, it called us, and our frames lie there.
+    scan_thread(m, p, maps, &here, stacks_of(me), 0);
     world.for_each_thread(|t| {
         let stacks = stacks_of(t.tid);
         if t.stopped {
@@ -161,7 +162,7 @@ pub fn scan(
         } else {
             coverage.unscanned += 1;
         }
-        scan_thread(m, p, maps, &t, stacks);
+        scan_thread(m, p, maps, &t, stacks, RED_ZONE);
     });
     coverage
 }
@@ -172,6 +173,7 @@ fn scan_thread(
     maps: &Mappings,
     t: &ThreadView,
     stacks: Option<ThreadStacks>,
+    red_zone: usize,
 ) {
     let mut root = |lo: usize, hi: usize| maps.clip(lo, hi, |lo, hi| m.scan_root(lo, hi));
     if let Some(s) = stacks {
@@ -183,7 +185,7 @@ fn scan_thread(
             let end = maps.end_of_stretch(hi.saturating_sub(1)).unwrap_or(hi);
             root(lo, end);
         } else if t.sp >= lo && t.sp < hi {
-            root(t.sp.saturating_sub(RED_ZONE), hi);
+            root(t.sp.saturating_sub(red_zone), hi);
         } else {
             // On another stack (an alternate signal stack, a makecontext coroutine's): that one
             // from the stack pointer up, and the thread's own stack whole (its frames below the
@@ -201,7 +203,7 @@ fn scan_thread(
         (t.sp >= s.stack.0 && t.sp < s.stack.1) || (t.sp >= s.alt.0 && t.sp < s.alt.1)
     });
     if !on_known && t.sp != 0 {
-        let sp = t.sp.saturating_sub(RED_ZONE);
+        let sp = t.sp.saturating_sub(red_zone);
         if let Some(end) = maps.end_of_stretch(t.sp) {
             root(sp, end);
         }
