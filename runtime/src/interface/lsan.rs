@@ -43,7 +43,7 @@ pub extern "C" fn __lsan_enable() {
 pub extern "C" fn __lsan_register_root_region(p: *const c_void, size: usize) {
     if !crate::leaks::register_root_region(p as usize, size) {
         crate::sync::write_stderr(
-            b"ffisan: warning: too many root regions; this one is not scanned\n",
+            b"ffisan: warning: no memory for another root region; this one is not scanned\n",
         );
     }
 }

@@ -1,51 +1,38 @@
 //! Root regions the program registers (`__lsan_register_root_region`): memory the check scans as
-//! roots though no other root covers it (a custom allocator's arena, a mapping of its own).
+//! roots though no other root covers it (a custom allocator's arena, a mapping of its own; Go's
+//! `-asan` runtime registers every reservation it maps, thousands in a big program). Only its
+//! readable parts are scanned.
 
+use crate::leaks::scratch::MapVec;
 use crate::sync::SpinLock;
 
-const MAX_ROOT_REGIONS: usize = 1024;
+static REGIONS: SpinLock<MapVec<(usize, usize)>> = SpinLock::new(MapVec::new());
 
-struct Regions {
-    list: [(usize, usize); MAX_ROOT_REGIONS],
-    len: usize,
-}
-
-static REGIONS: SpinLock<Regions> = SpinLock::new(Regions {
-    list: [(0, 0); MAX_ROOT_REGIONS],
-    len: 0,
-});
-
-/// False when the table is full.
+/// False when no memory is left for the table.
 pub fn register(lo: usize, size: usize) -> bool {
-    let mut r = REGIONS.lock();
-    if r.len == MAX_ROOT_REGIONS {
-        return false;
-    }
-    let n = r.len;
-    r.list[n] = (lo, lo.saturating_add(size));
-    r.len += 1;
-    true
+    REGIONS.lock().push((lo, lo.saturating_add(size)))
 }
 
 /// False when no region [lo, lo + size) was registered (LeakSanitizer says so too).
 pub fn unregister(lo: usize, size: usize) -> bool {
-    let mut r = REGIONS.lock();
+    let mut regions = REGIONS.lock();
     let want = (lo, lo.saturating_add(size));
-    let len = r.len;
-    match r.list[..len].iter().position(|&e| e == want) {
-        Some(i) => {
-            r.list[i] = r.list[len - 1];
-            r.len -= 1;
-            true
-        }
-        None => false,
-    }
+    let list = regions.as_mut_slice();
+    let Some(i) = list.iter().position(|&e| e == want) else {
+        return false;
+    };
+    let last = list.len() - 1;
+    list.swap(i, last);
+    regions.pop();
+    true
 }
 
 /// A copy of the table, taken before the world stops (a stopped thread may hold the lock).
-pub fn snapshot(out: &mut [(usize, usize)]) -> usize {
-    let r = REGIONS.lock();
-    let n = r.len.min(out.len());
-    out[..n].copy_from_slice(&r.list[..n]);
-    n
+pub fn snapshot() -> MapVec<(usize, usize)> {
+    let regions = REGIONS.lock();
+    let mut copy = MapVec::new();
+    for &r in regions.as_slice() {
+        copy.push(r);
+    }
+    copy
 }

@@ -52,12 +52,7 @@ pub fn prepare() -> Prepared {
     crate::regions::for_each_managed(|lo, hi| {
         managed.push((lo, hi));
     });
-    let mut regions = [(0, 0); 1024];
-    let n = crate::leaks::root_regions::snapshot(&mut regions);
-    let mut registered = MapVec::new();
-    for &r in &regions[..n] {
-        registered.push(r);
-    }
+    let registered = crate::leaks::root_regions::snapshot();
     let (tls_static, tcb) = glibc_tls_sizes();
     Prepared {
         globals,
@@ -105,7 +100,15 @@ pub fn scan(
         maps.clip(lo, hi, |lo, hi| m.scan_root(lo, hi));
     }
     for &(lo, hi) in p.registered.as_slice() {
-        maps.clip(lo, hi, |lo, hi| m.scan_root(lo, hi));
+        // Go's -asan runtime registers its heap's reservations: dead objects there are poisoned.
+        let managed = p.managed.as_slice().iter().any(|&(l, h)| l < hi && lo < h);
+        maps.clip(lo, hi, |lo, hi| {
+            if managed {
+                m.scan_managed(lo, hi)
+            } else {
+                m.scan_root(lo, hi)
+            }
+        });
     }
     for &(lo, hi) in p.managed.as_slice() {
         maps.clip(lo, hi, |lo, hi| m.scan_managed(lo, hi));
