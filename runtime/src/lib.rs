@@ -13,6 +13,7 @@ pub mod contract;
 pub mod errors;
 pub mod lifecycle;
 pub mod options;
+pub mod proc_maps;
 pub mod shadow;
 pub mod sync;
 pub mod thread_state;

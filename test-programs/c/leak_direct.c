@@ -7,29 +7,13 @@
 // RUN: FileCheck %s --check-prefix=JSON < %t.json
 // RUN: env FFISAN_OPTIONS=detect_leaks=0 %t 2>&1 | FileCheck %s --check-prefix=OFF --implicit-check-not=ffisan
 // RUN: env FFISAN_OPTIONS=leak_check_at_exit=0 %t 2>&1 | FileCheck %s --check-prefix=OFF --implicit-check-not=ffisan
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "Inputs/leak_helpers.h"
 // The program's output is flushed before the report.
 // CHECK: copied leaky
 // CHECK: =={{[0-9]+}}==ERROR: ffisan: detected memory leaks
-
-// The leaking calls run on a thread that has ended by the check: a conservative scan cannot tell
-// a dead stack slot from a live one (nor can LeakSanitizer's), and a finished thread has none.
-static void *run_body(void *body) {
-  ((void (*)(void))body)();
-  return 0;
-}
-
-__attribute__((noinline)) static void on_a_thread(void (*body)(void)) {
-  pthread_t t;
-  pthread_create(&t, 0, run_body, (void *)body);
-  pthread_join(t, 0);
-}
-
-// Keeps the compiler from deleting an allocation whose only use is a store (LLVM may at -O2).
-__attribute__((noinline)) static void consume(void *p) { __asm__ volatile("" ::"r"(p) : "memory"); }
 
 __attribute__((noinline)) static void drop_big(void) {
   consume(malloc(300000)); // glibc carves it (no size class is that big)
@@ -44,7 +28,7 @@ __attribute__((noinline)) static void make_scratch(void) {
     // CHECK: Direct leak of 48 byte(s) in 3 object(s) allocated from:
     // CHECK-NEXT: #0 {{.*}} in malloc
     // CHECK-NEXT: #1 {{.*}} in make_scratch {{.*}}leak_direct.c:[[@LINE-3]]
-    // CHECK-NEXT: #2 {{.*}} in run_body {{.*}}leak_direct.c
+    // CHECK-NEXT: #2 {{.*}} in run_body {{.*}}leak_helpers.h
     memset(scratch, i, 16);
     consume(scratch);
   }

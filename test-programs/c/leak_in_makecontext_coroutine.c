@@ -4,29 +4,14 @@
 // RUN: %ffisan_cc -O0 -I%root/runtime/include %s -o %t -lpthread && not %t 2>&1 | FileCheck %s
 // RUN: %ffisan_cc -O2 -I%root/runtime/include %s -o %t -lpthread && not %t 2>&1 | FileCheck %s
 #include <sanitizer/lsan_interface.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <ucontext.h>
+#include "Inputs/leak_helpers.h"
 
 static ucontext_t scheduler, coroutine;
-
-// The leaking calls run on a thread that has ended by the check: a conservative scan cannot tell
-// a dead stack slot from a live one (nor can LeakSanitizer's), and a finished thread has none.
-static void *run_body(void *body) {
-  ((void (*)(void))body)();
-  return 0;
-}
-
-__attribute__((noinline)) static void on_a_thread(void (*body)(void)) {
-  pthread_t t;
-  pthread_create(&t, 0, run_body, (void *)body);
-  pthread_join(t, 0);
-}
-
-__attribute__((noinline)) static void consume(void *p) { __asm__ volatile("" ::"r"(p) : "memory"); }
 
 __attribute__((noinline)) static void drop_one(void) {
   consume(malloc(24));

@@ -3,8 +3,8 @@
 // global is not reported.
 // RUN: %ffisan_cc -O0 %s -o %t -lpthread && not %t > %t.out 2>&1 && FileCheck %s < %t.out && sed -n '/^Indirect/,$p' %t.out | FileCheck %s --check-prefix=INDIRECT
 // RUN: %ffisan_cc -O2 %s -o %t -lpthread && not %t > %t.out 2>&1 && FileCheck %s < %t.out && sed -n '/^Indirect/,$p' %t.out | FileCheck %s --check-prefix=INDIRECT
-#include <pthread.h>
 #include <stdlib.h>
+#include "Inputs/leak_helpers.h"
 // CHECK: ERROR: ffisan: detected memory leaks
 // The indirect paragraph comes after the direct one (sed cuts it out for the INDIRECT checks).
 // INDIRECT: Indirect leak of 64 byte(s) in 4 object(s) allocated from:
@@ -15,22 +15,6 @@ struct node {
 };
 
 struct node *kept; // a root: its list is reachable
-
-// The leaking calls run on a thread that has ended by the check: a conservative scan cannot tell
-// a dead stack slot from a live one (nor can LeakSanitizer's), and a finished thread has none.
-static void *run_body(void *body) {
-  ((void (*)(void))body)();
-  return 0;
-}
-
-__attribute__((noinline)) static void on_a_thread(void (*body)(void)) {
-  pthread_t t;
-  pthread_create(&t, 0, run_body, (void *)body);
-  pthread_join(t, 0);
-}
-
-// Keeps the compiler from deleting an allocation whose only use is a store (LLVM may at -O2).
-__attribute__((noinline)) static void consume(void *p) { __asm__ volatile("" ::"r"(p) : "memory"); }
 
 __attribute__((noinline)) static struct node *push(struct node *list, long value) {
   struct node *n = malloc(sizeof *n);

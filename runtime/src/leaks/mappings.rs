@@ -1,7 +1,6 @@
-//! The process's readable mappings, read from /proc/self/maps with raw open/read into pages of our
-//! own: roots are clipped to them, so a scan never touches a guard page or a PROT_NONE
-//! reservation (the Go heap's unused arenas), and a stack we know nothing of ends where its
-//! mapping does.
+//! The process's readable mappings, read from /proc/self/maps into pages of our own: roots are
+//! clipped to them, so a scan never touches a guard page or a PROT_NONE reservation (the Go
+//! heap's unused arenas), and a stack we know nothing of ends where its mapping does.
 
 use crate::leaks::scratch::MapVec;
 
@@ -48,43 +47,14 @@ fn parse_line(line: &[u8]) -> Option<Mapping> {
 impl Mappings {
     /// Reads the table now (None if /proc is not there).
     pub fn read() -> Option<Mappings> {
-        let fd = unsafe {
-            libc::open(
-                c"/proc/self/maps".as_ptr(),
-                libc::O_RDONLY | libc::O_CLOEXEC,
-            )
-        };
-        if fd < 0 {
-            return None;
-        }
         let mut list = MapVec::new();
-        let mut buf = [0u8; 4096];
-        let mut line = [0u8; 4096];
-        let mut line_len = 0;
-        loop {
-            let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
-            if n < 0 && crate::sync::errno() == libc::EINTR {
-                continue;
+        let opened = crate::proc_maps::for_each_line(|line| {
+            if let Some(m) = parse_line(line) {
+                list.push(m);
             }
-            if n <= 0 {
-                break;
-            }
-            for &b in &buf[..n as usize] {
-                if b != b'\n' {
-                    if line_len < line.len() {
-                        line[line_len] = b;
-                        line_len += 1;
-                    }
-                    continue;
-                }
-                if let Some(m) = parse_line(&line[..line_len]) {
-                    list.push(m);
-                }
-                line_len = 0;
-            }
-        }
-        unsafe { libc::close(fd) };
-        Some(Mappings { list })
+            true
+        });
+        opened.then_some(Mappings { list })
     }
 
     /// Calls `f` with each readable part of [lo, hi).

@@ -313,7 +313,7 @@ fn pthread_stack_bounds() -> (usize, usize) {
 }
 
 /// The main thread's stack: the `[stack]` mapping's top, and RLIMIT_STACK below it (the mapping
-/// grows down to that). Read with raw open/read: no stdio, no malloc.
+/// grows down to that).
 fn main_stack_bounds() -> (usize, usize) {
     let Some((map_lo, hi)) = find_stack_mapping() else {
         return (0, 0);
@@ -334,44 +334,13 @@ fn main_stack_bounds() -> (usize, usize) {
 }
 
 fn find_stack_mapping() -> Option<(usize, usize)> {
-    let fd = unsafe {
-        libc::open(
-            c"/proc/self/maps".as_ptr(),
-            libc::O_RDONLY | libc::O_CLOEXEC,
-        )
-    };
-    if fd < 0 {
-        return None;
-    }
     let mut found = None;
-    let mut buf = [0u8; 4096];
-    let mut line = [0u8; 512];
-    let mut line_len = 0usize;
-    'read: loop {
-        let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
-        if n <= 0 {
-            if n < 0 && crate::sync::errno() == libc::EINTR {
-                continue;
-            }
-            break;
+    crate::proc_maps::for_each_line(|text| {
+        if text.ends_with(b"[stack]") {
+            found = parse_range(text);
         }
-        for &b in &buf[..n as usize] {
-            if b != b'\n' {
-                if line_len < line.len() {
-                    line[line_len] = b;
-                    line_len += 1;
-                }
-                continue;
-            }
-            let text = &line[..line_len];
-            if text.ends_with(b"[stack]") {
-                found = parse_range(text);
-                break 'read;
-            }
-            line_len = 0;
-        }
-    }
-    unsafe { libc::close(fd) };
+        found.is_none()
+    });
     found
 }
 
