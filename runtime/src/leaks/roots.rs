@@ -1,7 +1,7 @@
 //! The roots, precisely: writable globals of every module (but the runtime's own), every thread's
-//! registers, the live part of its stack, its static TLS and DTV, its alternate signal stack, a
-//! `makecontext` stack it is running on, the fake frames in use, root regions the program
-//! registered, and the managed (Go) regions' readable memory that their collector did not poison.
+//! registers, the live part of its stack, its static TLS and DTV, its alternate signal stack,
+//! every `makecontext` stack (running or suspended), the fake frames in use, root regions the
+//! program registered, and the managed (Go) regions' readable memory their collector did not poison.
 
 use crate::leaks::mappings::Mappings;
 use crate::leaks::marking::Marker;
@@ -20,6 +20,8 @@ pub struct Prepared {
     globals: MapVec<(usize, usize)>,
     managed: MapVec<(usize, usize)>,
     registered: MapVec<(usize, usize)>,
+    /// Stacks makecontext was given: a suspended coroutine's live frames are there.
+    coroutines: MapVec<(usize, usize)>,
     /// glibc's static TLS size and its thread descriptor's size (0: unknown).
     tls_static: usize,
     tcb: usize,
@@ -53,11 +55,16 @@ pub fn prepare() -> Prepared {
         managed.push((lo, hi));
     });
     let registered = crate::leaks::root_regions::snapshot();
+    let mut coroutines = MapVec::new();
+    crate::threads::for_each_coroutine_stack(|lo, hi| {
+        coroutines.push((lo, hi));
+    });
     let (tls_static, tcb) = glibc_tls_sizes();
     Prepared {
         globals,
         managed,
         registered,
+        coroutines,
         tls_static,
         tcb,
     }
@@ -114,6 +121,10 @@ pub fn scan(
         maps.clip(lo, hi, |lo, hi| m.scan_managed(lo, hi));
     }
     crate::threads::for_each_fake_frame(|lo, hi| m.scan_root(lo, hi));
+    for &(lo, hi) in p.coroutines.as_slice() {
+        m.mark_word(lo); // a stack the program allocated is in use
+        maps.clip(lo, hi, |lo, hi| m.scan_root(lo, hi));
+    }
 
     let mut known = MapVec::new();
     crate::threads::for_each_thread(|t| {

@@ -1,11 +1,13 @@
-//! The thread registry (numbers, real and alternate stacks, pthread_create interception) and each
-//! thread's fake frames for stack-use-after-return, and the local objects of those laid out with
-//! redzones. Above only the root modules.
+//! The thread registry (numbers, real and alternate stacks, pthread_create interception), each
+//! thread's fake frames for stack-use-after-return and the local objects of those laid out with
+//! redzones, and makecontext's coroutine stacks. Above only the root modules.
 
+mod coroutines;
 mod fake_stack;
 mod frame_objects;
 mod registry;
 
+pub(crate) use coroutines::for_each_stack as for_each_coroutine_stack;
 pub(crate) use fake_stack::for_each_frame_in_use as for_each_fake_frame;
 pub(crate) use frame_objects::{describe_object as describe_stack_object, Frame};
 pub(crate) use registry::{
