@@ -173,7 +173,7 @@ fn report_access(kind: ErrorKind, addr: usize, size: usize, flags: u32) {
 
 /// Checks [addr, addr+size) (any size, any alignment) and reports the first error found, at the
 /// first offending byte (like ASan's range checks). Used by the `llvm.mem*` instrumentation and
-/// by `libc_hooks`.
+/// by the libc interceptors.
 pub fn check_range(addr: usize, size: usize, flags: u32) {
     if size == 0 {
         return;
