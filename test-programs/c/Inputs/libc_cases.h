@@ -11,6 +11,9 @@ static void *opaque(void *p) {
   return p;
 }
 
+// Keeps a result the optimiser would otherwise drop with the call that made it.
+static void keep(long v) { __asm__ volatile("" ::"r"(v)); }
+
 // A heap copy of `s` that has been freed.
 static char *freed_copy(const char *s) {
   char *p = opaque(strdup(s));
