@@ -19,7 +19,9 @@ use libc::{c_char, c_int, c_void, size_t};
 /// later one is checked no further than the arguments before it).
 const MAX_POSITIONS: usize = 64;
 
-/// A format's argument values, fetched as `va_arg` fetches them.
+/// A format's argument values, fetched as `va_arg` fetches them. It lives on the hook's stack
+/// (a hook allocates nothing), so the positional table's size does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Values {
     /// One after another, in the directives' order.
     Sequential(VaArgs),

@@ -52,19 +52,19 @@ impl VaArgs {
                 t.fp_offset += 16;
                 0
             }
-            ArgClass::Integer => self.from_stack(8, 8),
+            ArgClass::Integer => self.take_from_stack(8, 8),
             ArgClass::Double => {
-                self.from_stack(8, 8);
+                self.take_from_stack(8, 8);
                 0
             }
             ArgClass::LongDouble => {
-                self.from_stack(16, 16);
+                self.take_from_stack(16, 16);
                 0
             }
         }
     }
 
-    unsafe fn from_stack(&mut self, size: usize, align: usize) -> u64 {
+    unsafe fn take_from_stack(&mut self, size: usize, align: usize) -> u64 {
         let at = (self.tag.overflow_arg_area as usize).next_multiple_of(align);
         self.tag.overflow_arg_area = (at + size) as *const u8;
         (at as *const u64).read_unaligned()
