@@ -138,6 +138,12 @@ pub unsafe extern "C" fn __ffisan_libc_wcsdup(s: *const WChar, flags: u32) {
     }
 }
 
+/// wmemcpy and wmemmove read n wide characters and write n.
+fn check_copy(dst: *mut WChar, src: *const WChar, n: size_t, flags: u32) {
+    read_wide(src, n, flags);
+    write_wide(dst, n, flags);
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn __ffisan_libc_wmemcpy(
     dst: *mut WChar,
@@ -145,8 +151,7 @@ pub unsafe extern "C" fn __ffisan_libc_wmemcpy(
     n: size_t,
     flags: u32,
 ) {
-    read_wide(src, n, flags);
-    write_wide(dst, n, flags);
+    check_copy(dst, src, n, flags);
 }
 
 #[no_mangle]
@@ -156,8 +161,7 @@ pub unsafe extern "C" fn __ffisan_libc_wmemmove(
     n: size_t,
     flags: u32,
 ) {
-    read_wide(src, n, flags);
-    write_wide(dst, n, flags);
+    check_copy(dst, src, n, flags);
 }
 
 #[no_mangle]
