@@ -35,7 +35,8 @@ mkdir -p "$work"
 rm -rf "$findings"
 mkdir -p "$findings"
 # Every instrumented process started by a build or a test writes its findings here (one file per pid).
-export FFISAN_OPTIONS="json_path=$findings/%p.jsonl"
+# Leak suppressions: real leaks in the projects' own test programs (bench/realworld.supp says why).
+export FFISAN_OPTIONS="json_path=$findings/%p.jsonl:suppressions=$root/bench/realworld.supp"
 
 declare -A status
 source_dir() { bash "$root/bench/fetch-sources.sh" "$1" | awk -v p="$1" '$1 == p { print $2 }'; }

@@ -123,7 +123,7 @@ pub mod flags {
 }
 
 /// Runtime entry points the pass calls (defined in `checks/slow_path.rs`, `threads/fake_stack.rs`,
-/// `checks/libc_hooks.rs`, `interface/ffisan.rs`; `extern "C"`, but the check entry points are called with LLVM's
+/// `checks/interceptors/`, `interface/ffisan.rs`; `extern "C"`, but the check entry points are called with LLVM's
 /// `preserve_mostcc`: they keep every general-purpose register but r11):
 ///   `__ffisan_init_v8()`                                  module constructor; idempotent
 ///   `__ffisan_slow_access(addr: u64, size: u64, flags: u32)` the fast path saw a non-zero shadow
@@ -132,8 +132,14 @@ pub mod flags {
 ///   `__ffisan_check_range(addr: u64, size: u64, flags: u32)` whole-range check (mem* intrinsics, big or odd accesses)
 ///   `__ffisan_check_loop(first: u64, count: u64, stride: i64, size: u64, flags: u32)` a loop's
 ///       accesses checked once before it: `count` accesses of `size` bytes at first + i * stride
-///   `__ffisan_libc_<name>(<the libc function's own arguments>, flags: u32)` before a call to <name>
-///       for strlen strnlen strcpy strncpy strcat strncat strcmp strncmp strchr strrchr strstr strdup strndup
+///   `__ffisan_libc_<hook>(<the libc function's own arguments>, flags: u32)` before a call, for
+///       each hook of LIBC_HOOKS_BEFORE (the pass's `libc_table.rs` says which function calls
+///       which: `printf` and `vprintf` both call `vprintf`'s); a variadic call's `...` is passed
+///       as one x86-64 `va_list` (pointer to a `__va_list_tag`) over its arguments, spilled by the
+///       pass as the ABI passes arguments on the stack, with both register areas used up
+///   `__ffisan_libc_<hook>_after(<the call's result>, <the same arguments>, flags: u32)` right
+///       after the call, for each hook of LIBC_HOOKS_AFTER; a `va_list` argument is a copy taken
+///       before the call (the callee advances the caller's)
 ///   `__ffisan_fake_frame_enter_<class>(real_frame: u64) -> u64` for class 0..=10 (`fake_frame_class`):
 ///       a frame, or 0 to keep the locals on the real stack (unpoisoned and left inline:
 ///       `FAKE_FRAME_OWNER_BYTES`)
@@ -141,9 +147,135 @@ pub mod flags {
 ///   `__asan_register_globals(descriptors: *const GlobalDescriptor, n: usize)` and
 ///   `__asan_unregister_globals(...)`: the module's padded globals, in its constructor and
 ///   destructor (`regions/globals.rs` has the layout, ASan's)
-pub const LIBC_HOOKED: &[&str] = &[
-    "strlen", "strnlen", "strcpy", "strncpy", "strcat", "strncat", "strcmp", "strncmp", "strchr",
-    "strrchr", "strstr", "strdup", "strndup",
+pub const LIBC_HOOKS_BEFORE: &[&str] = &[
+    // checks/interceptors/string.rs
+    "strlen",
+    "strnlen",
+    "strcpy",
+    "strncpy",
+    "strcat",
+    "strncat",
+    "strcmp",
+    "strncmp",
+    "strchr",
+    "strrchr",
+    "strstr",
+    "strdup",
+    "strndup",
+    "strspn",
+    "strcspn",
+    "strpbrk",
+    "strcasecmp",
+    "strncasecmp",
+    "strtok",
+    "strtok_r",
+    // memory.rs, numbers.rs
+    "memchr",
+    "memrchr",
+    "memmem",
+    "qsort",
+    "bsearch",
+    "strtol",
+    "strtoul",
+    "strtoll",
+    "strtoull",
+    "strtod",
+    "strtof",
+    "strtold",
+    "atoi",
+    "atol",
+    "atoll",
+    "atof",
+    // wide.rs
+    "wcslen",
+    "wcsnlen",
+    "wcscpy",
+    "wcsncpy",
+    "wcscat",
+    "wcsncat",
+    "wcscmp",
+    "wcsncmp",
+    "wcschr",
+    "wcsrchr",
+    "wcsdup",
+    "wmemcpy",
+    "wmemmove",
+    "wmemset",
+    "wmemcmp",
+    // format.rs
+    "vprintf",
+    "vfprintf",
+    "vdprintf",
+    "vsprintf",
+    "vsnprintf",
+    "vasprintf",
+    "vwprintf",
+    "vfwprintf",
+    "vswprintf",
+    "vscanf",
+    "vsscanf",
+    "vfscanf",
+    // io.rs
+    "puts",
+    "fputs",
+    "fwrite",
+    "getline",
+    "getdelim",
+    "write",
+    "pwrite",
+    "recvfrom",
+    "send",
+    "sendto",
+    "readv",
+    "writev",
+    // system.rs
+    "realpath",
+    "stat",
+    "lstat",
+    "fstatat",
+    "localtime",
+    "gmtime",
+    "localtime_r",
+    "gmtime_r",
+    "ctime",
+    "ctime_r",
+    "mktime",
+    "strftime",
+    "inet_ntop",
+    "inet_pton",
+];
+
+pub const LIBC_HOOKS_AFTER: &[&str] = &[
+    "strtok",
+    "vsprintf",
+    "vsnprintf",
+    "vasprintf",
+    "vswprintf",
+    "vscanf",
+    "vsscanf",
+    "vfscanf",
+    "fgets",
+    "fread",
+    "getline",
+    "getdelim",
+    "read",
+    "pread",
+    "recv",
+    "recvfrom",
+    "readv",
+    "getcwd",
+    "realpath",
+    "stat",
+    "lstat",
+    "fstat",
+    "fstatat",
+    "time",
+    "localtime_r",
+    "gmtime_r",
+    "ctime_r",
+    "strftime",
+    "inet_ntop",
+    "inet_pton",
 ];
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub fn ensure_initialized() {
     // Go gives its threads signal stacks of its own (and would take ours for them).
     let alt_stacks = !crate::regions::is_cgo_program();
     crate::report::install_signal_handlers(crate::checks::classify, alt_stacks);
+    crate::leaks::init();
     crate::lifecycle::finish_start();
 }
 

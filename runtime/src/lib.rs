@@ -6,13 +6,14 @@
 //! correct with many threads.
 //!
 //! Parts, each calling only the ones below it (docs/design.md, "The runtime's parts"):
-//! `checks` > `heap` > `regions` > `report` > `traces` > `threads` > the root modules.
+//! `checks` > `leaks` > `heap` > `regions` > `report` > `traces` > `threads` > the root modules.
 
 // Root: shared by every part, below all of them.
 pub mod contract;
 pub mod errors;
 pub mod lifecycle;
 pub mod options;
+pub mod proc_maps;
 pub mod shadow;
 pub mod sync;
 pub mod thread_state;
@@ -20,6 +21,7 @@ pub mod thread_state;
 pub mod checks;
 pub mod heap;
 pub mod interface;
+pub mod leaks;
 pub mod regions;
 pub mod report;
 pub mod threads;

@@ -143,7 +143,11 @@ macro_rules! ffisan_options {
             malloc_context_size: usize = 16,
                 "frames recorded for allocation and free stacks";
             verbosity: u32 = 0,
-                "1: print runtime notes (how many findings were suppressed, options the program's __asan_default_options names that ffisan has not); 2: also each mmap seen and, at exit, how many allocation and free stacks were walked";
+                "1: print runtime notes (how many findings were suppressed, options the program's __asan_default_options names that ffisan has not, the leak check's time); 2: also each mmap seen and, at exit, how many allocation and free stacks were walked; 3: also the root that keeps each chunk from being a leak";
+            detect_leaks: bool = true,
+                "at exit, report C-heap chunks no root reaches (like LeakSanitizer)";
+            leak_check_at_exit: bool = true,
+                "run the leak check at exit (0: only when the program calls __lsan_do_leak_check)";
             background_prefault: bool = true,
                 "fault fresh heap pages in ahead of the allocator on a helper thread";
             alloc_dealloc_mismatch: bool = true,

@@ -35,6 +35,8 @@ pub struct ThreadState {
     /// `fibers.rs`: bounds [lo, hi) of the stack a fiber switch announced and has not finished.
     pub fiber_lo: Cell<usize>,
     pub fiber_hi: Cell<usize>,
+    /// `leaks/`: `__lsan_disable` depth; what this thread allocates meanwhile is never a leak.
+    pub leaks_disabled: Cell<u32>,
 }
 
 impl ThreadState {

@@ -54,5 +54,8 @@ int main(int argc, char **argv) {
     total += combine(t, v, out);
   // CLEAN: total 2400000
   printf("total %ld\n", total);
+  free(t);
+  free(v);
+  free(out);
   return 0;
 }

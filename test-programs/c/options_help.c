@@ -19,6 +19,8 @@ int main(void) {
 // CHECK-NEXT: symbolize {{ *}}default 1
 // CHECK-NEXT: malloc_context_size {{ *}}default 16
 // CHECK-NEXT: verbosity {{ *}}default 0
+// CHECK-NEXT: detect_leaks {{ *}}default 1 {{.*}}LeakSanitizer
+// CHECK-NEXT: leak_check_at_exit {{ *}}default 1
 // CHECK-NEXT: background_prefault {{ *}}default 1 {{.*}}helper thread
 // CHECK-NEXT: alloc_dealloc_mismatch {{ *}}default 1 {{.*}}wrong family
 // CHECK-NEXT: new_delete_type_mismatch {{ *}}default 1 {{.*}}sized or aligned delete

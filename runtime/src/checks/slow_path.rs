@@ -196,7 +196,7 @@ fn report_access_from(
 
 /// Checks [addr, addr+size) (any size, any alignment) and reports the first error found, at the
 /// first offending byte (like ASan's range checks). Used by the `llvm.mem*` instrumentation and
-/// by `libc_hooks`.
+/// by the libc interceptors.
 pub fn check_range(addr: usize, size: usize, flags: u32) {
     if size == 0 {
         return;

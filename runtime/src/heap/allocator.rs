@@ -9,7 +9,7 @@ use crate::errors::{
 use crate::heap::internal_alloc::{__libc_free, __libc_memalign};
 use crate::heap::replaced_operators::replaced_by_program;
 use crate::heap::size_class::{self, Class};
-use crate::heap::{class_regions, quarantine, recycle, thread_cache};
+use crate::heap::{class_regions, foreign_blocks, quarantine, recycle, thread_cache};
 use crate::report::Finding;
 use crate::shadow::{self, shadow_byte};
 use crate::sync::{set_errno, SpinLock};
@@ -34,7 +34,7 @@ struct Header {
 
 const HEADER_SIZE: usize = 16;
 /// glibc's own malloc alignment; every user pointer is at least this aligned.
-const MIN_ALIGN: usize = 16;
+pub(super) const MIN_ALIGN: usize = 16;
 const SIZE_BITS: u32 = 40;
 const SIZE_MASK: u64 = (1 << SIZE_BITS) - 1;
 const ALIGNMENT_SHIFT: u32 = 40;
@@ -85,10 +85,11 @@ impl Chunk {
     }
     pub(super) fn stacks(&self) -> (u32, u32) {
         let header = self.header();
-        (
-            header.alloc_stack.load(Ordering::Acquire),
-            header.free_stack.load(Ordering::Acquire),
-        )
+        let free = match self.state {
+            State::Live => 0, // a live chunk's free-stack field holds its leak-check flag
+            State::Freed => header.free_stack.load(Ordering::Acquire),
+        };
+        (header.alloc_stack.load(Ordering::Acquire), free)
     }
     fn region(&self, kind: RegionKind) -> RegionInfo {
         let mut name = FixedStr::new();
@@ -327,7 +328,9 @@ fn allocate_as(
         unsafe { core::ptr::write_bytes(block as *mut u8, 0, left - HEADER_SIZE) };
     }
     header.alloc_stack.store(0, Ordering::Relaxed);
-    header.free_stack.store(0, Ordering::Relaxed);
+    header
+        .free_stack
+        .store(leak_flag_at_allocation(), Ordering::Relaxed);
     header.word.store(
         encode(size, left, maker.alignment, TAG_LIVE),
         Ordering::Release,
@@ -345,6 +348,9 @@ fn allocate_as(
     fill_shadow(user + span, body - span, shadow_value::HEAP_RIGHT_REDZONE);
     if size >= LARGE_CHUNK {
         LARGE_CHUNKS.lock().push((block, user + body, user));
+    }
+    if ours.is_none() && crate::options::get().detect_leaks {
+        foreign_blocks::insert(user);
     }
     if zero && (ours.is_some() || !is_fresh_mmap(block, left + body)) {
         unsafe { core::ptr::write_bytes(user as *mut u8, 0, size) };
@@ -430,6 +436,9 @@ pub fn release(user: usize, class: Option<usize>) {
     header.word.store(0, Ordering::Release);
     if chunk.size >= LARGE_CHUNK {
         LARGE_CHUNKS.lock().retain(|e| e.2 != user);
+    }
+    if crate::options::get().detect_leaks {
+        foreign_blocks::remove(user);
     }
     fill_shadow(chunk.block(), chunk.block_bytes(), 0);
     unsafe { __libc_free(chunk.block() as *mut c_void) };
@@ -737,6 +746,61 @@ pub fn chunk_stacks(user: usize) -> (u32, u32) {
     chunk_at(user).map_or((0, 0), |c| c.stacks())
 }
 
+// ---- the leak check's view (`live_chunks.rs`) ----
+
+/// A live chunk's free-stack field while it lives: 0, or IGNORED for a chunk the leak check must
+/// never report (a stack depot id is a word offset into the depot, never this).
+pub(super) const IGNORED: u32 = u32::MAX;
+
+/// Allocations made while the thread is inside `__lsan_disable` are born ignored.
+#[inline]
+fn leak_flag_at_allocation() -> u32 {
+    if crate::thread_state::current().leaks_disabled.get() > 0 {
+        IGNORED
+    } else {
+        0
+    }
+}
+
+/// (user, size, state, alloc stack, free-stack field) of a chunk's header.
+pub(super) type HeaderView = (usize, usize, State, u32, u32);
+
+fn view(chunk: Chunk) -> HeaderView {
+    let header = chunk.header();
+    (
+        chunk.user,
+        chunk.size,
+        chunk.state,
+        header.alloc_stack.load(Ordering::Acquire),
+        header.free_stack.load(Ordering::Acquire),
+    )
+}
+
+/// The header before `user`, trusted to be ours (a class block's: its first 16 bytes).
+pub(super) fn decode_header_of(user: usize) -> Option<HeaderView> {
+    let chunk = decode(
+        user,
+        unsafe { header_at(user) }.word.load(Ordering::Acquire),
+    )?;
+    (chunk.left_redzone == MIN_ALIGN).then(|| view(chunk))
+}
+
+/// The chunk starting exactly at `user`, checked through the shadow first (any address is safe).
+pub(super) fn chunk_starting_at(user: usize) -> Option<HeaderView> {
+    chunk_at(user).map(view)
+}
+
+/// Flags the live chunk holding `addr` as never leaked.
+pub(super) fn set_ignored(addr: usize) -> bool {
+    match find_chunk(addr) {
+        Some(chunk) if chunk.state == State::Live && addr < chunk.user + chunk.size.max(1) => {
+            chunk.header().free_stack.store(IGNORED, Ordering::Release);
+            true
+        }
+        _ => false,
+    }
+}
+
 // ---- fork: no lock of ours may be held by a thread that does not exist in the child ----
 
 extern "C" fn fork_prepare() {
@@ -744,9 +808,11 @@ extern "C" fn fork_prepare() {
     quarantine::lock_for_fork();
     recycle::lock_for_fork();
     class_regions::lock_for_fork();
+    foreign_blocks::lock_for_fork();
 }
 
 extern "C" fn fork_done() {
+    foreign_blocks::unlock_after_fork();
     class_regions::unlock_after_fork();
     recycle::unlock_after_fork();
     quarantine::unlock_after_fork();

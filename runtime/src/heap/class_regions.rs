@@ -92,6 +92,15 @@ pub fn region_start(class: usize) -> Option<usize> {
     (base != 0 && base != RESERVATION_FAILED).then(|| base + class * REGION_BYTES)
 }
 
+/// Bytes carved so far from class `class`'s region (may exceed REGION_BYTES once it is full).
+/// Read without the carving lock (the leak check runs while a stopped thread may hold it).
+pub fn carved_bytes(class: usize) -> usize {
+    CARVED_SO_FAR[class].load(Ordering::Acquire)
+}
+
+/// `Carving::carved` of each class, mirrored for `carved_bytes`.
+static CARVED_SO_FAR: [AtomicUsize; CLASSES] = [const { AtomicUsize::new(0) }; CLASSES];
+
 /// Carves up to `out.len()` fresh blocks of `block_bytes` (class `class`) into `out`, highest
 /// address first so that a stack popping from the end hands them out in address order; how many.
 pub fn carve(class: usize, block_bytes: usize, out: &mut [usize]) -> usize {
@@ -106,6 +115,7 @@ pub fn carve(class: usize, block_bytes: usize, out: &mut [usize]) -> usize {
         return 0;
     }
     carving.carved += want;
+    CARVED_SO_FAR[class].store(carving.carved, Ordering::Release);
     let count = ((REGION_BYTES - offset) / block_bytes).min(out.len());
     paint_ahead(
         class,

@@ -7,8 +7,10 @@ mod allocator;
 mod block_set;
 mod class_regions;
 mod containers;
+mod foreign_blocks;
 mod hooks;
 mod internal_alloc;
+mod live_chunks;
 mod nearest_chunk;
 mod prefault;
 mod quarantine;
@@ -24,6 +26,11 @@ pub(crate) use allocator::{
 };
 pub(crate) use containers::{annotate as annotate_container, verify as verify_container};
 pub(crate) use hooks::{adopt_program_hooks, install as install_hooks};
+pub(crate) use live_chunks::{
+    chunk_starting_at, class_area, class_block_chunk, class_span, freeze_foreign, ignore_chunk,
+    ClassSpan, FrozenForeign, LiveChunk, CLASS_COUNT,
+};
 pub(crate) use nearest_chunk::describe_nearest;
+pub(crate) use prefault::helper_tid as prefault_helper_tid;
 pub(crate) use thread_cache::release_current as release_thread_cache;
 pub(crate) use user_poison::{first_poisoned, poison_with, unpoison};

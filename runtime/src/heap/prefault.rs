@@ -66,6 +66,14 @@ fn ask(class: usize, region: usize, region_bytes: usize, carved: usize) {
     }
 }
 
+/// The helper's thread id (0: none): it holds no pointer of the program's, and blocks every
+/// signal, so the leak check leaves it running.
+static HELPER_TID: core::sync::atomic::AtomicI32 = core::sync::atomic::AtomicI32::new(0);
+
+pub fn helper_tid() -> i32 {
+    HELPER_TID.load(Ordering::Acquire)
+}
+
 fn start_helper() {
     if !crate::options::get().background_prefault {
         STATE.store(OFF, Ordering::Relaxed);
@@ -97,6 +105,9 @@ fn start_helper() {
     // SAFETY: the child runs `helper_main` on its own stack and never returns from it.
     let tid = unsafe { clone_thread(flags as usize, stack + HELPER_STACK, helper_main) };
     unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, &old, core::ptr::null_mut()) };
+    if tid > 0 {
+        HELPER_TID.store(tid as i32, Ordering::Release);
+    }
     if tid < 0 {
         STATE.store(OFF, Ordering::Release);
         unsafe { libc::munmap(stack as *mut libc::c_void, HELPER_STACK) };
@@ -222,6 +233,7 @@ extern "C" fn helper_main() -> ! {
 
 /// fork child: the helper did not come along; the child starts its own when it needs one.
 pub fn forget_helper_in_child() {
+    HELPER_TID.store(0, Ordering::Release);
     if STATE.load(Ordering::Relaxed) == RUNNING {
         STATE.store(NO_HELPER, Ordering::Relaxed);
     }

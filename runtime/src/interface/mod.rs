@@ -9,4 +9,5 @@ pub mod asan;
 pub mod asan_globals;
 pub mod cxx;
 pub mod ffisan;
+pub mod lsan;
 pub mod sanitizer;

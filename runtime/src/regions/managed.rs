@@ -166,6 +166,18 @@ pub fn unregister(lo: usize, hi: usize) {
 }
 
 /// The managed region holding `addr`, if any.
+/// Calls `f` with [lo, hi) of every managed region (the leak check scans their readable parts:
+/// a C chunk a live Go object points to is not a leak).
+pub fn for_each_region(mut f: impl FnMut(usize, usize)) {
+    if COUNT.load(Ordering::Acquire) == 0 {
+        return;
+    }
+    let table = TABLE.lock();
+    for r in &table.regions[..table.count] {
+        f(r.lo, r.hi);
+    }
+}
+
 pub fn find(addr: usize) -> Option<RegionInfo> {
     if COUNT.load(Ordering::Acquire) == 0 {
         return None;

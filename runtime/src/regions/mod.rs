@@ -7,5 +7,9 @@ pub(crate) mod managed;
 mod modules;
 
 pub(crate) use globals::describe as describe_global;
-pub(crate) use managed::{find as find_managed, is_cgo_program, window_open};
-pub(crate) use modules::{describe, find_module as module_range, scan_modules};
+pub(crate) use managed::{
+    find as find_managed, for_each_region as for_each_managed, is_cgo_program, window_open,
+};
+pub(crate) use modules::{
+    describe, find_module as module_range, for_each_writable_global, scan_modules,
+};

@@ -212,6 +212,20 @@ pub fn find_module(addr: usize) -> Option<RegionInfo> {
     global
 }
 
+/// Calls `f` with [lo, hi) of every loaded module's writable globals and the module's name (the
+/// leak check's roots). RELRO lies inside the writable segment and is reported with it: it holds
+/// pointers too (the GOT, `const` tables of pointers set up by relocation).
+pub fn for_each_writable_global(mut f: impl FnMut(usize, usize, &str)) {
+    let table = MODULES.lock();
+    for m in &table.modules[..table.count] {
+        for r in &m.ranges[..m.nranges] {
+            if r.kind == RegionKind::Global {
+                f(r.lo, r.hi, m.name.as_str());
+            }
+        }
+    }
+}
+
 /// What a non-heap address points into: managed region, a thread's stack (real, alternate signal
 /// stack or fake frames), a module's global or read-only data, else Unknown. Never allocates.
 pub fn describe(addr: usize) -> RegionInfo {

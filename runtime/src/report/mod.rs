@@ -2,10 +2,12 @@
 //! reports of deadly signals. Above `traces` (it symbolizes stacks) and `threads`; every part
 //! that raises a finding calls down here.
 
+mod leaks;
 mod output;
 mod signals;
 mod suppressions;
 
+pub(crate) use leaks::{report_leaks, LeakGroup, LeakTotals};
 pub(crate) use output::{
     init, print_description, print_stack, report, report_path, set_report_callback, set_report_fd,
     set_report_path, Finding,

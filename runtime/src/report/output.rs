@@ -37,6 +37,7 @@ pub struct SignalContext {
 }
 
 const SEEN_CAPACITY: usize = 4096;
+const TEXT_BUFFER: usize = 16 * 1024;
 const JSON_BUFFER: usize = 64 * 1024;
 
 /// Where text reports go instead of `log_path`, once the program chose
@@ -49,7 +50,7 @@ enum LogOverride {
     Fd(i32),
 }
 
-struct State {
+pub(super) struct State {
     log_override: LogOverride,
     log: Option<(i32, libc::pid_t)>,
     json: Option<(i32, libc::pid_t)>,
@@ -57,13 +58,16 @@ struct State {
     /// suppressed one is not symbolized again.
     seen: [(u8, usize, bool); SEEN_CAPACITY],
     seen_len: usize,
-    counts: [u32; ErrorKind::ALL.len()],
-    suppressed: u32,
-    json_text: [u8; JSON_BUFFER],
+    pub(super) counts: [u32; ErrorKind::ALL.len()],
+    pub(super) suppressed: u32,
+    /// The leak report's text (`leaks.rs`).
+    pub(super) text: [u8; TEXT_BUFFER],
+    pub(super) json_text: [u8; JSON_BUFFER],
 }
 
-static STATE: SpinLock<State> = SpinLock::new(State {
+pub(super) static STATE: SpinLock<State> = SpinLock::new(State {
     log_override: LogOverride::None,
+    text: [0; TEXT_BUFFER],
     log: None,
     json: None,
     seen: [(0, 0, false); SEEN_CAPACITY],
@@ -75,17 +79,17 @@ static STATE: SpinLock<State> = SpinLock::new(State {
 
 /// A fixed buffer that writes itself to `fd` when full and when flushed: reports do not allocate
 /// for their output, and a line that fits is written with one write(2).
-struct Out<'a> {
+pub(super) struct Out<'a> {
     fd: i32,
     buf: &'a mut [u8],
     len: usize,
 }
 
 impl<'a> Out<'a> {
-    fn new(fd: i32, buf: &'a mut [u8]) -> Self {
+    pub(super) fn new(fd: i32, buf: &'a mut [u8]) -> Self {
         Out { fd, buf, len: 0 }
     }
-    fn flush(&mut self) {
+    pub(super) fn flush(&mut self) {
         crate::sync::write_fd(self.fd, &self.buf[..self.len]);
         self.len = 0;
     }
@@ -104,7 +108,7 @@ impl Write for Out<'_> {
     }
 }
 
-fn pid() -> libc::pid_t {
+pub(super) fn pid() -> libc::pid_t {
     unsafe { libc::getpid() }
 }
 
@@ -217,7 +221,7 @@ fn report_path_failed(option: &str, file: &str, reason: &str, at_start: bool) {
 }
 
 /// The fd text reports go to (opened on first use, again in a forked child).
-fn log_fd(state: &mut State) -> i32 {
+pub(super) fn log_fd(state: &mut State) -> i32 {
     let configured = crate::options::get().log_path;
     let path = match &state.log_override {
         LogOverride::Fd(fd) => return *fd,
@@ -243,7 +247,7 @@ fn log_fd(state: &mut State) -> i32 {
     fd
 }
 
-fn json_fd(state: &mut State) -> Option<i32> {
+pub(super) fn json_fd(state: &mut State) -> Option<i32> {
     let path = crate::options::get().json_path.as_str();
     if path.is_empty() {
         return None;
@@ -318,7 +322,7 @@ fn symbolize_stack(pcs: &[usize]) -> Vec<Frame> {
 }
 
 /// A stored alloc/free stack: its thread and frames.
-fn depot_stack(id: u32) -> Option<(u32, Vec<Frame>)> {
+pub(super) fn depot_stack(id: u32) -> Option<(u32, Vec<Frame>)> {
     crate::traces::stack_depot::get(id).map(|s| (s.thread, symbolize_stack(s.pcs)))
 }
 
@@ -494,7 +498,7 @@ struct Context<'a> {
     signal: Option<&'a SignalContext>,
 }
 
-fn write_frames(out: &mut impl Write, frames: &[Frame]) -> core::fmt::Result {
+pub(super) fn write_frames(out: &mut impl Write, frames: &[Frame]) -> core::fmt::Result {
     if frames.is_empty() {
         return writeln!(out, "    <empty stack>");
     }
@@ -586,7 +590,7 @@ fn write_position(out: &mut impl Write, a: usize, r: &RegionInfo) -> core::fmt::
 }
 
 /// The frame the SUMMARY line names: the first program frame with a source location.
-fn summary_frame(frames: &[Frame]) -> Option<&Frame> {
+pub(super) fn summary_frame(frames: &[Frame]) -> Option<&Frame> {
     let program = || frames.iter().filter(|f| !crate::traces::in_runtime(f.pc));
     program()
         .find(|f| f.file.is_some())
@@ -899,7 +903,7 @@ fn write_json_detail(out: &mut impl Write, detail: &Detail) -> core::fmt::Result
     }
 }
 
-fn write_json_frames(out: &mut impl Write, frames: &[Frame]) -> core::fmt::Result {
+pub(super) fn write_json_frames(out: &mut impl Write, frames: &[Frame]) -> core::fmt::Result {
     out.write_char('[')?;
     for (i, f) in frames.iter().enumerate() {
         if i > 0 {

@@ -27,11 +27,16 @@ pub fn parse(path: &str, text: &str) -> Result<Vec<Suppression>, String> {
         let Some((kind, glob)) = line.split_once(':') else {
             return Err(format!("{where_}: expected 'kind:pattern', got '{line}'"));
         };
-        let Some(kind) = ErrorKind::from_name(kind.trim()) else {
+        // `leak:` is LeakSanitizer's spelling, so an existing suppressions file works as is.
+        let name = kind.trim();
+        let kind = match name {
+            "leak" => Some(ErrorKind::MemoryLeak),
+            other => ErrorKind::from_name(other),
+        };
+        let Some(kind) = kind else {
             let valid: Vec<&str> = ErrorKind::ALL.iter().map(|k| k.name()).collect();
             return Err(format!(
-                "{where_}: unknown kind '{}' (valid: {})",
-                kind.trim(),
+                "{where_}: unknown kind '{name}' (valid: {})",
                 valid.join(", ")
             ));
         };
@@ -161,6 +166,8 @@ mod tests {
             std::slice::from_ref(&frame)
         ));
         assert!(!matches_rules(&rules, ErrorKind::InvalidFree, &[frame]));
+        let leaks = parse("s.txt", "leak:make_*\n").unwrap();
+        assert_eq!(leaks[0].kind, ErrorKind::MemoryLeak);
     }
 
     #[test]

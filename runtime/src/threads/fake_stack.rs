@@ -247,6 +247,26 @@ fn collect_leaked(block: usize, class: usize, current: usize) -> usize {
     freed
 }
 
+/// Calls `f` with [lo, hi) of every fake frame in use, on any thread (the leak check's roots:
+/// an escaping local lives there while its function runs). Frames longjmp left behind count too.
+pub fn for_each_frame_in_use(mut f: impl FnMut(usize, usize)) {
+    let base = BASE.load(Ordering::Acquire);
+    if base <= RESERVATION_FAILED {
+        return;
+    }
+    for thread in 0..MAX_THREADS {
+        let block = base + thread * BLOCK_BYTES;
+        if !threads::slot_is_live(thread) || !meta(block).activated.load(Ordering::Relaxed) {
+            continue;
+        }
+        for class in 0..CLASSES {
+            for (slot, _) in claimed_slots(block, class) {
+                f(slot + OWNER_BYTES, slot + slot_size(class));
+            }
+        }
+    }
+}
+
 /// If `addr` is in a fake frame slot: the owning thread registry slot and the frame's bounds.
 pub fn describe(addr: usize) -> Option<(usize, usize, usize)> {
     let base = BASE.load(Ordering::Acquire);

@@ -28,6 +28,8 @@ const LIVE: u32 = 2;
 struct Slot {
     state: AtomicU32,
     number: AtomicU32,
+    /// The kernel's thread id (0 until the thread adopted the slot).
+    tid: AtomicU32,
     stack_lo: AtomicUsize,
     stack_hi: AtomicUsize,
     alt_lo: AtomicUsize,
@@ -39,6 +41,7 @@ impl Slot {
         Slot {
             state: AtomicU32::new(FREE),
             number: AtomicU32::new(0),
+            tid: AtomicU32::new(0),
             stack_lo: AtomicUsize::new(0),
             stack_hi: AtomicUsize::new(0),
             alt_lo: AtomicUsize::new(0),
@@ -104,6 +107,12 @@ pub fn note_alt_stack(lo: usize, hi: usize) {
         SLOTS[index].alt_lo.store(lo, Ordering::Relaxed);
         SLOTS[index].alt_hi.store(hi, Ordering::Relaxed);
     }
+}
+
+/// Whether registry slot `index` belongs to a live thread (reading a free slot's fake block
+/// would fault its untouched pages in).
+pub fn slot_is_live(index: usize) -> bool {
+    SLOTS[index].state.load(Ordering::Acquire) != FREE
 }
 
 /// The thread number owning registry slot `index` (for describing fake frames).
@@ -191,6 +200,35 @@ fn stack_info(lo: usize, hi: usize, number: u32, what: &str) -> RegionInfo {
     }
 }
 
+/// A live registered thread as the leak check sees it: kernel id, real stack, alternate signal
+/// stack ([0, 0) when none).
+#[derive(Clone, Copy, Default)]
+pub struct ThreadStacks {
+    pub tid: u32,
+    pub stack: (usize, usize),
+    pub alt: (usize, usize),
+}
+
+/// Calls `f` with every live registered thread. Reads only atomics: safe while others are stopped.
+pub fn for_each_thread(mut f: impl FnMut(ThreadStacks)) {
+    for slot in SLOTS.iter() {
+        if slot.state.load(Ordering::Acquire) != LIVE {
+            continue;
+        }
+        f(ThreadStacks {
+            tid: slot.tid.load(Ordering::Relaxed),
+            stack: (
+                slot.stack_lo.load(Ordering::Relaxed),
+                slot.stack_hi.load(Ordering::Relaxed),
+            ),
+            alt: (
+                slot.alt_lo.load(Ordering::Relaxed),
+                slot.alt_hi.load(Ordering::Relaxed),
+            ),
+        });
+    }
+}
+
 /// Takes a free registry slot for a thread numbered `number`.
 fn reserve_slot(number: u32) -> Option<usize> {
     let start = SLOT_HINT.load(Ordering::Relaxed);
@@ -204,6 +242,7 @@ fn reserve_slot(number: u32) -> Option<usize> {
                 .is_ok()
         {
             slot.number.store(number, Ordering::Relaxed);
+            slot.tid.store(0, Ordering::Relaxed);
             for field in [&slot.stack_lo, &slot.stack_hi, &slot.alt_lo, &slot.alt_hi] {
                 field.store(0, Ordering::Relaxed);
             }
@@ -262,6 +301,8 @@ fn adopt(index: usize, main: bool) {
     };
     slot.stack_lo.store(lo, Ordering::Relaxed);
     slot.stack_hi.store(hi, Ordering::Relaxed);
+    let tid = unsafe { libc::syscall(libc::SYS_gettid) } as u32;
+    slot.tid.store(tid, Ordering::Relaxed);
     slot.state.store(LIVE, Ordering::Release);
     state.stack_lo.set(lo);
     state.stack_hi.set(hi);
@@ -291,7 +332,7 @@ fn pthread_stack_bounds() -> (usize, usize) {
 }
 
 /// The main thread's stack: the `[stack]` mapping's top, and RLIMIT_STACK below it (the mapping
-/// grows down to that). Read with raw open/read: no stdio, no malloc.
+/// grows down to that).
 fn main_stack_bounds() -> (usize, usize) {
     let Some((map_lo, hi)) = find_stack_mapping() else {
         return (0, 0);
@@ -312,44 +353,13 @@ fn main_stack_bounds() -> (usize, usize) {
 }
 
 fn find_stack_mapping() -> Option<(usize, usize)> {
-    let fd = unsafe {
-        libc::open(
-            c"/proc/self/maps".as_ptr(),
-            libc::O_RDONLY | libc::O_CLOEXEC,
-        )
-    };
-    if fd < 0 {
-        return None;
-    }
     let mut found = None;
-    let mut buf = [0u8; 4096];
-    let mut line = [0u8; 512];
-    let mut line_len = 0usize;
-    'read: loop {
-        let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
-        if n <= 0 {
-            if n < 0 && crate::sync::errno() == libc::EINTR {
-                continue;
-            }
-            break;
+    crate::proc_maps::for_each_line(|text| {
+        if text.ends_with(b"[stack]") {
+            found = parse_range(text);
         }
-        for &b in &buf[..n as usize] {
-            if b != b'\n' {
-                if line_len < line.len() {
-                    line[line_len] = b;
-                    line_len += 1;
-                }
-                continue;
-            }
-            let text = &line[..line_len];
-            if text.ends_with(b"[stack]") {
-                found = parse_range(text);
-                break 'read;
-            }
-            line_len = 0;
-        }
-    }
-    unsafe { libc::close(fd) };
+        found.is_none()
+    });
     found
 }
 

@@ -11,6 +11,7 @@ use crate::emitter::Emitter;
 use crate::inkwell_gaps;
 use crate::ir;
 use crate::libc_calls::{self, KnownCall};
+use crate::libc_table::LibcFunction;
 use crate::skip::FunctionRole;
 
 /// How many bytes an access touches.
@@ -68,8 +69,8 @@ pub struct FunctionPlan<'ctx> {
     pub accesses: Vec<Access<'ctx>>,
     /// Per basic block, its accesses and possibly-freeing calls in order.
     pub blocks: Vec<Vec<Event>>,
-    /// libc string calls and the hook name for each.
-    pub string_calls: Vec<(InstructionValue<'ctx>, &'static str)>,
+    /// Calls of `libc_table`'s functions, each with its row.
+    pub libc_hooks: Vec<(InstructionValue<'ctx>, &'static LibcFunction)>,
     /// Number of memory-function calls checked by range (libc and intrinsics).
     pub memory_calls: usize,
     pub returns: Vec<InstructionValue<'ctx>>,
@@ -225,7 +226,7 @@ pub fn collect<'ctx>(
                 continue;
             }
             match libc_calls::classify(inst) {
-                Some(KnownCall::StringHook(name)) => plan.string_calls.push((inst, name)),
+                Some(KnownCall::Hook(f)) => plan.libc_hooks.push((inst, f)),
                 Some(KnownCall::Ranges(ranges)) => {
                     plan.memory_calls += 1;
                     for r in ranges {

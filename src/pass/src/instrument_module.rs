@@ -129,10 +129,10 @@ fn instrument_function<'ctx>(
     }
 
     // Instrument.
-    for &(call, name) in &plan.string_calls {
-        libc_calls::insert_string_hook(em, call, name, domain);
+    for &(call, f) in &plan.libc_hooks {
+        libc_calls::insert_hooks(em, call, f, domain);
     }
-    stats.libc_calls += plan.string_calls.len() + plan.memory_calls;
+    stats.libc_calls += plan.libc_hooks.len() + plan.memory_calls;
     for ((access, &decision), &in_group) in plan.accesses.iter().zip(&decisions).zip(&grouped) {
         stats.count(decision);
         if in_group {

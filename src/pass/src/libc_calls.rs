@@ -1,38 +1,25 @@
 //! libc calls that read or write memory on the program's behalf. The memory functions are checked
-//! over their whole ranges with `__ffisan_check_range`; the string functions, whose range the pass
-//! cannot know, get a call to the runtime's `__ffisan_libc_<name>` hook with the same arguments.
+//! over their whole ranges with `__ffisan_check_range`; the others (`libc_table.rs`), whose ranges
+//! the pass cannot know, get calls to the runtime's `__ffisan_libc_<hook>` with the same arguments
+//! before the call, and `__ffisan_libc_<hook>_after` with the result too after it.
 use inkwell::types::BasicMetadataTypeEnum;
-use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, InstructionValue};
+use inkwell::values::{
+    BasicMetadataValueEnum, BasicValueEnum, InstructionOpcode, InstructionValue,
+};
 
-use crate::contract::LIBC_HOOKED;
 use crate::emitter::Emitter;
 use crate::ir;
+use crate::libc_table::{self, LibcFunction, Param};
 use crate::runtime_api::{self, Domain};
+use crate::va_spill;
 
-/// Kind of a libc parameter, to recognise only calls whose shape matches the libc function.
+/// Kind of a memory function's parameter.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Param {
+enum MemParam {
     Ptr,
     Int,
 }
-use Param::{Int, Ptr};
-
-/// The string functions the runtime hooks, with their parameters (checked against `LIBC_HOOKED`).
-const STRING_FUNCTIONS: &[(&str, &[Param])] = &[
-    ("strlen", &[Ptr]),
-    ("strnlen", &[Ptr, Int]),
-    ("strcpy", &[Ptr, Ptr]),
-    ("strncpy", &[Ptr, Ptr, Int]),
-    ("strcat", &[Ptr, Ptr]),
-    ("strncat", &[Ptr, Ptr, Int]),
-    ("strcmp", &[Ptr, Ptr]),
-    ("strncmp", &[Ptr, Ptr, Int]),
-    ("strchr", &[Ptr, Int]),
-    ("strrchr", &[Ptr, Int]),
-    ("strstr", &[Ptr, Ptr]),
-    ("strdup", &[Ptr]),
-    ("strndup", &[Ptr, Int]),
-];
+use MemParam::{Int, Ptr};
 
 /// One range a memory function touches: pointer argument, length argument, written or read.
 #[derive(Clone, Copy, Debug)]
@@ -58,7 +45,7 @@ const fn write(ptr_arg: u32, len_arg: u32) -> RangeArg {
 }
 
 /// The memory functions and the ranges they touch (also used for the `llvm.mem*` intrinsics).
-const MEMORY_FUNCTIONS: &[(&str, &[Param], &[RangeArg])] = &[
+const MEMORY_FUNCTIONS: &[(&str, &[MemParam], &[RangeArg])] = &[
     ("memcpy", &[Ptr, Ptr, Int], &[write(0, 2), read(1, 2)]),
     ("memmove", &[Ptr, Ptr, Int], &[write(0, 2), read(1, 2)]),
     ("memset", &[Ptr, Int, Int], &[write(0, 2)]),
@@ -70,23 +57,45 @@ const MEMORY_FUNCTIONS: &[(&str, &[Param], &[RangeArg])] = &[
 /// How a call is checked, if it is a libc or intrinsic call ffisan knows.
 #[derive(Clone, Copy, Debug)]
 pub enum KnownCall {
-    /// A string function: call `__ffisan_libc_<name>` first.
-    StringHook(&'static str),
+    /// A function of `libc_table`: call its runtime hooks.
+    Hook(&'static LibcFunction),
     /// A memory function or `llvm.mem*` intrinsic: check these argument ranges.
     Ranges(&'static [RangeArg]),
 }
 
-fn shape_matches(call: InstructionValue, params: &[Param]) -> bool {
-    if ir::num_call_args(call) as usize != params.len() {
-        return false;
-    }
-    params
-        .iter()
-        .enumerate()
-        .all(|(i, p)| match (p, ir::operand(call, i as u32)) {
-            (Ptr, Some(BasicValueEnum::PointerValue(ptr))) => ir::in_default_address_space(ptr),
-            (Int, Some(BasicValueEnum::IntValue(_))) => true,
-            _ => false,
+fn is_pointer(v: Option<BasicValueEnum>) -> bool {
+    matches!(v, Some(BasicValueEnum::PointerValue(p)) if ir::in_default_address_space(p))
+}
+
+fn shape_matches(call: InstructionValue, params: &[MemParam]) -> bool {
+    ir::num_call_args(call) as usize == params.len()
+        && params.iter().enumerate().all(|(i, p)| {
+            let arg = ir::operand(call, i as u32);
+            match p {
+                Ptr => is_pointer(arg),
+                Int => matches!(arg, Some(BasicValueEnum::IntValue(_))),
+            }
+        })
+}
+
+/// Whether the call passes what the libc function takes: its fixed parameters' kinds, and for a
+/// variadic one a variadic call with as many fixed arguments.
+fn hooked_shape_matches(call: InstructionValue, f: &LibcFunction) -> bool {
+    let fixed = f.params.iter().filter(|p| **p != Param::Variadic).count();
+    let variadic = f.params.last() == Some(&Param::Variadic);
+    let count_ok = if variadic {
+        va_spill::fixed_params(call) == Some(fixed as u32)
+    } else {
+        ir::num_call_args(call) as usize == fixed
+    };
+    count_ok
+        && f.params[..fixed].iter().enumerate().all(|(i, p)| {
+            let arg = ir::operand(call, i as u32);
+            match p {
+                Param::Ptr | Param::VaList => is_pointer(arg),
+                Param::Int => matches!(arg, Some(BasicValueEnum::IntValue(_))),
+                Param::Variadic => unreachable!("only the last parameter is variadic"),
+            }
         })
 }
 
@@ -114,16 +123,16 @@ pub fn classify(call: InstructionValue) -> Option<KnownCall> {
     if !ir::is_declaration(callee) {
         return None;
     }
-    if let Some((n, params)) = STRING_FUNCTIONS.iter().find(|(n, _)| *n == name) {
-        debug_assert!(LIBC_HOOKED.contains(n));
-        return shape_matches(call, params).then_some(KnownCall::StringHook(n));
+    if let Some(f) = libc_table::find(&name) {
+        return hooked_shape_matches(call, f).then_some(KnownCall::Hook(f));
     }
     let (_, params, ranges) = MEMORY_FUNCTIONS.iter().find(|(n, _, _)| *n == name)?;
     shape_matches(call, params).then_some(KnownCall::Ranges(ranges))
 }
 
 /// True for calls that cannot free memory, so an earlier check of a pointer stays valid across them:
-/// intrinsics, the libc memory and string functions, and calls LLVM proved both `nofree` and `nosync`
+/// intrinsics, the libc memory and string functions (`LibcFunction::may_free` false), and calls
+/// LLVM proved both `nofree` and `nosync`
 /// (its function attributes pass infers them for module functions, e.g. Lua's `singlematch`).
 /// `nofree` alone is not enough: LangRef lets such a callee synchronise with another thread that
 /// then frees the memory; with `nosync` too, a free in between would be a data race.
@@ -134,40 +143,87 @@ pub fn cannot_free(call: InstructionValue) -> bool {
     let Some(name) = ir::callee_name(call) else {
         return false;
     };
-    name.starts_with("llvm.") || classify(call).is_some()
+    name.starts_with("llvm.")
+        || match classify(call) {
+            Some(KnownCall::Hook(f)) => !f.may_free,
+            Some(KnownCall::Ranges(_)) => true,
+            None => false,
+        }
 }
 
-/// Inserts `__ffisan_libc_<name>(args..., flags)` right before the libc call, at its debug location.
-pub fn insert_string_hook<'ctx>(
+/// Inserts the hooks of libc function `f` around `call`, at its debug location:
+/// `__ffisan_libc_<hook>(args..., flags)` before it and `__ffisan_libc_<hook>_after(result,
+/// args..., flags)` after it. A variadic call's `...` becomes one `va_list` over them
+/// (`va_spill.rs`); a `va_list` argument reaches the after-hook as a copy taken before the call.
+/// Calls whose variadic arguments the runtime cannot read get no hook.
+pub fn insert_hooks<'ctx>(
     em: &Emitter<'ctx>,
     call: InstructionValue<'ctx>,
-    libc_name: &str,
+    f: &LibcFunction,
     domain: Domain,
 ) {
-    // The call's shape matched the libc function's: every argument is a pointer or an integer.
-    let values: Vec<BasicValueEnum> = (0..ir::num_call_args(call))
+    let fixed = f.params.iter().filter(|p| **p != Param::Variadic).count() as u32;
+    let spilled = match f.params.last() {
+        Some(Param::Variadic) => match va_spill::layout(em, call, fixed) {
+            Some(layout) => Some(layout),
+            None => return,
+        },
+        _ => None,
+    };
+    let flags = runtime_api::access_flags(domain, false) as u64;
+    let flags = em.i32.const_int(flags, false);
+    // The call's shape matched the libc function's: every fixed argument is a pointer or an integer.
+    let mut args: Vec<BasicValueEnum> = (0..fixed)
         .map(|i| ir::operand(call, i).expect("a libc argument is a pointer or an integer"))
         .collect();
-    let types: Vec<BasicMetadataTypeEnum> = values.iter().map(|v| v.get_type().into()).collect();
-    let hook = runtime_api::libc_hook(em, libc_name, &types);
-    let flags = runtime_api::access_flags(domain, false) as u64;
-    let mut args: Vec<BasicMetadataValueEnum> = values.into_iter().map(Into::into).collect();
-    args.push(em.i32.const_int(flags, false).into());
-    em.position_before(call, ir::debug_loc(call));
-    hook.call(em, &args);
+    if let Some(layout) = &spilled {
+        args.push(va_spill::build_va_list(em, call, layout).into());
+    }
+    if f.hooks_before() {
+        em.position_before(call, ir::debug_loc(call));
+        call_hook(em, f.hook, &args, flags);
+    }
+    // After the call: a plain call with a result (an invoke's result exists only on one edge).
+    let result = crate::inkwell_gaps::result(call);
+    let Some(next) = call.get_next_instruction() else {
+        return;
+    };
+    if !f.hooks_after()
+        || call.get_opcode() != InstructionOpcode::Call
+        || ir::is_musttail_call(call)
+        || result.is_none()
+    {
+        return;
+    }
+    for (i, p) in f.params.iter().enumerate() {
+        if *p == Param::VaList {
+            if let BasicValueEnum::PointerValue(ap) = args[i] {
+                args[i] = va_spill::copy_va_list(em, call, ap).into();
+            }
+        }
+    }
+    let mut after_args = vec![result.expect("checked above")];
+    after_args.extend(args);
+    em.position_before(next, ir::debug_loc(call));
+    call_hook(em, &format!("{}_after", f.hook), &after_args, flags);
+}
+
+fn call_hook<'ctx>(
+    em: &Emitter<'ctx>,
+    hook: &str,
+    args: &[BasicValueEnum<'ctx>],
+    flags: inkwell::values::IntValue<'ctx>,
+) {
+    let types: Vec<BasicMetadataTypeEnum> = args.iter().map(|v| v.get_type().into()).collect();
+    let hook = runtime_api::libc_hook(em, hook, &types);
+    let mut call_args: Vec<BasicMetadataValueEnum> = args.iter().map(|&v| v.into()).collect();
+    call_args.push(flags.into());
+    hook.call(em, &call_args);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_hooked_string_function_has_a_shape() {
-        for name in LIBC_HOOKED {
-            assert!(STRING_FUNCTIONS.iter().any(|(n, _)| n == name), "{name}");
-        }
-        assert_eq!(STRING_FUNCTIONS.len(), LIBC_HOOKED.len());
-    }
 
     #[test]
     fn intrinsic_names() {

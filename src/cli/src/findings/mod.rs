@@ -121,6 +121,11 @@ pub const KINDS: &[KindInfo] = &[
         short: "A sized or aligned delete does not fit the object",
         help: "delete was told another size or alignment than the object was made with: usually a derived object deleted through a base pointer whose destructor is not virtual.",
     },
+    KindInfo {
+        kind: "memory-leak",
+        short: "C-heap memory no longer reachable at exit",
+        help: "No root (global, thread stack or register, TLS, live Go object) reaches these chunks any more. Free them where the last pointer is dropped, starting with the direct leaks: the indirect ones are reached only through them.",
+    },
 ];
 
 /// The description of a kind; a kind this ffisan does not know gets a generic one.
@@ -144,6 +149,8 @@ pub fn kind_info(kind: &str) -> KindInfo {
 pub fn describe_access(finding: &Finding) -> String {
     match finding.access.as_str() {
         "free" => "free".to_string(),
+        // A leak's size is the bytes of all the chunks its stack allocated.
+        "leak" => format!("{} byte(s) leaked", finding.size),
         access => format!("{} of size {}", access.to_uppercase(), finding.size),
     }
 }
