@@ -4,14 +4,12 @@
 #   <case>: <ffisan kind> <file:line of the SUMMARY> (domain <d>)   for a report
 #   <case>: silent                                                   for a clean exit
 #   <case>: build failed | exit <rc> without a report
-# usage: testsanitizers-asan.sh FFISAN WORKDIR
-ffisan=$1 work=$2
+# usage: testsanitizers-asan.sh FFISAN WORKDIR CASE...
+ffisan=$(command -v "$1" || echo "$1") work=$2
+shift 2
 testdata=$(go env GOROOT)/src/cmd/cgo/internal/testsanitizers/testdata
 mkdir -p "$work" && cd "$work" || exit 1
-for c in asan1_fail.go asan2_fail.go asan3_fail.go asan4_fail.go asan5_fail.go \
-  asan_useAfterReturn.go asan_unsafe_fail1.go asan_unsafe_fail2.go asan_unsafe_fail3.go \
-  asan_global1_fail.go asan_global2_fail.go asan_global3_fail.go asan_global4_fail.go \
-  asan_global5.go asan_global_asm asan_global_asm2_fail; do
+for c in "$@"; do
   exe=$work/${c%.go}
   if ! (cd "$testdata" && "$ffisan" go build -asan -o "$exe" "./$c") >"$exe.build" 2>&1; then
     echo "$c: build failed"
