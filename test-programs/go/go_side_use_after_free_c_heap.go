@@ -1,6 +1,5 @@
 // Go code's own read of a C chunk after C.free, under `ffisan go build -asan` (Go's compiler calls
 // __asan_read_go before the load): a heap-use-after-free in the C heap, domain go, at the Go line.
-// Waits for __lsan_* (branch leaks): without them Go's runtime/asan does not link.
 // REQUIRES: go, go-asan-interface
 // RUN: mkdir -p %t.dir && cd %t.dir && %ffisan go build -asan -o %t %s && not %t 2>&1 | FileCheck %s
 // RUN: cd %t.dir && %ffisan go build -asan '-gcflags=all=-N -l' -o %t.O0 %s && not %t.O0 2>&1 | FileCheck %s

@@ -5,7 +5,7 @@
 #   <case>: silent                                                   for a clean exit
 #   <case>: build failed | exit <rc> without a report
 # usage: testsanitizers-asan.sh FFISAN WORKDIR CASE...
-ffisan=$(command -v "$1" || echo "$1") work=$2
+ffisan=$(realpath "$1") work=$2
 shift 2
 testdata=$(go env GOROOT)/src/cmd/cgo/internal/testsanitizers/testdata
 mkdir -p "$work" && cd "$work" || exit 1
