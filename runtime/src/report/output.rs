@@ -364,11 +364,13 @@ fn write_position(out: &mut impl Write, a: usize, r: &RegionInfo) -> core::fmt::
     }
 }
 
-/// The frame the SUMMARY line names: the first program frame with a source location.
+/// The frame the SUMMARY line names: the first program frame with a source location that is not
+/// cgo's glue (a `C.free` is then located at the Go line that called it).
 fn summary_frame(frames: &[Frame]) -> Option<&Frame> {
     let program = || frames.iter().filter(|f| !crate::traces::in_runtime(f.pc));
     program()
-        .find(|f| f.file.is_some())
+        .find(|f| f.file.is_some() && !crate::traces::go_frames::is_cgo_glue(f))
+        .or_else(|| program().find(|f| f.file.is_some()))
         .or_else(|| program().next())
         .or(frames.first())
 }

@@ -34,10 +34,25 @@ fn is_runtime_frame(frame: &Frame) -> bool {
         .is_some_and(|m| m.ends_with("libffisan_rt.so"))
 }
 
+/// cgo's generated glue and Go's runtime (`_cgo_*` wrappers, `_Cfunc_` stubs, `runtime.cgocall`):
+/// every `C.free` of a program passes through the same glue, so it does not tell them apart.
+fn is_cgo_glue(frame: &Frame) -> bool {
+    let function = frame.function.as_deref().unwrap_or("");
+    let file = frame.file.as_deref().unwrap_or("");
+    function.starts_with("_cgo_")
+        || function.starts_with("runtime.")
+        || function.contains("._Cfunc_")
+        || function.contains("._cgo_")
+        || ["cgo-gcc-prolog", "_cgo_export.c", "_cgo_gotypes.go"]
+            .iter()
+            .any(|glue| file.ends_with(glue))
+}
+
 pub fn location_of(finding: &Finding) -> Location {
     let user_frames = || finding.stack.iter().filter(|f| !is_runtime_frame(f));
     let frame = user_frames()
-        .find(|f| f.file.is_some())
+        .find(|f| f.file.is_some() && !is_cgo_glue(f))
+        .or_else(|| user_frames().find(|f| f.file.is_some()))
         .or_else(|| user_frames().next())
         .or_else(|| finding.stack.first());
     match frame {

@@ -1,0 +1,85 @@
+//! Go frames in C stacks: a stack walk that reaches `runtime.asmcgocall` (the C code runs on the
+//! thread's system stack, g0) goes on along the goroutine's own stack, so reports name the Go
+//! functions that made the cgo call.
+//!
+//! What Go 1.26's `asmcgocall` (runtime/asm_amd64.s) leaves for us: on the system stack, just
+//! above the return address into it, the distance from the goroutine stack's top to the
+//! goroutine's stack pointer ("depth") and the goroutine's `g`; `g.stack` (lo, hi) is the first
+//! field of a `g`. The goroutine's frame pointer is in rbp when the C function is entered (Go
+//! keeps frame pointers on amd64), so the C wrapper's saved rbp is it: asmcgocall's own frame
+//! record, at the goroutine's stack pointer, from which the records go on through
+//! `runtime.cgocall` and the `_Cfunc_` stub into the Go code that called it. When asmcgocall ran on a system stack
+//! already (no switch), it stores a zero `g`, and the ordinary walk goes on by itself.
+
+use crate::traces::elf_symbols::{lookup_in_executable, Range};
+use crate::traces::symbolize::Frame;
+use crate::traces::unwind::{walk_records, StackTrace};
+use core::sync::atomic::{AtomicUsize, Ordering};
+
+static ASMCGOCALL_LO: AtomicUsize = AtomicUsize::new(0);
+static ASMCGOCALL_HI: AtomicUsize = AtomicUsize::new(0);
+
+/// A goroutine stack larger than this is taken as a misread (Go's limit is 1 GB).
+const MAX_GOROUTINE_STACK: usize = 1 << 30;
+
+/// Finds `runtime.asmcgocall` in a Go executable. Start-up only (it reads the executable).
+pub fn init() {
+    let mut found = [Range::default()];
+    if lookup_in_executable(b".go.buildinfo", &[b"runtime.asmcgocall.abi0"], &mut found) {
+        ASMCGOCALL_LO.store(found[0].lo, Ordering::Relaxed);
+        ASMCGOCALL_HI.store(found[0].hi, Ordering::Release);
+    }
+}
+
+/// Whether a return address lies in `runtime.asmcgocall`: the frame it ends is a cgo call's C side.
+#[inline]
+pub fn returns_into_go(ret: usize) -> bool {
+    let hi = ASMCGOCALL_HI.load(Ordering::Acquire);
+    ret < hi && ret >= ASMCGOCALL_LO.load(Ordering::Relaxed)
+}
+
+/// Appends the goroutine's frames to `t` (up to `max`): `slot` is asmcgocall's stack pointer at
+/// its call of the C function (the word above the return address into it), `go_fp` the frame
+/// pointer it had (the C frame's saved rbp). Reads nothing it cannot check first: the `g` is
+/// Go-allocated memory, and every frame record read lies inside that goroutine's stack.
+pub fn append_goroutine_frames(t: &mut StackTrace, max: usize, slot: usize, go_fp: usize) {
+    if t.len() >= max || slot == 0 || !slot.is_multiple_of(8) {
+        return;
+    }
+    let (depth, g) = unsafe { (*(slot as *const usize), *((slot + 8) as *const usize)) };
+    if g == 0 || !g.is_multiple_of(8) {
+        return;
+    }
+    let (lo, hi) = unsafe { (*(g as *const usize), *((g + 8) as *const usize)) };
+    if lo >= hi || hi - lo > MAX_GOROUTINE_STACK || depth < 8 || depth > hi - lo {
+        return;
+    }
+    let go_sp = hi - depth;
+    if !go_sp.is_multiple_of(8) {
+        return;
+    }
+    // asmcgocall pushes a frame record of its own at the goroutine's stack pointer (Go 1.26's
+    // assembler gives it one), so the records start at or above it; the C frame's saved rbp is
+    // that record too, unless a callback grew the goroutine's stack and Go moved it (Go fixes
+    // the frame pointers on the goroutine's stack, not the one saved on the system stack).
+    let start = if go_fp >= go_sp && go_fp < hi {
+        go_fp
+    } else {
+        go_sp
+    };
+    walk_records(t, max, start, go_sp, (lo, hi), &mut |_, _| {});
+}
+
+/// Whether a symbolized frame is cgo's generated glue or Go's runtime (the C wrappers, the Go
+/// `_Cfunc_` stubs, `runtime.asmcgocall`/`cgocall`/`cgocallback`...): never where a bug is.
+pub fn is_cgo_glue(frame: &Frame) -> bool {
+    let function = frame.function.as_deref().unwrap_or("");
+    let file = frame.file.as_deref().unwrap_or("");
+    function.starts_with("_cgo_")
+        || function.starts_with("runtime.")
+        || function.contains("._Cfunc_")
+        || function.contains("._cgo_")
+        || file.ends_with("cgo-gcc-prolog")
+        || file.ends_with("_cgo_export.c")
+        || file.ends_with("_cgo_gotypes.go")
+}
