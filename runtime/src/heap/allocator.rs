@@ -590,6 +590,7 @@ fn report_if_mismatched(chunk: &Chunk, ender: Ender, caller: &Caller) {
         alloc_stack: chunk.header().alloc_stack.load(Ordering::Acquire),
         free_stack: 0,
         detail,
+        go_object: None,
     });
 }
 
@@ -597,6 +598,7 @@ fn report_double_free(p: usize, caller: &Caller) {
     let chunk = chunk_at(p);
     let (alloc_stack, free_stack) = chunk.map(|c| c.stacks()).unwrap_or((0, 0));
     crate::report::report(&Finding {
+        go_object: None,
         kind: ErrorKind::DoubleFree,
         access: Access::Free,
         size: chunk.map_or(0, |c| c.size),
@@ -622,6 +624,7 @@ fn report_invalid_free(p: usize, caller: &Caller) {
     };
     let (alloc_stack, free_stack) = chunk.map(|c| c.stacks()).unwrap_or((0, 0));
     crate::report::report(&Finding {
+        go_object: None,
         kind: ErrorKind::InvalidFree,
         access: Access::Free,
         size: 0,

@@ -4,5 +4,6 @@
 //! belong here too.
 
 pub mod asan_globals;
+pub mod cgo;
 pub mod cxx;
 pub mod ffisan;

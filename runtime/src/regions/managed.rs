@@ -195,11 +195,6 @@ pub fn leave_window() {
     depth.set(depth.get().saturating_sub(1));
 }
 
-/// Whether the calling thread is inside a call window (native code running for a managed caller).
-pub fn window_open() -> bool {
-    crate::thread_state::current().in_call_window()
-}
-
 // ---- Go heap detection: with cgo the Go runtime maps its heap through libc's mmap (x_cgo_mmap).
 
 /// 0 = not yet known, 1 = not a cgo program, 2 = cgo program.

@@ -3,9 +3,11 @@
 //! (garbage-collected) regions such as Go's heap. Above `threads` (a stack is a region too).
 
 pub(crate) mod globals;
+pub(crate) mod go_heap;
+pub(crate) mod lent;
 pub(crate) mod managed;
 mod modules;
 
 pub(crate) use globals::describe as describe_global;
-pub(crate) use managed::{find as find_managed, window_open};
+pub(crate) use managed::find as find_managed;
 pub(crate) use modules::{describe, scan_modules};

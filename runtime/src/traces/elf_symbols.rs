@@ -85,13 +85,12 @@ fn name_is(table: &[u8], name: &[u8]) -> bool {
 
 /// The load bias of the main program: where its program headers are in memory minus where the
 /// file says they are.
-fn main_program_bias(phdrs: &[libc::Elf64_Phdr]) -> Option<usize> {
+fn main_program_bias(phdrs: &[libc::Elf64_Phdr]) -> usize {
     let at_phdr = unsafe { libc::getauxval(libc::AT_PHDR) } as usize;
-    let phdr = phdrs.iter().find(|p| p.p_type == libc::PT_PHDR);
-    match phdr {
-        Some(p) => Some(at_phdr.wrapping_sub(p.p_vaddr as usize)),
+    match phdrs.iter().find(|p| p.p_type == libc::PT_PHDR) {
+        Some(p) => at_phdr.wrapping_sub(p.p_vaddr as usize),
         // No PT_PHDR: a non-PIE executable (Go's default) is loaded where it says.
-        None => Some(0),
+        None => 0,
     }
 }
 
@@ -129,9 +128,7 @@ pub fn lookup_in_executable(required_section: &[u8], names: &[&[u8]], out: &mut 
     if !sections.iter().any(|s| named(s, required_section)) {
         return false;
     }
-    let Some(bias) = main_program_bias(phdrs) else {
-        return false;
-    };
+    let bias = main_program_bias(phdrs);
     let Some(symtab) = sections.iter().find(|s| s.sh_type == SHT_SYMTAB) else {
         return false;
     };

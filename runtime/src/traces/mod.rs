@@ -1,7 +1,7 @@
 //! Call stacks: capturing them (frame pointers, libgcc's unwinder), storing each distinct one once,
 //! remembering recent frame chains, and symbolizing at report time. Above `threads`.
 
-mod elf_symbols;
+pub(crate) mod elf_symbols;
 mod entry_stub;
 mod frame_chains;
 pub(crate) mod go_frames;
