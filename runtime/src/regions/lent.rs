@@ -14,7 +14,7 @@ use crate::contract::shadow_value::{ADDRESSABLE, MANAGED};
 use crate::regions::go_heap::{self, Object};
 use crate::sync::SpinLock;
 use crate::thread_state::{current, ThreadState, LENT_PER_THREAD};
-use core::sync::atomic::{AtomicUsize, Ordering};
+use core::sync::atomic::Ordering;
 
 /// An object lent right now: how many open calls lent it, and whether its shadow was painted.
 #[derive(Clone, Copy)]
@@ -22,6 +22,8 @@ struct Lent {
     base: usize,
     count: u32,
     painted: bool,
+    /// `managed::UNREGISTERED` when it was painted.
+    unregistered: usize,
 }
 
 const MAX_LENT: usize = 1024;
@@ -29,6 +31,9 @@ const MAX_LENT: usize = 1024;
 struct Table {
     lent: [Lent; MAX_LENT],
     len: usize,
+    /// The last lends, newest at `history_next - 1`.
+    history: [PastLend; HISTORY],
+    history_next: usize,
 }
 
 static TABLE: SpinLock<Table> = SpinLock::new(Table {
@@ -36,8 +41,15 @@ static TABLE: SpinLock<Table> = SpinLock::new(Table {
         base: 0,
         count: 0,
         painted: false,
+        unregistered: 0,
     }; MAX_LENT],
     len: 0,
+    history: [PastLend {
+        base: 0,
+        wrapper_pc: 0,
+        thread: 0,
+    }; HISTORY],
+    history_next: 0,
 });
 
 /// The last lends, for reports of a pointer kept from an earlier call: the object, the wrapper
@@ -50,14 +62,6 @@ pub struct PastLend {
 }
 
 const HISTORY: usize = 256;
-static HISTORY_NEXT: AtomicUsize = AtomicUsize::new(0);
-static HISTORY_RING: SpinLock<[PastLend; HISTORY]> = SpinLock::new(
-    [PastLend {
-        base: 0,
-        wrapper_pc: 0,
-        thread: 0,
-    }; HISTORY],
-);
 
 /// A cgo call's window opens: it lends what `lend` is told.
 #[inline]
@@ -146,16 +150,17 @@ fn add(object: &Object, wrapper_pc: usize, thread: u32) -> bool {
             base: object.base,
             count: 1,
             painted,
+            unregistered: crate::regions::managed::UNREGISTERED.load(Ordering::Acquire),
         };
         table.len += 1;
     }
-    drop(table);
-    let slot = HISTORY_NEXT.fetch_add(1, Ordering::Relaxed) % HISTORY;
-    HISTORY_RING.lock()[slot] = PastLend {
+    let slot = table.history_next % HISTORY;
+    table.history[slot] = PastLend {
         base: object.base,
         wrapper_pc,
         thread,
     };
+    table.history_next = table.history_next.wrapping_add(1);
     true
 }
 
@@ -171,9 +176,14 @@ fn release(base: usize, size: usize) {
     }
     // MANAGED again, unless the program took that memory out of the managed region meanwhile
     // (`ffisan_unregister_managed_region`, the pinning workaround of earlier versions).
-    if table.lent[i].painted {
-        let region = crate::regions::managed::find(base);
-        if region.is_some_and(|r| r.lo <= base && base + size <= r.hi) {
+    let lent = table.lent[i];
+    if lent.painted {
+        let untouched =
+            crate::regions::managed::UNREGISTERED.load(Ordering::Acquire) == lent.unregistered;
+        if untouched
+            || crate::regions::managed::find(base)
+                .is_some_and(|r| r.lo <= base && base + size <= r.hi)
+        {
             crate::shadow::poison(base, size, MANAGED);
         }
     }
@@ -247,12 +257,12 @@ pub fn describe(addr: usize) -> crate::errors::GoObject {
     };
     note.base = object.base;
     note.size = object.size;
-    let ring = HISTORY_RING.lock();
-    let start = HISTORY_NEXT.load(Ordering::Relaxed);
+    let table = TABLE.lock();
+    let start = table.history_next;
     // Newest first.
-    if let Some(past) = (1..=HISTORY)
-        .map(|k| ring[(start + HISTORY - k) % HISTORY])
-        .find(|p| p.wrapper_pc != 0 && p.base == object.base)
+    if let Some(past) = (1..=HISTORY.min(start))
+        .map(|k| table.history[(start - k) % HISTORY])
+        .find(|p| p.base == object.base)
     {
         note.lent_by_pc = past.wrapper_pc;
         note.lent_by_thread = past.thread;

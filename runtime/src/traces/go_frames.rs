@@ -42,21 +42,29 @@ pub fn returns_into_go(ret: usize) -> bool {
 /// its call of the C function (the word above the return address into it), `go_fp` the frame
 /// pointer it had (the C frame's saved rbp). Reads nothing it cannot check first: the `g` is
 /// Go-allocated memory, and every frame record read lies inside that goroutine's stack.
-pub fn append_goroutine_frames(t: &mut StackTrace, max: usize, slot: usize, go_fp: usize) {
+/// `on_record` sees each record read; the result says whether the walk began at `go_fp` (the
+/// records then continue the chain the caller was walking).
+pub fn append_goroutine_frames(
+    t: &mut StackTrace,
+    max: usize,
+    slot: usize,
+    go_fp: usize,
+    on_record: &mut impl FnMut(usize, usize),
+) -> bool {
     if t.len() >= max || slot == 0 || !slot.is_multiple_of(8) {
-        return;
+        return false;
     }
     let (depth, g) = unsafe { (*(slot as *const usize), *((slot + 8) as *const usize)) };
     if g == 0 || !g.is_multiple_of(8) {
-        return;
+        return false;
     }
     let (lo, hi) = unsafe { (*(g as *const usize), *((g + 8) as *const usize)) };
     if lo >= hi || hi - lo > MAX_GOROUTINE_STACK || depth < 8 || depth > hi - lo {
-        return;
+        return false;
     }
     let go_sp = hi - depth;
     if !go_sp.is_multiple_of(8) {
-        return;
+        return false;
     }
     // asmcgocall pushes a frame record of its own at the goroutine's stack pointer (Go 1.26's
     // assembler gives it one), so the records start at or above it; the C frame's saved rbp is
@@ -67,7 +75,8 @@ pub fn append_goroutine_frames(t: &mut StackTrace, max: usize, slot: usize, go_f
     } else {
         go_sp
     };
-    walk_records(t, max, start, go_sp, (lo, hi), &mut |_, _| {});
+    walk_records(t, max, start, go_sp, (lo, hi), on_record);
+    start == go_fp
 }
 
 /// Whether a symbolized frame is cgo's generated glue or Go's runtime (the C wrappers, the Go

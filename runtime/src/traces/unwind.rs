@@ -197,7 +197,7 @@ fn walk_with_unwinder(max_depth: usize, keep_entry: bool) -> Walk {
         unsafe { _Unwind_Backtrace(visit, (&mut walk as *mut Walk).cast()) };
     }
     if let Some((sp, fp)) = walk.go_resume {
-        go_frames::append_goroutine_frames(&mut walk.trace, walk.max, sp, fp);
+        go_frames::append_goroutine_frames(&mut walk.trace, walk.max, sp, fp, &mut |_, _| {});
     }
     walk
 }
@@ -254,8 +254,9 @@ pub fn capture_from(caller: &Caller, max_depth: usize) -> StackTrace {
 
 /// Frame-pointer walk from `fp`: the saved (rbp, return address) pairs while they stay inside
 /// the thread's stack [lo, hi) and move up from `floor`; a walk that reaches a cgo call's Go
-/// side goes on along the goroutine's stack. Every record read on the thread's stack goes to
-/// `trail`, which is unusable when the walk went into Go (those records are not the thread's).
+/// side goes on along the goroutine's stack. Every record read goes to `trail`: the goroutine's
+/// records too, which lie in Go's heap arenas, mapped for the process's life (Go never unmaps
+/// them), so replaying them never faults; a changed goroutine shows as a changed word.
 fn walk_frame_pointers(
     t: &mut StackTrace,
     max: usize,
@@ -266,9 +267,12 @@ fn walk_frame_pointers(
 ) {
     let (last, next) = walk_records(t, max, fp, floor, bounds, &mut |n, r| trail.push(n, r));
     if last != 0 && t.len < max && go_frames::returns_into_go(t.frames()[t.len - 1]) {
-        trail.usable = false;
         // asmcgocall's stack pointer at its call is just above the return address at last + 8.
-        go_frames::append_goroutine_frames(t, max, last + 16, next);
+        let chained = go_frames::append_goroutine_frames(t, max, last + 16, next, &mut |n, r| {
+            trail.push(n, r)
+        });
+        // The replay follows each record's `next` word: only a walk that did so is replayable.
+        trail.usable &= chained;
     }
 }
 
