@@ -161,3 +161,23 @@ pub fn lookup_in_executable(required_section: &[u8], names: &[&[u8]], out: &mut 
     }
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_a_function_of_the_test_binary_and_needs_the_section() {
+        let mut out = [Range::default(); 2];
+        let names: [&[u8]; 2] = [b"main", b"no such symbol here"];
+        assert!(lookup_in_executable(b".text", &names, &mut out));
+        assert!(out[0].lo != 0 && out[0].hi > out[0].lo);
+        assert_eq!(out[1], Range::default());
+        let mut none = [Range::default()];
+        assert!(!lookup_in_executable(
+            b".go.buildinfo",
+            &names[..1],
+            &mut none
+        ));
+    }
+}

@@ -132,6 +132,37 @@ mod tests {
         assert_eq!(groups[0].location.line, 12);
     }
 
+    /// Two `C.free`s of Go memory pass through the same cgo glue: the Go lines tell them apart.
+    #[test]
+    fn cgo_glue_is_skipped_for_the_location() {
+        let frame = |function: &str, file: &str, line: u32| Frame {
+            pc: None,
+            function: Some(function.into()),
+            file: Some(file.into()),
+            line,
+            column: 0,
+            module: None,
+        };
+        let mut finding = findings(&[UAF.to_string()]).remove(0);
+        finding.stack = vec![
+            frame(
+                "_cgo_5f4700a3ee73_Cfunc_free",
+                "/tmp/go-build/cgo-gcc-prolog",
+                51,
+            ),
+            frame(
+                "runtime.asmcgocall.abi0",
+                "/usr/local/go/src/runtime/asm_amd64.s",
+                995,
+            ),
+            frame("main._Cfunc_free.abi0", "./_cgo_gotypes.go", 87),
+            frame("main.forget", "/src/main.go", 28),
+        ];
+        let location = location_of(&finding);
+        assert_eq!(location.file.as_deref(), Some("/src/main.go"));
+        assert_eq!(location.line, 28);
+    }
+
     #[test]
     fn other_kind_or_line_is_another_group() {
         let other_kind = UAF.replace("heap-use-after-free", "heap-buffer-overflow");
