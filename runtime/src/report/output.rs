@@ -380,7 +380,13 @@ fn write_position(out: &mut impl Write, a: usize, r: &RegionInfo) -> core::fmt::
 fn summary_frame(frames: &[Frame]) -> Option<&Frame> {
     let program = || frames.iter().filter(|f| !crate::traces::in_runtime(f.pc));
     program()
-        .find(|f| f.file.is_some() && !crate::traces::go_frames::is_cgo_glue(f))
+        .find(|f| {
+            f.file.is_some()
+                && !crate::cgo_glue::is_cgo_glue(
+                    f.function.as_deref().unwrap_or(""),
+                    f.file.as_deref().unwrap_or(""),
+                )
+        })
         .or_else(|| program().find(|f| f.file.is_some()))
         .or_else(|| program().next())
         .or(frames.first())

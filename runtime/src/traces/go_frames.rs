@@ -12,7 +12,6 @@
 //! already (no switch), it stores a zero `g`, and the ordinary walk goes on by itself.
 
 use crate::traces::elf_symbols::{lookup_in_executable, Range};
-use crate::traces::symbolize::Frame;
 use crate::traces::unwind::{walk_records, StackTrace};
 use core::sync::atomic::{AtomicUsize, Ordering};
 
@@ -77,18 +76,4 @@ pub fn append_goroutine_frames(
     };
     walk_records(t, max, start, go_sp, (lo, hi), on_record);
     start == go_fp
-}
-
-/// Whether a symbolized frame is cgo's generated glue or Go's runtime (the C wrappers, the Go
-/// `_Cfunc_` stubs, `runtime.asmcgocall`/`cgocall`/`cgocallback`...): never where a bug is.
-pub fn is_cgo_glue(frame: &Frame) -> bool {
-    let function = frame.function.as_deref().unwrap_or("");
-    let file = frame.file.as_deref().unwrap_or("");
-    function.starts_with("_cgo_")
-        || function.starts_with("runtime.")
-        || function.contains("._Cfunc_")
-        || function.contains("._cgo_")
-        || file.ends_with("cgo-gcc-prolog")
-        || file.ends_with("_cgo_export.c")
-        || file.ends_with("_cgo_gotypes.go")
 }

@@ -34,18 +34,16 @@ fn is_runtime_frame(frame: &Frame) -> bool {
         .is_some_and(|m| m.ends_with("libffisan_rt.so"))
 }
 
-/// cgo's generated glue and Go's runtime (`_cgo_*` wrappers, `_Cfunc_` stubs, `runtime.cgocall`):
-/// every `C.free` of a program passes through the same glue, so it does not tell them apart.
+/// The runtime's own list of cgo's generated glue: every `C.free` of a program passes through the
+/// same glue, so it does not tell them apart.
+#[path = "../../../../runtime/src/cgo_glue.rs"]
+mod cgo_glue;
+
 fn is_cgo_glue(frame: &Frame) -> bool {
-    let function = frame.function.as_deref().unwrap_or("");
-    let file = frame.file.as_deref().unwrap_or("");
-    function.starts_with("_cgo_")
-        || function.starts_with("runtime.")
-        || function.contains("._Cfunc_")
-        || function.contains("._cgo_")
-        || ["cgo-gcc-prolog", "_cgo_export.c", "_cgo_gotypes.go"]
-            .iter()
-            .any(|glue| file.ends_with(glue))
+    cgo_glue::is_cgo_glue(
+        frame.function.as_deref().unwrap_or(""),
+        frame.file.as_deref().unwrap_or(""),
+    )
 }
 
 pub fn location_of(finding: &Finding) -> Location {
