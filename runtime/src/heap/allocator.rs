@@ -730,9 +730,11 @@ extern "C" fn fork_prepare() {
     quarantine::lock_for_fork();
     recycle::lock_for_fork();
     class_regions::lock_for_fork();
+    crate::regions::lent::lock_for_fork();
 }
 
 extern "C" fn fork_done() {
+    crate::regions::lent::unlock_after_fork();
     class_regions::unlock_after_fork();
     recycle::unlock_after_fork();
     quarantine::unlock_after_fork();

@@ -191,6 +191,15 @@ fn release(base: usize, size: usize) {
     table.len -= 1;
 }
 
+/// fork: hold the table across the fork, so the child's next cgo call finds it free and whole.
+pub fn lock_for_fork() {
+    core::mem::forget(TABLE.lock());
+}
+
+pub fn unlock_after_fork() {
+    unsafe { TABLE.force_unlock() };
+}
+
 /// What a C access to MANAGED memory at `addr` is while the policy is `window`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
