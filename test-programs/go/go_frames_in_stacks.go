@@ -1,6 +1,6 @@
 // Every stack of a cgo program's report goes on past runtime.asmcgocall into the Go functions that
 // made the cgo call, with Go file:line: the access (C reads a C.CString after C.free), the free
-// (C.free in main.forget) and the allocation (C.CString in main.remember); JSON carries them too,
+// (C.free in main.forget) and the allocation (C.CString in main.remember); JSON and SARIF carry them,
 // and `ffisan report` locates the C.free of Go memory at the Go line, not in cgo's glue.
 // REQUIRES: go
 // RUN: mkdir -p %t.dir && cd %t.dir && %ffisan go build -o %t %s
@@ -15,6 +15,8 @@
 // C.malloc and C.free of Go memory, through `ffisan report`:
 // RUN: rm -f %t.free.json && env FFISAN_OPTIONS=json_path=%t.free.json not %t free 2>&1 | FileCheck --check-prefix=FREE %s
 // RUN: not %ffisan report %t.free.json | FileCheck --check-prefix=REPORT %s
+// RUN: not %ffisan report --sarif %t.sarif %t.free.json && FileCheck --check-prefix=SARIF %s < %t.sarif
+// SARIF: "name": "main.freeGoMemory"
 package main
 
 /*
