@@ -17,14 +17,20 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 
 static ASMCGOCALL_LO: AtomicUsize = AtomicUsize::new(0);
 static ASMCGOCALL_HI: AtomicUsize = AtomicUsize::new(0);
+/// `runtime.cgocallback`: where a callback's goroutine frames end (C called Go, which called C).
+static CGOCALLBACK_LO: AtomicUsize = AtomicUsize::new(0);
+static CGOCALLBACK_HI: AtomicUsize = AtomicUsize::new(0);
 
 /// A goroutine stack larger than this is taken as a misread (Go's limit is 1 GB).
 const MAX_GOROUTINE_STACK: usize = 1 << 30;
 
 /// Finds `runtime.asmcgocall` in a Go executable. Start-up only (it reads the executable).
 pub fn init() {
-    let mut found = [Range::default()];
-    if lookup_in_executable(b".go.buildinfo", &[b"runtime.asmcgocall.abi0"], &mut found) {
+    let mut found = [Range::default(); 2];
+    let names: [&[u8]; 2] = [b"runtime.asmcgocall.abi0", b"runtime.cgocallback.abi0"];
+    if lookup_in_executable(b".go.buildinfo", &names, &mut found) {
+        CGOCALLBACK_LO.store(found[1].lo, Ordering::Relaxed);
+        CGOCALLBACK_HI.store(found[1].hi, Ordering::Relaxed);
         ASMCGOCALL_LO.store(found[0].lo, Ordering::Relaxed);
         ASMCGOCALL_HI.store(found[0].hi, Ordering::Release);
     }
@@ -74,6 +80,26 @@ pub fn append_goroutine_frames(
     } else {
         go_sp
     };
-    walk_records(t, max, start, go_sp, (lo, hi), on_record);
+    let (last, next) = walk_records(t, max, start, go_sp, (lo, hi), on_record);
+    // A callback's goroutine frames end in the frame runtime.cgocallback made on the goroutine's
+    // stack; the rbp saved there is cgocallback's own, on this thread's stack, whose record names
+    // crosscall2, where C called Go. Past it the walk stops: crosscall2 keeps no frame record of
+    // its own (it saves the C registers in a block), so the next word is no record.
+    let in_callback = |pc: usize| {
+        pc >= CGOCALLBACK_LO.load(Ordering::Relaxed) && pc < CGOCALLBACK_HI.load(Ordering::Relaxed)
+    };
+    if last != 0 && t.len() < max && in_callback(t.frames()[t.len() - 1]) {
+        let (_, thread_hi) = crate::threads::current_stack();
+        if next > slot && next < thread_hi {
+            walk_records(
+                t,
+                t.len() + 1,
+                next,
+                slot + 16,
+                (slot, thread_hi),
+                on_record,
+            );
+        }
+    }
     start == go_fp
 }
