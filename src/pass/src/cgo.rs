@@ -26,7 +26,7 @@ pub fn is_cgo_runtime_function(name: &str) -> bool {
 
 /// What the wrapper reads out of Go's argument frame: the values it passes on to the C function.
 struct FrameReads<'ctx> {
-    /// Pointer- and integer-typed loads of the wrapper's own code (not inlined C code) from Go's
+    /// Pointer- and 64-bit integer loads of the wrapper's own code (not inlined C code) from Go's
     /// argument frame: the arguments (an integer may carry a pointer in a struct passed by value).
     values: Vec<InstructionValue<'ctx>>,
     /// The wrapper copies something out in a way the values above do not show (a `memcpy` of a
@@ -90,10 +90,12 @@ fn frame_reads<'ctx>(wrapper: FunctionValue<'ctx>) -> FrameReads<'ctx> {
                         continue;
                     }
                     match inkwell_gaps::result(inst).map(|v| v.get_type()) {
-                        Some(BasicTypeEnum::PointerType(_)) | Some(BasicTypeEnum::IntType(_)) => {
+                        Some(BasicTypeEnum::PointerType(_)) => reads.values.push(inst),
+                        // Only a pointer-wide integer can carry a pointer.
+                        Some(BasicTypeEnum::IntType(t)) if t.get_bit_width() == 64 => {
                             reads.values.push(inst)
                         }
-                        Some(BasicTypeEnum::FloatType(_)) => {}
+                        Some(BasicTypeEnum::IntType(_)) | Some(BasicTypeEnum::FloatType(_)) => {}
                         _ => reads.opaque = true,
                     }
                 }
