@@ -4,7 +4,9 @@
 Variants: plain `clang-22 -O2`, ffisan (`ffisan cc -O2`), ASan (`clang-22 -O2 -fsanitize=address`) and
 "rt_only" (plain code linked with libffisan_rt: the interposed allocator without any check). Workloads:
 SQLite speedtest1 --memdb, Lua 5.4 binary-trees and a string-heavy script, bzip2 compress and decompress
-of ~30 MB of generated text, and the multi-threaded allocator stress program. Each variant runs
+of ~30 MB of generated text, the multi-threaded allocator stress program, and three Go programs
+with cgo (bench/go: many small cgo calls, DataDog/zstd from the Go module proxy, pure-Go
+allocation), built with `go build` (plain), `go build -asan` (asan) and `ffisan go build`. Each variant runs
 MEDIAN_RUNS times (default 5), the variants in turn each round; the table shows median wall time and
 peak RSS, and time ratios as the median of each round's own ratio. Every variant's output
 must equal plain's and ffisan must report nothing, otherwise the exit status is 1. Performance targets
@@ -44,6 +46,7 @@ VARIANT_NAMES = [v for v in os.environ.get("BENCH_VARIANTS", "plain,ffisan,asan,
 RUN_TIMEOUT_S = 600
 COMPILE_TIMEOUT_S = int(os.environ.get("BENCH_COMPILE_TIMEOUT", "1200"))
 TIME = "/usr/bin/time"
+GO = shutil.which("go") or "/usr/local/go/bin/go"
 
 # Sizes chosen so that each plain run takes about 1-3 s on the 2-core reference machine.
 SQLITE_SIZE = 8 if SMALL else 60
@@ -416,6 +419,51 @@ def stress_workloads():
     return [Workload("stress-allocator", builds, command, counts_operations=True)]
 
 
+class GoBuild:
+    """A Go program of bench/go built one way: `go build` with clang-22 as CC (plain), `go build
+    -asan` (asan: what Go offers for C and Go memory errors), `ffisan go build` (ffisan). Go's build
+    cache decides what is recompiled; `ffisan go` keys its objects to the plugin and runtime."""
+
+    COMMANDS = {"plain": [GO, "build"], "asan": [GO, "build", "-asan"], "ffisan": [FFISAN, "go", "build"]}
+
+    def __init__(self, program, variant):
+        self.source = BENCH / "go" / program
+        self.output = BUILD / f"go-{program}" / variant.name / program
+        self.command = self.COMMANDS[variant.name]
+
+    def build(self):
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ, CC=CLANG, CXX=CLANG.replace("clang", "clang++"), CGO_ENABLED="1",
+                   GOFLAGS="-mod=mod", GOTOOLCHAIN="local")
+        run_checked([*self.command, "-o", str(self.output), "."], cwd=self.source, env=env,
+                    timeout=COMPILE_TIMEOUT_S)
+        return self
+
+    def stats(self):
+        return None  # Go's build cache skips the pass for cached objects: no complete count
+
+
+def go_workloads():
+    """Each program prints what it computed, which every variant must print alike."""
+    workloads = []
+    for program, args in [("cgocalls", ["800000" if SMALL else "8000000"]), ("zstd", ["1" if SMALL else "4"]),
+                          ("alloc", ["16" if SMALL else "20"])]:
+        builds = {}
+        for variant in VARIANTS:
+            if variant.name not in GoBuild.COMMANDS:
+                continue
+            start = time.perf_counter()
+            try:
+                builds[variant.name] = GoBuild(program, variant).build()
+            except (RuntimeError, subprocess.TimeoutExpired) as error:
+                BUILD_PROBLEMS.append(f"build of go-{program}/{variant.name} failed: {str(error)[:3000]}")
+                log(f"  go-{program:15} {variant.name:8} BUILD FAILED")
+                continue
+            log(f"  go-{program:15} {variant.name:8} built ({time.perf_counter() - start:.1f} s)")
+        workloads.append(Workload(f"go-{program}", builds, {n: [b.output, *args] for n, b in builds.items()}))
+    return workloads
+
+
 # ---------------------------------------------------------------------------------------------------
 # Measuring and reporting
 
@@ -583,6 +631,8 @@ def main():
         workloads += bzip2_workloads(sources)
     if wanted("stress"):
         workloads += stress_workloads()
+    if wanted("go"):
+        workloads += go_workloads()
     workloads = [w for w in workloads if wanted(w.name)]
 
     rows, problems = [], list(BUILD_PROBLEMS)
@@ -601,8 +651,9 @@ def main():
                     row["checked_share"] = stats.get("checked", 0) / accesses
         rows.append(row)
 
-    # The stress program measures the allocator, not a workload of the issue's geomean.
-    core = [r for r in rows if not r["name"].startswith("stress")]
+    # The stress program measures the allocator, and the Go programs have their own target (no
+    # slower than `go build -asan`): neither is a workload of the C geomean.
+    core = [r for r in rows if not r["name"].startswith(("stress", "go-"))]
     # A workload whose ffisan build failed has no ratio; the geomean is over those that have one.
     summary = {"geomean_over": [r["name"] for r in core if r.get("ffisan_vs_plain")] or [r["name"] for r in core],
                "geomean": {}}
@@ -635,7 +686,7 @@ def main():
                                if k.startswith("elided") or k in ("hoisted_loop", "grouped"))
             print(f"{r['name']}: {stats.get('checked', 0)} of {stats['accesses']} static accesses keep a "
                   f"runtime check ({100 * r['checked_share']:.1f}%); {elided}")
-        elif "ffisan" in VARIANT_NAMES and not r["name"].startswith("stress"):
+        elif "ffisan" in VARIANT_NAMES and not r["name"].startswith(("stress", "go-")):
             print(f"{r['name']}: no pass statistics (FFISAN_STATS produced nothing)")
     if compile_times:
         print(f"sqlite3.c compile time: " + ", ".join(f"{n} {s:.1f} s" for n, s in compile_times.items())
@@ -675,6 +726,11 @@ def check_targets(rows, summary):
         worst = max(rss, key=lambda x: x[1])
         targets.append({"name": "peak RSS <= 1.5x plain", "met": worst[1] <= 1.5,
                         "detail": f"worst {worst[0]} {worst[1]:.2f}x"})
+    go = [r for r in rows if r["name"].startswith("go-") and r.get("ffisan_vs_asan")]
+    if go:
+        worst = max(go, key=lambda r: r["ffisan_vs_asan"])
+        targets.append({"name": "Go workloads no slower than go build -asan", "met": worst["ffisan_vs_asan"] <= 1.0,
+                        "detail": f"worst {worst['name']} {worst['ffisan_vs_asan']:.2f}x go build -asan's time"})
     vs_asan = [r for r in rows if r.get("ffisan_vs_asan")]
     if vs_asan:
         worst = max(vs_asan, key=lambda r: r["ffisan_vs_asan"])

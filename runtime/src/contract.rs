@@ -143,7 +143,10 @@ pub mod flags {
 ///   `__ffisan_fake_frame_enter_<class>(real_frame: u64) -> u64` for class 0..=10 (`fake_frame_class`):
 ///       a frame, or 0 to keep the locals on the real stack (unpoisoned and left inline:
 ///       `FAKE_FRAME_OWNER_BYTES`)
-///   `ffisan_call_window_begin()` / `ffisan_call_window_end()` around cgo `_Cfunc_` wrappers
+///   `__ffisan_cgo_window_begin()` / `__ffisan_cgo_window_end()` around cgo `_Cfunc_` wrappers,
+///       and `__ffisan_cgo_lend(value: u64)` after each word the wrapper reads from Go's argument
+///       frame (the Go object it points into is lent to the call; ABI 8); a wrapper whose reads
+///       are not all plain words gets `ffisan_call_window_begin()` / `ffisan_call_window_end()`
 ///   `__asan_register_globals(descriptors: *const GlobalDescriptor, n: usize)` and
 ///   `__asan_unregister_globals(...)`: the module's padded globals, in its constructor and
 ///   destructor (`regions/globals.rs` has the layout, ASan's)

@@ -239,6 +239,18 @@ pub struct RegionInfo {
     pub name: FixedStr<128>,
 }
 
+/// The Go heap object a finding in `go-heap` concerns (`regions/lent.rs`): [base, base + size),
+/// whether it is lent to a call open on the thread (the access overflowed it), else the call
+/// that lent it last (a pc inside its cgo wrapper) and that call's thread.
+#[derive(Clone, Copy, Default, Debug)]
+pub struct GoObject {
+    pub base: usize,
+    pub size: usize,
+    pub lent_now: bool,
+    pub lent_by_pc: usize,
+    pub lent_by_thread: u32,
+}
+
 /// A small string kept inline (truncated when too long).
 #[derive(Clone, Copy)]
 pub struct FixedStr<const N: usize> {

@@ -10,6 +10,8 @@ pub fn ensure_initialized() {
     crate::options::init();
     crate::threads::init_main_thread();
     crate::threads::on_thread_exit(crate::heap::release_thread_cache);
+    crate::traces::go_frames::init();
+    crate::regions::go_heap::init();
     crate::regions::scan_modules();
     // The allocator's fork handlers before the report's: fork then takes the report lock first
     // and the allocator's locks after it, the order findings raised inside malloc take them.

@@ -9,6 +9,7 @@
 //! `checks` > `leaks` > `heap` > `regions` > `report` > `traces` > `threads` > the root modules.
 
 // Root: shared by every part, below all of them.
+pub mod cgo_glue;
 pub mod contract;
 pub mod errors;
 pub mod lifecycle;

@@ -8,6 +8,9 @@
 
 use core::cell::Cell;
 
+/// `lent.rs`: how many lent Go objects a thread's open cgo calls keep track of.
+pub const LENT_PER_THREAD: usize = 16;
+
 /// Only the owning thread (and its signal handlers) touches its block, hence `Cell`s.
 #[repr(C)]
 pub struct ThreadState {
@@ -37,6 +40,13 @@ pub struct ThreadState {
     pub fiber_hi: Cell<usize>,
     /// `leaks/`: `__lsan_disable` depth; what this thread allocates meanwhile is never a leak.
     pub leaks_disabled: Cell<u32>,
+    /// `lent.rs`: open windows that allow any managed memory (`ffisan_call_window_begin`).
+    pub plain_windows: Cell<u32>,
+    /// `lent.rs`: bit d set when the cgo call at window depth d lent more than could be tracked.
+    pub untracked_windows: Cell<u64>,
+    /// `lent.rs`: the Go objects the open cgo calls lent, (base, size, window depth), oldest first.
+    pub lent: [Cell<(usize, usize, u32)>; LENT_PER_THREAD],
+    pub lent_count: Cell<u32>,
 }
 
 impl ThreadState {

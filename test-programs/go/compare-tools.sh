@@ -17,7 +17,8 @@ if [ ${#scenarios[@]} -eq 0 ]; then
   scenarios=(cross_domain_c_thread.go cross_domain_slice_grown.go cross_domain_slice_grown.go:nogc
     cross_domain_map_memory.go
     Inputs/after_callback invalid_free_go_memory.go cstring_use_after_free.go
-    c_returns_stack_buffer.go cross_domain_strict.go Inputs/nested_callbacks
+    c_returns_stack_buffer.go lent_object_overflow.go lent_pointer_kept.go lent_pinned_clean.go
+    cross_domain_strict.go Inputs/nested_callbacks
     Inputs/compare/pointer_to_pointer.go Inputs/compare/go_stores_go_pointer.go)
 fi
 

@@ -2,8 +2,8 @@
 // a live Go object (a heap struct reached from a Go global): at the leak check (called here the
 // way Go's -asan runtime calls it at exit, through __lsan_do_leak_check) the string is a direct
 // leak and the buffer is not, the Go heap being scanned as a root. Go's own threads are stopped
-// for the check. The allocation stack ends at runtime.asmcgocall until the Go frames past it are
-// symbolized (SPEC "Go"); the C frames are right.
+// for the check. The allocation stack goes on past runtime.asmcgocall to the Go line of the
+// C.CString (line 31: keep the CHECK below in step if the file moves).
 // RUN: mkdir -p %t.dir && cd %t.dir && %ffisan go build -o %t %s && not %t 2>&1 | FileCheck %s
 package main
 
@@ -55,5 +55,8 @@ func main() {
 // CHECK: Direct leak of 7 byte(s) in 1 object(s) allocated from:
 // CHECK-NEXT: #0 {{.*}} in malloc
 // CHECK-NEXT: #1 {{.*}} in _cgo_{{.*}}_Cfunc__Cmalloc
+// CHECK: in main._Cfunc_CString
+// CHECK-NEXT: in main.greet {{.*}}leak_cstring.go:31
+// CHECK-NEXT: in main.main {{.*}}leak_cstring.go
 // CHECK-NOT: leak of 64
 // CHECK: SUMMARY: ffisan: 7 byte(s) leaked in 1 allocation(s).

@@ -18,7 +18,7 @@ declare void @llvm.lifetime.end.p0(ptr)
 ; instruction after the allocas is the lifetime marker the fake frame erases.
 ; CHECK-LABEL: define void @_cgo_3ca438a15380_Cfunc_refresh(
 ; CHECK-NEXT: %t = alloca i64, align 8
-; CHECK-NEXT: call void @ffisan_call_window_begin()
+; CHECK-NEXT: call void @__ffisan_cgo_window_begin()
 ; CHECK-NEXT: %[[REAL:[0-9]+]] = ptrtoint ptr %t to i64
 ; CHECK-NEXT: %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_1(i64 %[[REAL]])
 ; CHECK-NEXT: %[[ON:[0-9]+]] = icmp ne i64 %[[F]], 0
@@ -40,7 +40,7 @@ declare void @llvm.lifetime.end.p0(ptr)
 ; CHECK:      store i64 0, ptr %{{[0-9]+}}, align 8
 ; CHECK-NEXT: br label %[[RET]]
 ; CHECK:      [[RET]]:
-; CHECK-NEXT: call void @ffisan_call_window_end()
+; CHECK-NEXT: call void @__ffisan_cgo_window_end()
 ; CHECK-NEXT: ret void
 ; CHECK-NOT:  llvm.lifetime
 ; CHECK-LABEL: {{^}}}
@@ -57,7 +57,7 @@ define void @_cgo_3ca438a15380_Cfunc_refresh(ptr %v) {
 ; CHECK-LABEL: define void @_cgo_3ca438a15380_Cfunc_maybe_refresh(
 ; CHECK-NEXT: entry:
 ; CHECK-NEXT: %[[SLOT:[0-9]+]] = alloca i64, align 8
-; CHECK-NEXT: call void @ffisan_call_window_begin()
+; CHECK-NEXT: call void @__ffisan_cgo_window_begin()
 ; CHECK-NEXT: store i64 0, ptr %[[SLOT]], align 8
 ; CHECK-NEXT: %t = alloca i64, align 8
 ; CHECK-NEXT: %c = load i1, ptr %v
@@ -73,7 +73,7 @@ define void @_cgo_3ca438a15380_Cfunc_refresh(ptr %v) {
 ; CHECK:      [[LEAVE]]:
 ; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -11, i64 15, i1 false)
 ; CHECK:      [[RET]]:
-; CHECK-NEXT: call void @ffisan_call_window_end()
+; CHECK-NEXT: call void @__ffisan_cgo_window_end()
 ; CHECK-NEXT: ret void
 define void @_cgo_3ca438a15380_Cfunc_maybe_refresh(ptr %v) {
 entry:
@@ -91,11 +91,11 @@ done:
 
 ; User C inlined into the wrapper as its first instruction: its check runs inside the window.
 ; CHECK-LABEL: define i8 @_cgo_3ca438a15380_Cfunc_first_byte(
-; CHECK-NEXT: call void @ffisan_call_window_begin()
+; CHECK-NEXT: call void @__ffisan_cgo_window_begin()
 ; CHECK-NEXT: %[[A:[0-9]+]] = ptrtoint ptr %p to i64
 ; CHECK:      call preserve_mostcc void @__ffisan_slow_load1(i64 %[[A]])
 ; CHECK:      %c = load i8, ptr %p, align 1
-; CHECK-NEXT: call void @ffisan_call_window_end()
+; CHECK-NEXT: call void @__ffisan_cgo_window_end()
 ; CHECK-NEXT: ret i8 %c
 define i8 @_cgo_3ca438a15380_Cfunc_first_byte(ptr %p) !dbg !5 {
   %c = load i8, ptr %p, align 1, !dbg !10
@@ -105,8 +105,8 @@ define i8 @_cgo_3ca438a15380_Cfunc_first_byte(ptr %p) !dbg !5 {
 ; A wrapper that returns a `musttail` call: the window closes before the call, which must stay
 ; right before the `ret`.
 ; CHECK-LABEL: define void @_cgo_3ca438a15380_Cfunc_tail(
-; CHECK-NEXT: call void @ffisan_call_window_begin()
-; CHECK-NEXT: call void @ffisan_call_window_end()
+; CHECK-NEXT: call void @__ffisan_cgo_window_begin()
+; CHECK-NEXT: call void @__ffisan_cgo_window_end()
 ; CHECK-NEXT: musttail call void @h(ptr %v)
 ; CHECK-NEXT: ret void
 define void @_cgo_3ca438a15380_Cfunc_tail(ptr %v) {

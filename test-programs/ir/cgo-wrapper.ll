@@ -1,4 +1,6 @@
-; cgo: a _Cfunc_ wrapper opens a call window at entry and closes it before every return; its own
+; cgo: a _Cfunc_ wrapper opens a call window at entry and closes it before every return, and hands
+; each word it reads from Go's argument frame to the runtime (the Go object it points into is lent
+; to the call); a wrapper that copies an argument with memcpy opens a plain window instead. Its own
 ; accesses (the argument frame on the goroutine stack) stay unchecked, user C inlined into it is
 ; checked. runtime/cgo's own functions are never touched.
 ; RUN: %opt_ffisan -S %s | FileCheck %s
@@ -11,15 +13,17 @@ declare i64 @strlen(ptr)
 
 ; CHECK-LABEL: define void @_cgo_0b49d2b8c8a5_Cfunc_first_byte(
 ; CHECK-NEXT: entry:
-; CHECK-NEXT: call void @ffisan_call_window_begin(), !dbg
-; CHECK-NEXT: %p = load ptr, ptr %v, align 8, !dbg
+; CHECK-NEXT: call void @__ffisan_cgo_window_begin(), !dbg
+; CHECK-NEXT: %p = load ptr, ptr %v, align 8, !dbg ![[OWN:[0-9]+]]
+; CHECK-NEXT: %[[L:[0-9]+]] = ptrtoint ptr %p to i64, !dbg ![[OWN]]
+; CHECK-NEXT: call void @__ffisan_cgo_lend(i64 %[[L]]), !dbg ![[OWN]]
 ; CHECK-NEXT: %[[A:[0-9]+]] = ptrtoint ptr %p to i64
 ; CHECK:      call preserve_mostcc void @__ffisan_slow_load1(i64 %[[A]]), !dbg ![[INLINED:[0-9]+]]
 ; CHECK:      %c = load i8, ptr %p, align 1, !dbg ![[INLINED]]
 ; CHECK-NEXT: %top = call ptr @_cgo_topofstack()
 ; CHECK-NEXT: %r = getelementptr inbounds i8, ptr %v, i64 8
 ; CHECK-NEXT: store i8 %c, ptr %r, align 1
-; CHECK-NEXT: call void @ffisan_call_window_end(), !dbg
+; CHECK-NEXT: call void @__ffisan_cgo_window_end(), !dbg
 ; CHECK-NEXT: ret void
 define void @_cgo_0b49d2b8c8a5_Cfunc_first_byte(ptr %v) !dbg !5 {
 entry:
@@ -33,19 +37,37 @@ entry:
 
 ; `C.strlen(p)`: the wrapper's direct libc call is hooked (its argument is C's string), the frame is not.
 ; CHECK-LABEL: define void @_cgo_0b49d2b8c8a5_Cfunc_strlen(
-; CHECK-NEXT: call void @ffisan_call_window_begin()
+; CHECK-NEXT: call void @__ffisan_cgo_window_begin()
 ; CHECK-NEXT: %p = load ptr, ptr %v, align 8
+; CHECK-NEXT: %[[L2:[0-9]+]] = ptrtoint ptr %p to i64
+; CHECK-NEXT: call void @__ffisan_cgo_lend(i64 %[[L2]])
 ; CHECK-NEXT: call void @__ffisan_libc_strlen(ptr %p, i32 0)
 ; CHECK-NEXT: %n = call i64 @strlen(ptr %p)
 ; CHECK-NEXT: %r = getelementptr inbounds i8, ptr %v, i64 8
 ; CHECK-NEXT: store i64 %n, ptr %r, align 8
-; CHECK-NEXT: call void @ffisan_call_window_end()
+; CHECK-NEXT: call void @__ffisan_cgo_window_end()
 ; CHECK-NEXT: ret void
 define void @_cgo_0b49d2b8c8a5_Cfunc_strlen(ptr %v) {
   %p = load ptr, ptr %v, align 8
   %n = call i64 @strlen(ptr %p)
   %r = getelementptr inbounds i8, ptr %v, i64 8
   store i64 %n, ptr %r, align 8
+  ret void
+}
+
+; A struct argument copied out of the frame with memcpy: what it lends is not seen, so the window
+; is a plain one (any Go memory allowed during the call).
+; CHECK-LABEL: define void @_cgo_0b49d2b8c8a5_Cfunc_by_value(
+; CHECK-NOT:  __ffisan_cgo
+; CHECK:      call void @ffisan_call_window_begin()
+; CHECK-NOT:  __ffisan_cgo
+; CHECK:      call void @ffisan_call_window_end()
+; CHECK-NEXT: ret void
+declare void @use_struct(ptr)
+define void @_cgo_0b49d2b8c8a5_Cfunc_by_value(ptr %v) {
+  %s = alloca [32 x i8]
+  call void @llvm.memcpy.p0.p0.i64(ptr %s, ptr %v, i64 32, i1 false)
+  call void @use_struct(ptr %s)
   ret void
 }
 
@@ -85,9 +107,12 @@ define i8 @first_byte(ptr %p) !dbg !9 {
   ret i8 %c
 }
 
-; The window calls go through the GOT (a cgo call makes two), and never unwind.
-; CHECK: declare void @ffisan_call_window_begin() #[[HOT:[0-9]+]]
-; CHECK: declare void @ffisan_call_window_end() #[[HOT]]
+; The window calls go through the GOT (a cgo call makes two and a lend per argument), and never unwind.
+; CHECK-DAG: declare void @__ffisan_cgo_window_begin() #[[HOT:[0-9]+]]
+; CHECK-DAG: declare void @__ffisan_cgo_lend(i64) #[[HOT]]
+; CHECK-DAG: declare void @__ffisan_cgo_window_end() #[[HOT]]
+; CHECK-DAG: declare void @ffisan_call_window_begin() #[[HOT]]
+; CHECK-DAG: declare void @ffisan_call_window_end() #[[HOT]]
 ; CHECK: attributes #[[HOT]] = { nounwind nonlazybind }
 
 !llvm.dbg.cu = !{!0}

@@ -4,6 +4,7 @@
 use crate::contract::{flags, shadow_value, APP_END, GRANULE, LOAD_MASK, STORE_MASK};
 use crate::errors::{Access, Detail, Domain, ErrorKind, RegionKind};
 use crate::options::ManagedPolicy;
+use crate::regions::lent::Verdict;
 use crate::report::Finding;
 use crate::shadow;
 use crate::traces::unwind;
@@ -16,7 +17,7 @@ fn judge(
     lo: usize,
     hi: usize,
     write: bool,
-    managed_ok: &mut Option<bool>,
+    managed_verdict: &mut Option<Option<ErrorKind>>,
 ) -> Option<(ErrorKind, usize)> {
     let first = lo.max(g);
     match s {
@@ -46,13 +47,19 @@ fn judge(
             Some((ErrorKind::StackBufferOverflow, first))
         }
         shadow_value::MANAGED => {
-            let ok =
-                *managed_ok.get_or_insert_with(|| match crate::options::get().managed_policy {
-                    ManagedPolicy::Off => true,
-                    ManagedPolicy::Window => crate::regions::window_open(),
-                    ManagedPolicy::Strict => false,
-                });
-            (!ok).then_some((ErrorKind::CrossDomainAccess, first))
+            // Decided once per access (a range's granules all get the first one's verdict).
+            let kind = *managed_verdict.get_or_insert_with(|| {
+                match crate::options::get().managed_policy {
+                    ManagedPolicy::Off => None,
+                    ManagedPolicy::Window => match crate::regions::lent::judge(first) {
+                        Verdict::Allowed => None,
+                        Verdict::Overflow => Some(ErrorKind::HeapBufferOverflow),
+                        Verdict::NotLent => Some(ErrorKind::CrossDomainAccess),
+                    },
+                    ManagedPolicy::Strict => Some(ErrorKind::CrossDomainAccess),
+                }
+            });
+            kind.map(|k| (k, first))
         }
         shadow_value::HEAP_FREED => Some((ErrorKind::HeapUseAfterFree, first)),
         shadow_value::HEAP_RIGHT_REDZONE => Some((ErrorKind::HeapBufferOverflow, first)),
@@ -84,7 +91,7 @@ fn find_error(addr: usize, size: usize, write: bool) -> Option<(ErrorKind, usize
     }
     let mask = if write { STORE_MASK } else { LOAD_MASK };
     let wide_mask = u64::from_ne_bytes([mask; 8]);
-    let mut managed_ok = None;
+    let mut managed_verdict = None;
     let mut g = addr & !(GRANULE - 1);
     while g < end {
         let s_addr = shadow::shadow_addr(g) as usize;
@@ -97,7 +104,7 @@ fn find_error(addr: usize, size: usize, write: bool) -> Option<(ErrorKind, usize
         }
         let s = unsafe { *(s_addr as *const u8) };
         if s & mask != 0 {
-            if let Some(found) = judge(s, g, addr, end, write, &mut managed_ok) {
+            if let Some(found) = judge(s, g, addr, end, write, &mut managed_verdict) {
                 return Some(found);
             }
         }
@@ -176,8 +183,12 @@ fn report_access_from(
     } else {
         (0, 0)
     };
+    let go_object = (region.kind == RegionKind::Managed)
+        .then(|| crate::regions::lent::describe(addr))
+        .filter(|o| o.size != 0);
     crate::report::report(&Finding {
         kind,
+        go_object,
         access: if flags & flags::WRITE != 0 {
             Access::Write
         } else {

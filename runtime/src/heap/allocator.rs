@@ -601,6 +601,7 @@ fn report_if_mismatched(chunk: &Chunk, ender: Ender, caller: &Caller) {
         alloc_stack: chunk.header().alloc_stack.load(Ordering::Acquire),
         free_stack: 0,
         detail,
+        go_object: None,
     });
 }
 
@@ -608,6 +609,7 @@ fn report_double_free(p: usize, caller: &Caller) {
     let chunk = chunk_at(p);
     let (alloc_stack, free_stack) = chunk.map(|c| c.stacks()).unwrap_or((0, 0));
     crate::report::report(&Finding {
+        go_object: None,
         kind: ErrorKind::DoubleFree,
         access: Access::Free,
         size: chunk.map_or(0, |c| c.size),
@@ -633,6 +635,7 @@ fn report_invalid_free(p: usize, caller: &Caller) {
     };
     let (alloc_stack, free_stack) = chunk.map(|c| c.stacks()).unwrap_or((0, 0));
     crate::report::report(&Finding {
+        go_object: None,
         kind: ErrorKind::InvalidFree,
         access: Access::Free,
         size: 0,
@@ -809,9 +812,11 @@ extern "C" fn fork_prepare() {
     recycle::lock_for_fork();
     class_regions::lock_for_fork();
     foreign_blocks::lock_for_fork();
+    crate::regions::lent::lock_for_fork();
 }
 
 extern "C" fn fork_done() {
+    crate::regions::lent::unlock_after_fork();
     foreign_blocks::unlock_after_fork();
     class_regions::unlock_after_fork();
     recycle::unlock_after_fork();

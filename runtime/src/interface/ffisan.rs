@@ -23,12 +23,12 @@ pub extern "C" fn ffisan_unregister_managed_region(base: *const c_void, size: us
 /// This thread now runs native code for a managed caller (a cgo call). Nests.
 #[no_mangle]
 pub extern "C" fn ffisan_call_window_begin() {
-    managed::enter_window();
+    crate::regions::lent::begin_plain();
 }
 
 #[no_mangle]
 pub extern "C" fn ffisan_call_window_end() {
-    managed::leave_window();
+    crate::regions::lent::end_plain();
 }
 
 /// "c-heap", "stack", "global", "read-only", "managed", "unknown" or "freed" (a pointer into the

@@ -7,6 +7,7 @@
 pub mod allocator;
 pub mod asan;
 pub mod asan_globals;
+pub mod cgo;
 pub mod cxx;
 pub mod ffisan;
 pub mod lsan;

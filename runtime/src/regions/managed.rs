@@ -44,6 +44,9 @@ static TABLE: SpinLock<Table> = SpinLock::new(Table {
 });
 /// `TABLE.count`, readable without the lock (munmap checks it on every call).
 static COUNT: AtomicUsize = AtomicUsize::new(0);
+/// Counts the calls that took memory out of a region (`lent.rs` asks whether one happened while
+/// an object was lent before it makes the object MANAGED again).
+pub static UNREGISTERED: AtomicUsize = AtomicUsize::new(0);
 
 impl Table {
     fn push(&mut self, r: Region) -> bool {
@@ -156,6 +159,7 @@ pub fn unregister(lo: usize, hi: usize) {
         return;
     }
     let mut table = TABLE.lock();
+    UNREGISTERED.fetch_add(1, Ordering::AcqRel);
     let (ok, lost_lo, lost_hi) = table.cut(lo, hi);
     COUNT.store(table.count, Ordering::Release);
     drop(table);
@@ -205,11 +209,6 @@ pub fn enter_window() {
 pub fn leave_window() {
     let depth = &crate::thread_state::current().window_depth;
     depth.set(depth.get().saturating_sub(1));
-}
-
-/// Whether the calling thread is inside a call window (native code running for a managed caller).
-pub fn window_open() -> bool {
-    crate::thread_state::current().in_call_window()
 }
 
 // ---- Go heap detection: with cgo the Go runtime maps its heap through libc's mmap (x_cgo_mmap).

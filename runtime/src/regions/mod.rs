@@ -3,12 +3,14 @@
 //! (garbage-collected) regions such as Go's heap. Above `threads` (a stack is a region too).
 
 pub(crate) mod globals;
+pub(crate) mod go_heap;
+pub(crate) mod lent;
 pub(crate) mod managed;
 mod modules;
 
 pub(crate) use globals::describe as describe_global;
 pub(crate) use managed::{
-    find as find_managed, for_each_region as for_each_managed, is_cgo_program, window_open,
+    find as find_managed, for_each_region as for_each_managed, is_cgo_program,
 };
 pub(crate) use modules::{
     describe, find_module as module_range, for_each_writable_global, scan_modules,

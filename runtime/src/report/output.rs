@@ -2,7 +2,9 @@
 //! printed as ASan-shaped text and one JSON line, then halt or go on (recover mode counts findings
 //! and turns the exit status into `exitcode`).
 
-use crate::errors::{Access, Detail, Domain, ErrorKind, FixedStr, RegionInfo, RegionKind};
+use crate::errors::{
+    Access, Detail, Domain, ErrorKind, FixedStr, GoObject, RegionInfo, RegionKind,
+};
 use crate::sync::SpinLock;
 use crate::traces::Frame;
 use crate::traces::StackTrace;
@@ -23,6 +25,8 @@ pub struct Finding {
     pub free_stack: u32,
     /// What the kind says beyond the above (the two sides of an alloc-dealloc mismatch, ...).
     pub detail: Detail,
+    /// The Go object a finding in the Go heap concerns, when the Go runtime's metadata names it.
+    pub go_object: Option<GoObject>,
 }
 
 /// What a deadly signal adds to its finding: the registers of the faulting context and a hint.
@@ -406,8 +410,15 @@ fn report_locked(finding: &Finding, signal: Option<&SignalContext>) -> bool {
     } else {
         None
     };
+    // The cgo wrapper that lent the object earlier, by name.
+    let lent_by = finding
+        .go_object
+        .filter(|o| o.lent_by_pc != 0)
+        .and_then(|o| crate::traces::symbolize(o.lent_by_pc, crate::options::get().symbolize).pop())
+        .and_then(|f| f.function);
     let info = Context {
         finding,
+        lent_by: lent_by.as_deref(),
         pc,
         thread: crate::threads::current_thread_number(),
         window_open: crate::thread_state::current().in_call_window(),
@@ -488,6 +499,8 @@ fn write_chunk_stacks(
 /// Everything a printed finding says.
 struct Context<'a> {
     finding: &'a Finding,
+    /// The function of the cgo call that lent `finding.go_object` earlier.
+    lent_by: Option<&'a str>,
     pc: usize,
     thread: u32,
     window_open: bool,
@@ -589,11 +602,19 @@ fn write_position(out: &mut impl Write, a: usize, r: &RegionInfo) -> core::fmt::
     }
 }
 
-/// The frame the SUMMARY line names: the first program frame with a source location.
+/// The frame the SUMMARY line names: the first program frame with a source location that is not
+/// cgo's glue (a `C.free` is then located at the Go line that called it).
 pub(super) fn summary_frame(frames: &[Frame]) -> Option<&Frame> {
     let program = || frames.iter().filter(|f| !crate::traces::in_runtime(f.pc));
     program()
-        .find(|f| f.file.is_some())
+        .find(|f| {
+            f.file.is_some()
+                && !crate::cgo_glue::is_cgo_glue(
+                    f.function.as_deref().unwrap_or(""),
+                    f.file.as_deref().unwrap_or(""),
+                )
+        })
+        .or_else(|| program().find(|f| f.file.is_some()))
         .or_else(|| program().next())
         .or(frames.first())
 }
@@ -725,6 +746,11 @@ impl Context<'_> {
                 return self.write_frame(out, &frame);
             }
         }
+        if r.kind == RegionKind::Managed {
+            if let Some(o) = &f.go_object {
+                self.write_go_object(out, o)?;
+            }
+        }
         write_region(out, a, r, self.window_open)
     }
 }
@@ -816,6 +842,44 @@ impl Context<'_> {
         Ok(())
     }
 
+    /// Where the address lies relative to the Go object, and whether that object was lent.
+    fn write_go_object(&self, out: &mut impl Write, o: &GoObject) -> core::fmt::Result {
+        let a = self.finding.addr;
+        let end = o.base + o.size;
+        write!(out, "{a:#x} is located ")?;
+        if a < o.base {
+            write!(out, "{} bytes before", o.base - a)?;
+        } else if a >= end {
+            write!(out, "{} bytes after", a - end)?;
+        } else {
+            write!(out, "{} bytes inside of", a - o.base)?;
+        }
+        write!(
+            out,
+            " the {}-byte Go object [{:#x},{end:#x})",
+            o.size, o.base
+        )?;
+        if o.lent_now {
+            writeln!(out, " lent to this call")
+        } else {
+            let call = if self.window_open {
+                "this call"
+            } else {
+                "any cgo call open on this thread"
+            };
+            write!(out, ", not lent to {call}")?;
+            match self.lent_by {
+                Some(name) => writeln!(
+                    out,
+                    " (lent earlier to C.{} on thread T{}, which returned)",
+                    cgo_call_name(name),
+                    o.lent_by_thread
+                ),
+                None => writeln!(out),
+            }
+        }
+    }
+
     fn region_json(&self) -> (&'static str, String) {
         let r = &self.finding.region;
         if self.finding.kind == ErrorKind::StackUseAfterReturn {
@@ -864,6 +928,19 @@ impl Context<'_> {
                 s.signal, s.bp, s.sp
             )?;
         }
+        if let Some(o) = &f.go_object {
+            write!(
+                out,
+                ",\"go_object\":{{\"base\":\"{:#x}\",\"size\":{},\"lent_to_this_call\":{}",
+                o.base, o.size, o.lent_now
+            )?;
+            if let Some(name) = self.lent_by {
+                write!(out, ",\"lent_earlier_to\":")?;
+                write_json_string(out, cgo_call_name(name))?;
+                write!(out, ",\"lent_earlier_thread\":{}", o.lent_by_thread)?;
+            }
+            out.write_char('}')?;
+        }
         write!(out, ",\"pid\":{},\"stack\":", self.pid)?;
         write_json_frames(out, self.stack)?;
         for (name, stack) in [("alloc", self.alloc), ("free", self.free)] {
@@ -901,6 +978,11 @@ fn write_json_detail(out: &mut impl Write, detail: &Detail) -> core::fmt::Result
             ",\"allocated_size\":{size},\"deallocated_size\":{delete_size},\"allocated_alignment\":{alignment},\"deallocated_alignment\":{delete_alignment}"
         ),
     }
+}
+
+/// `C.sum` for the wrapper `_cgo_<hash>_Cfunc_sum`.
+fn cgo_call_name(wrapper: &str) -> &str {
+    wrapper.split_once("_Cfunc_").map_or(wrapper, |(_, c)| c)
 }
 
 pub(super) fn write_json_frames(out: &mut impl Write, frames: &[Frame]) -> core::fmt::Result {

@@ -177,6 +177,7 @@ extern "C" fn on_deadly_signal(signal: c_int, info: *mut libc::siginfo_t, contex
             alloc_stack: 0,
             free_stack: 0,
             detail: Detail::None,
+            go_object: None,
         },
         context: SignalContext {
             signal,

@@ -16,8 +16,9 @@
 //! record's address and the thread's stack bounds alone whether to go on. The first record's
 //! address is in the key; each later one is the `next` word of the record before, which the check
 //! compares. Records lie above the caller's stack pointer (the key's rsp), in the live part of the
-//! calling thread's stack, so re-reading them never faults. The cache belongs to one thread, whose
-//! stack bounds do not change while it lives.
+//! calling thread's stack, so re-reading them never faults; the records of a goroutine's stack that
+//! a cgo program's walks go on into (`go_frames.rs`) lie in Go's heap arenas, which Go never
+//! unmaps. The cache belongs to one thread, whose stack bounds do not change while it lives.
 
 use crate::traces::unwind::Caller;
 use core::mem::MaybeUninit;

@@ -9,6 +9,7 @@ use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 pub use crate::traces::frame_chains::Trail;
+use crate::traces::go_frames;
 
 /// Depth of the stacks printed for errors (allocation and free stacks use `malloc_context_size`).
 pub const ERROR_STACK_DEPTH: usize = 64;
@@ -60,6 +61,10 @@ impl StackTrace {
     fn set(&mut self, index: usize, pc: usize) {
         self.pcs[index] = MaybeUninit::new(pc);
     }
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
     /// The pc of the first frame outside the runtime: where the error happened.
     pub fn user_pc(&self) -> usize {
         self.frames()
@@ -81,6 +86,9 @@ struct Walk {
     /// a frame pointer).
     user_cfa: [usize; 2],
     user_rbp: [usize; 2],
+    /// Set when the walk reached `runtime.asmcgocall`: its stack pointer and frame pointer there,
+    /// where the goroutine's frames go on (`go_frames.rs`).
+    go_resume: Option<(usize, usize)>,
 }
 
 extern "C" fn visit(context: *mut c_void, arg: *mut c_void) -> c_int {
@@ -110,6 +118,12 @@ extern "C" fn visit(context: *mut c_void, arg: *mut c_void) -> c_int {
         }
         t.set(t.len, ip);
         t.len += 1;
+        if go_frames::returns_into_go(ip) {
+            // The context's CFA is the stack pointer inside this frame at its call: asmcgocall's.
+            let sp = unsafe { _Unwind_GetCFA(context) };
+            walk.go_resume = Some((sp, unsafe { _Unwind_GetGR(context, DWARF_RBP) }));
+            return URC_NORMAL_STOP;
+        }
     }
     if t.len >= walk.max {
         URC_NORMAL_STOP
@@ -177,9 +191,13 @@ fn walk_with_unwinder(max_depth: usize, keep_entry: bool) -> Walk {
         runtime: runtime_range(),
         user_cfa: [0; 2],
         user_rbp: [0; 2],
+        go_resume: None,
     };
     if walk.max > 0 {
         unsafe { _Unwind_Backtrace(visit, (&mut walk as *mut Walk).cast()) };
+    }
+    if let Some((sp, fp)) = walk.go_resume {
+        go_frames::append_goroutine_frames(&mut walk.trace, walk.max, sp, fp, &mut |_, _| {});
     }
     walk
 }
@@ -235,39 +253,68 @@ pub fn capture_from(caller: &Caller, max_depth: usize) -> StackTrace {
 }
 
 /// Frame-pointer walk from `fp`: the saved (rbp, return address) pairs while they stay inside
-/// the thread's stack [lo, hi) and move up from `floor`. Every record read goes to `trail`.
+/// the thread's stack [lo, hi) and move up from `floor`; a walk that reaches a cgo call's Go
+/// side goes on along the goroutine's stack. Every record read goes to `trail`: the goroutine's
+/// records too, which lie in Go's heap arenas, mapped for the process's life (Go never unmaps
+/// them), so replaying them never faults; a changed goroutine shows as a changed word.
 fn walk_frame_pointers(
+    t: &mut StackTrace,
+    max: usize,
+    fp: usize,
+    floor: usize,
+    bounds: (usize, usize),
+    trail: &mut Trail,
+) {
+    let (last, next) = walk_records(t, max, fp, floor, bounds, &mut |n, r| trail.push(n, r));
+    if last != 0 && t.len < max && go_frames::returns_into_go(t.frames()[t.len - 1]) {
+        // asmcgocall's stack pointer at its call is just above the return address at last + 8.
+        let chained = go_frames::append_goroutine_frames(t, max, last + 16, next, &mut |n, r| {
+            trail.push(n, r)
+        });
+        // The replay follows each record's `next` word: only a walk that did so is replayable.
+        trail.usable &= chained;
+    }
+}
+
+/// The frame-record walk itself, within [lo, hi) and up from `floor`; `on_record` sees every
+/// record's two words. Returns the address of the last record that gave a frame and its `next`
+/// word ((0, 0) if none did).
+#[inline(always)]
+pub fn walk_records(
     t: &mut StackTrace,
     max: usize,
     mut fp: usize,
     mut floor: usize,
     (lo, hi): (usize, usize),
-    trail: &mut Trail,
-) {
+    on_record: &mut impl FnMut(usize, usize),
+) -> (usize, usize) {
     // The length lives in a register during the walk: stored through `t` each step, it would be
     // reloaded after every pc store (they may alias, as far as the compiler knows).
     let mut len = t.len;
+    let mut last = (0, 0);
     floor = floor.max(lo);
     // Each record [fp, fp + 16) must lie in [floor, hi): one unsigned compare (fp below floor
     // wraps round to a huge offset). Frames only go up, so floor is the last record's end.
     let Some(top) = hi.checked_sub(16) else {
-        return;
+        return last;
     };
     while len < max && fp.wrapping_sub(floor) <= top.wrapping_sub(floor) && top >= floor {
         if !fp.is_multiple_of(8) {
             break;
         }
         let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
-        trail.push(next, ret);
+        on_record(next, ret);
         if ret < 0x1000 {
             break;
         }
         t.pcs[len] = MaybeUninit::new(ret);
         len += 1;
+        last = (fp, next);
         floor = fp + 16;
         fp = next;
     }
     t.len = len;
+    last
 }
 
 /// How to unwind from a call site into the allocator without the unwinder, learned once per

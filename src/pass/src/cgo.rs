@@ -1,10 +1,10 @@
 //! cgo: which functions are cgo's own C (never instrumented), which are the `_Cfunc_` wrappers Go
 //! calls C through (wrapped in a call window), and the window itself.
-use inkwell::values::{FunctionValue, InstructionOpcode, InstructionValue};
+use inkwell::types::BasicTypeEnum;
+use inkwell::values::{BasicValueEnum, FunctionValue, InstructionOpcode, InstructionValue};
 
 use crate::emitter::Emitter;
-use crate::ir;
-use crate::runtime_api;
+use crate::{inkwell_gaps, ir, runtime_api};
 
 /// A cgo wrapper `_cgo_<hex>_Cfunc_<name>`: the C function Go calls for `C.<name>(...)`.
 pub fn is_cgo_wrapper(name: &str) -> bool {
@@ -35,10 +35,101 @@ fn is_go_asan_bridge(name: &str) -> bool {
     (name.starts_with("__asan_") || name.starts_with("__lsan_")) && name.ends_with("_go")
 }
 
+/// What the wrapper reads out of Go's argument frame: the values it passes on to the C function.
+struct FrameReads<'ctx> {
+    /// Pointer- and 64-bit integer loads of the wrapper's own code (not inlined C code) from Go's
+    /// argument frame: the arguments (an integer may carry a pointer in a struct passed by value).
+    values: Vec<InstructionValue<'ctx>>,
+    /// The wrapper copies something out in a way the values above do not show (a `memcpy` of a
+    /// struct argument, an aggregate load): its lent set is unknown.
+    opaque: bool,
+}
+
+fn is_alloca(v: BasicValueEnum) -> bool {
+    matches!(v, BasicValueEnum::PointerValue(p)
+        if p.as_instruction().is_some_and(|i| i.get_opcode() == InstructionOpcode::Alloca))
+}
+
+/// Whether `ptr` addresses Go's argument frame: the wrapper's parameter plus offsets (the frame
+/// may move by `_cgo_topofstack`'s difference), or at -O0 the parameter reloaded from a local.
+fn in_frame(ptr: BasicValueEnum, frame: BasicValueEnum) -> bool {
+    let mut v = ptr;
+    for _ in 0..8 {
+        if v == frame {
+            return true;
+        }
+        let BasicValueEnum::PointerValue(p) = v else {
+            return false;
+        };
+        let Some(inst) = p.as_instruction() else {
+            return false;
+        };
+        match inst.get_opcode() {
+            InstructionOpcode::GetElementPtr | InstructionOpcode::BitCast => {
+                let Some(base) = inkwell_gaps::operand(inst, 0) else {
+                    return false;
+                };
+                v = base;
+            }
+            InstructionOpcode::Load => {
+                return inkwell_gaps::operand(inst, 0).is_some_and(is_alloca)
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+fn frame_reads<'ctx>(wrapper: FunctionValue<'ctx>) -> FrameReads<'ctx> {
+    let mut reads = FrameReads {
+        values: Vec::new(),
+        opaque: false,
+    };
+    let Some(frame) = wrapper.get_first_param() else {
+        return reads;
+    };
+    for bb in ir::function_blocks(wrapper) {
+        for inst in ir::block_instructions(bb) {
+            if ir::is_inlined(inst) {
+                continue;
+            }
+            match inst.get_opcode() {
+                InstructionOpcode::Load => {
+                    let from_frame =
+                        inkwell_gaps::operand(inst, 0).is_some_and(|p| in_frame(p, frame));
+                    if !from_frame {
+                        continue;
+                    }
+                    match inkwell_gaps::result(inst).map(|v| v.get_type()) {
+                        Some(BasicTypeEnum::PointerType(_)) => reads.values.push(inst),
+                        // Only a pointer-wide integer can carry a pointer.
+                        Some(BasicTypeEnum::IntType(t)) if t.get_bit_width() == 64 => {
+                            reads.values.push(inst)
+                        }
+                        Some(BasicTypeEnum::IntType(_)) | Some(BasicTypeEnum::FloatType(_)) => {}
+                        _ => reads.opaque = true,
+                    }
+                }
+                InstructionOpcode::Call => {
+                    let name = ir::callee_name(inst).unwrap_or_default();
+                    if name.starts_with("llvm.memcpy") || name.starts_with("llvm.memmove") {
+                        reads.opaque = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    reads
+}
+
 /// Opens the call window at the wrapper's entry and closes it before every return: while the window is
-/// open, native code runs on behalf of a Go caller and may touch the Go memory it was passed. The last
-/// step of the wrapper's instrumentation, so the window encloses everything the others added: the
-/// checks, and the fake frame's enter and leave.
+/// open, native code runs on behalf of a Go caller and may touch the Go memory it was passed. Each
+/// value the wrapper reads from Go's argument frame is handed to the runtime right after the read
+/// (`__ffisan_cgo_lend`), which lends the Go object it points into, if any, to this call. A
+/// wrapper whose reads cannot all be seen opens a plain window instead (any Go memory allowed).
+/// The last step of the wrapper's instrumentation, so the window encloses everything the others
+/// added: the checks, and the fake frame's enter and leave.
 pub fn insert_call_window<'ctx>(
     em: &Emitter<'ctx>,
     wrapper: FunctionValue<'ctx>,
@@ -47,10 +138,35 @@ pub fn insert_call_window<'ctx>(
     let Some(entry_point) = ir::entry_edge(wrapper) else {
         return;
     };
-    let begin = runtime_api::call_window_begin(em);
-    let end = runtime_api::call_window_end(em);
+    let reads = frame_reads(wrapper);
+    let (begin, end) = if reads.opaque {
+        (
+            runtime_api::call_window_begin(em),
+            runtime_api::call_window_end(em),
+        )
+    } else {
+        (
+            runtime_api::cgo_window_begin(em),
+            runtime_api::cgo_window_end(em),
+        )
+    };
     em.position_at_function_edge(entry_point, wrapper);
     begin.call(em, &[]);
+    if !reads.opaque {
+        let lend = runtime_api::cgo_lend(em);
+        for load in reads.values {
+            let Some(next) = load.get_next_instruction() else {
+                continue;
+            };
+            em.position_before(next, load.get_debug_location());
+            let value = match inkwell_gaps::result(load) {
+                Some(BasicValueEnum::PointerValue(p)) => em.ptr_to_int(p),
+                Some(BasicValueEnum::IntValue(v)) => em.int_cast_to_i64(v),
+                _ => continue,
+            };
+            lend.call(em, &[value.into()]);
+        }
+    }
     for &ret in returns {
         em.position_at_function_edge(exit_edge(ret), wrapper);
         end.call(em, &[]);

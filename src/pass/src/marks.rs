@@ -159,6 +159,17 @@ const SANITIZER_INTERFACE_PROVIDED: &[&str] = &[
     "__sanitizer_install_malloc_and_free_hooks",
     "__sanitizer_malloc_hook",
     "__sanitizer_free_hook",
+    // Global redzones (interface/asan_globals.rs), also what Go's -asan runtime registers.
+    "__asan_register_globals",
+    "__asan_unregister_globals",
+    // <sanitizer/lsan_interface.h> (interface/lsan.rs).
+    "__lsan_disable",
+    "__lsan_enable",
+    "__lsan_do_leak_check",
+    "__lsan_do_recoverable_leak_check",
+    "__lsan_ignore_object",
+    "__lsan_register_root_region",
+    "__lsan_unregister_root_region",
 ];
 
 const SANITIZER_INTERFACE_PREFIXES: &[&str] = &["__asan_", "__lsan_", "__sanitizer_"];

@@ -14,6 +14,9 @@ pub const CHECK_LOOP: &str = "__ffisan_check_loop";
 pub const FAKE_FRAME_ENTER_PREFIX: &str = "__ffisan_fake_frame_enter_";
 pub const CALL_WINDOW_BEGIN: &str = "ffisan_call_window_begin";
 pub const CALL_WINDOW_END: &str = "ffisan_call_window_end";
+pub const CGO_WINDOW_BEGIN: &str = "__ffisan_cgo_window_begin";
+pub const CGO_LEND: &str = "__ffisan_cgo_lend";
+pub const CGO_WINDOW_END: &str = "__ffisan_cgo_window_end";
 pub const LIBC_HOOK_PREFIX: &str = "__ffisan_libc_";
 /// Name of the internal constructor ffisan adds to every instrumented module.
 pub const MODULE_CTOR: &str = "ffisan.module_ctor";
@@ -175,6 +178,21 @@ pub fn call_window_begin<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
 
 pub fn call_window_end<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
     declare_hot(em, CALL_WINDOW_END, em.void_function_type(&[]))
+}
+
+/// `void __ffisan_cgo_window_begin(void)`: a cgo call's window, which lends only what
+/// `__ffisan_cgo_lend` names.
+pub fn cgo_window_begin<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
+    declare_hot(em, CGO_WINDOW_BEGIN, em.void_function_type(&[]))
+}
+
+/// `void __ffisan_cgo_lend(u64 value)`: a word the wrapper read from Go's argument frame.
+pub fn cgo_lend<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
+    declare_hot(em, CGO_LEND, em.void_function_type(&[em.i64.into()]))
+}
+
+pub fn cgo_window_end<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
+    declare_hot(em, CGO_WINDOW_END, em.void_function_type(&[]))
 }
 
 pub fn init<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {

@@ -34,10 +34,23 @@ fn is_runtime_frame(frame: &Frame) -> bool {
         .is_some_and(|m| m.ends_with("libffisan_rt.so"))
 }
 
+/// The runtime's own list of cgo's generated glue: every `C.free` of a program passes through the
+/// same glue, so it does not tell them apart.
+#[path = "../../../../runtime/src/cgo_glue.rs"]
+mod cgo_glue;
+
+fn is_cgo_glue(frame: &Frame) -> bool {
+    cgo_glue::is_cgo_glue(
+        frame.function.as_deref().unwrap_or(""),
+        frame.file.as_deref().unwrap_or(""),
+    )
+}
+
 pub fn location_of(finding: &Finding) -> Location {
     let user_frames = || finding.stack.iter().filter(|f| !is_runtime_frame(f));
     let frame = user_frames()
-        .find(|f| f.file.is_some())
+        .find(|f| f.file.is_some() && !is_cgo_glue(f))
+        .or_else(|| user_frames().find(|f| f.file.is_some()))
         .or_else(|| user_frames().next())
         .or_else(|| finding.stack.first());
     match frame {
@@ -115,6 +128,37 @@ mod tests {
         assert_eq!(groups[0].count, 3);
         assert_eq!(groups[0].location.file.as_deref(), Some("/src/uaf.c"));
         assert_eq!(groups[0].location.line, 12);
+    }
+
+    /// Two `C.free`s of Go memory pass through the same cgo glue: the Go lines tell them apart.
+    #[test]
+    fn cgo_glue_is_skipped_for_the_location() {
+        let frame = |function: &str, file: &str, line: u32| Frame {
+            pc: None,
+            function: Some(function.into()),
+            file: Some(file.into()),
+            line,
+            column: 0,
+            module: None,
+        };
+        let mut finding = findings(&[UAF.to_string()]).remove(0);
+        finding.stack = vec![
+            frame(
+                "_cgo_5f4700a3ee73_Cfunc_free",
+                "/tmp/go-build/cgo-gcc-prolog",
+                51,
+            ),
+            frame(
+                "runtime.asmcgocall.abi0",
+                "/usr/local/go/src/runtime/asm_amd64.s",
+                995,
+            ),
+            frame("main._Cfunc_free.abi0", "./_cgo_gotypes.go", 87),
+            frame("main.forget", "/src/main.go", 28),
+        ];
+        let location = location_of(&finding);
+        assert_eq!(location.file.as_deref(), Some("/src/main.go"));
+        assert_eq!(location.line, 28);
     }
 
     #[test]

@@ -1,0 +1,3 @@
+module allocbench.example
+
+go 1.26

@@ -1,0 +1,3 @@
+module cgocallsbench.example
+
+go 1.26

@@ -1,0 +1,141 @@
+//! Go heap objects: the bounds of the object an address lies in, and whether it is pinned, read
+//! from the Go runtime's own span metadata (`runtime.mheap_`, found in the executable's symbol
+//! table), so C code can be told which Go object it touched.
+//!
+//! The path Go itself takes in `spanOf` (runtime/mheap.go) and `findObject`: the arena index
+//! `(addr - arenaBaseOffset) / 64 MiB`, `mheap_.arenas[0][index]` (linux/amd64 has one L1 entry),
+//! `heapArena.spans[page in arena]`, then the span's `startAddr`, `npages`, `state`, `elemsize`:
+//! object = startAddr + (addr - startAddr) / elemsize * elemsize. Pins (`runtime.Pinner`) are the
+//! span's `pinnerBits`, two bits per object, the first "pinned". The field offsets are Go 1.26's
+//! (read from its DWARF); they are used only when `runtime.buildVersion` says go1.26, and every
+//! span read is checked for consistency (the address inside the span, an in-use span, an element
+//! size that fits) before it is believed: anything else answers "unknown", never a wrong object.
+//! The object an argument points into is alive during the call (cgo keeps it alive), so its span
+//! does not change under us; any other span may, which only makes an answer "unknown".
+
+use crate::traces::elf_symbols::{lookup_in_executable, Range};
+use core::sync::atomic::{AtomicUsize, Ordering};
+
+/// Address of `runtime.mheap_`, 0 when unusable (no Go, another Go version).
+static MHEAP: AtomicUsize = AtomicUsize::new(0);
+
+const ARENA_BASE_OFFSET: usize = 0xffff_8000_0000_0000;
+const HEAP_ARENA_BYTES: usize = 64 << 20;
+const ARENA_L2_ENTRIES: usize = 1 << 22;
+const PAGE_SIZE: usize = 8192;
+const PAGES_PER_ARENA: usize = HEAP_ARENA_BYTES / PAGE_SIZE;
+
+// Go 1.26 linux/amd64 offsets.
+const MHEAP_ARENAS: usize = 66008;
+const SPAN_START_ADDR: usize = 24;
+const SPAN_NPAGES: usize = 32;
+const SPAN_NELEMS: usize = 50;
+const SPAN_PINNER_BITS: usize = 80;
+const SPAN_STATE: usize = 99;
+const SPAN_ELEMSIZE: usize = 104;
+const SPAN_STATE_IN_USE: u8 = 1;
+
+/// A Go heap object: [base, base + size).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Object {
+    pub base: usize,
+    pub size: usize,
+    span: usize,
+    index: usize,
+}
+
+/// Finds `runtime.mheap_` in a Go 1.26 executable. Start-up only.
+pub fn init() {
+    let mut found = [Range::default(); 2];
+    let names: [&[u8]; 2] = [b"runtime.mheap_", b"runtime.buildVersion"];
+    if !lookup_in_executable(b".go.buildinfo", &names, &mut found) || found[1].lo == 0 {
+        return;
+    }
+    // runtime.buildVersion is a Go string, {data, len}, initialised statically by the linker.
+    let (data, len) = unsafe {
+        (
+            *(found[1].lo as *const usize),
+            *((found[1].lo + 8) as *const usize),
+        )
+    };
+    if data == 0 || !(6..64).contains(&len) {
+        return;
+    }
+    let version = unsafe { core::slice::from_raw_parts(data as *const u8, len) };
+    let is_126 =
+        version.starts_with(b"go1.26") && !version[6..].first().is_some_and(u8::is_ascii_digit);
+    if is_126 && found[0].lo != 0 {
+        MHEAP.store(found[0].lo, Ordering::Release);
+    }
+}
+
+#[inline]
+unsafe fn word(addr: usize) -> usize {
+    core::ptr::read_volatile(addr as *const usize)
+}
+
+/// The Go heap object holding `addr` (in an in-use span), if the metadata says so consistently.
+pub fn object_at(addr: usize) -> Option<Object> {
+    let mheap = MHEAP.load(Ordering::Acquire);
+    if mheap == 0 || !(0x1000..1 << 47).contains(&addr) {
+        return None;
+    }
+    let index = addr.wrapping_sub(ARENA_BASE_OFFSET) / HEAP_ARENA_BYTES;
+    if index >= ARENA_L2_ENTRIES {
+        return None;
+    }
+    unsafe {
+        let l2 = word(mheap + MHEAP_ARENAS);
+        if l2 == 0 {
+            return None;
+        }
+        let arena = word(l2 + index * 8);
+        if arena == 0 {
+            return None;
+        }
+        let page = (addr % HEAP_ARENA_BYTES) / PAGE_SIZE;
+        debug_assert!(page < PAGES_PER_ARENA);
+        let span = word(arena + page * 8);
+        if span == 0 || !span.is_multiple_of(8) {
+            return None;
+        }
+        let start = word(span + SPAN_START_ADDR);
+        let npages = word(span + SPAN_NPAGES);
+        let state = core::ptr::read_volatile((span + SPAN_STATE) as *const u8);
+        let elemsize = word(span + SPAN_ELEMSIZE);
+        let nelems = core::ptr::read_volatile((span + SPAN_NELEMS) as *const u16) as usize;
+        let span_bytes = npages.checked_mul(PAGE_SIZE)?;
+        if state != SPAN_STATE_IN_USE
+            || addr < start
+            || addr - start >= span_bytes
+            || elemsize == 0
+            || nelems == 0
+            || elemsize.checked_mul(nelems)? > span_bytes
+        {
+            return None;
+        }
+        let index = (addr - start) / elemsize;
+        if index >= nelems {
+            return None;
+        }
+        Some(Object {
+            base: start + index * elemsize,
+            size: elemsize,
+            span,
+            index,
+        })
+    }
+}
+
+/// Whether the object is pinned (`runtime.Pinner.Pin`), read from its span's pin bits.
+pub fn is_pinned(object: &Object) -> bool {
+    unsafe {
+        let bits = word(object.span + SPAN_PINNER_BITS);
+        if bits == 0 {
+            return false;
+        }
+        let bit = object.index * 2;
+        let byte = core::ptr::read_volatile((bits + bit / 8) as *const u8);
+        byte & (1 << (bit % 8)) != 0
+    }
+}
