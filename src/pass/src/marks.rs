@@ -159,9 +159,6 @@ const SANITIZER_INTERFACE_PROVIDED: &[&str] = &[
     "__sanitizer_install_malloc_and_free_hooks",
     "__sanitizer_malloc_hook",
     "__sanitizer_free_hook",
-    // Global redzones (interface/asan_globals.rs), also what Go's -asan runtime registers.
-    "__asan_register_globals",
-    "__asan_unregister_globals",
     // <sanitizer/lsan_interface.h> (interface/lsan.rs).
     "__lsan_disable",
     "__lsan_enable",
