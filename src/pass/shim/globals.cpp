@@ -31,6 +31,11 @@ extern "C" LLVMValueRef ffisan_pad_global(LLVMValueRef G, uint64_t Redzone, unsi
   auto *New = new GlobalVariable(M, PaddedTy, Old->isConstant(), Old->getLinkage(), Init, "", Old,
                                  Old->getThreadLocalMode(), Old->getAddressSpace());
   New->copyAttributesFrom(Old);
+  // A padded constant left unnamed_addr may go to a mergeable section (.rodata.cst16, .str1.1),
+  // where the linker folds another object's equal constant into it: that object's reads of its own
+  // bytes then land in this one's redzone (rusqlite's Rust constants merged into SQLite's padded
+  // strings). ASan drops unnamed_addr for the same reason.
+  New->setUnnamedAddr(GlobalValue::UnnamedAddr::None);
   New->setAlignment(MaybeAlign(std::max<uint64_t>(Old->getAlign().valueOrOne().value(), MinAlign)));
   New->copyMetadata(Old, 0);
   New->takeName(Old);
