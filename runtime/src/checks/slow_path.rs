@@ -164,19 +164,23 @@ fn range_is_clean(addr: usize, size: usize, write: bool) -> bool {
 
 #[cold]
 #[inline(never)]
-fn report_access(kind: ErrorKind, addr: usize, size: usize, flags: u32) {
+fn report_access(kind: ErrorKind, addr: usize, bad: usize, size: usize, flags: u32) {
     let stack = unwind::capture(unwind::ERROR_STACK_DEPTH, false);
-    report_access_from(kind, addr, size, flags, stack);
+    report_access_from(kind, addr, bad, size, flags, stack);
 }
 
+/// Reports the access of `size` bytes at `addr` whose first offending byte is `bad`: the region
+/// line is about `bad`, so an access starting inside an object and running past its end names
+/// that object ("0 bytes after"), not whatever lies nearest its start.
 fn report_access_from(
     kind: ErrorKind,
     addr: usize,
+    bad: usize,
     size: usize,
     flags: u32,
     stack: unwind::StackTrace,
 ) {
-    let region = crate::checks::locate::region_of(kind, addr);
+    let region = crate::checks::locate::region_of(kind, bad);
     let heap = matches!(region.kind, RegionKind::CHeap | RegionKind::Freed);
     let (alloc_stack, free_stack) = if heap {
         crate::heap::chunk_stacks(region.lo)
@@ -216,11 +220,11 @@ pub fn check_range(addr: usize, size: usize, flags: u32) {
     if range_is_clean(addr, size, write) {
         // Nothing painted: only the real stack's dead part (never painted) remains to rule out.
     } else if let Some((kind, bad)) = find_error(addr, size, write) {
-        report_access(kind, bad, size, flags);
+        report_access(kind, bad, bad, size, flags);
     } else if crate::options::get().detect_stack_use_after_return
         && crate::threads::is_dead_stack(addr)
     {
-        report_access(ErrorKind::StackUseAfterReturn, addr, size, flags);
+        report_access(ErrorKind::StackUseAfterReturn, addr, addr, size, flags);
     }
 }
 
@@ -233,15 +237,15 @@ pub fn report_found_access(addr: usize, size: usize, flags: u32, pc: usize, bp: 
     let kind = find_error(bad, (addr + size.max(1)).saturating_sub(bad).max(1), write)
         .map_or(ErrorKind::UseAfterPoison, |(kind, _)| kind);
     let stack = unwind::capture_context(pc, bp, sp, false);
-    report_access_from(kind, addr, size, flags, stack);
+    report_access_from(kind, addr, bad, size, flags, stack);
 }
 
 /// The inline fast path saw a non-zero shadow byte for a load or store of `size` bytes at `addr`.
 /// The report names the access's own address, like ASan.
 extern "C" fn slow_access(addr: u64, size: u64, flags: u32) {
     let (addr, size) = (addr as usize, size as usize);
-    if let Some((kind, _)) = find_error(addr, size.max(1), flags & flags::WRITE != 0) {
-        report_access(kind, addr, size, flags);
+    if let Some((kind, bad)) = find_error(addr, size.max(1), flags & flags::WRITE != 0) {
+        report_access(kind, addr, bad, size, flags);
     }
 }
 
@@ -267,8 +271,8 @@ extern "C" fn check_loop(first: u64, count: u64, stride: i64, size: u64, flags: 
     }
     let mut addr = first;
     for _ in 0..count {
-        if let Some((kind, _)) = find_error(addr, size, write) {
-            report_access(kind, addr, size, flags);
+        if let Some((kind, bad)) = find_error(addr, size, write) {
+            report_access(kind, addr, bad, size, flags);
             return;
         }
         addr = addr.wrapping_add(stride as usize);

@@ -716,10 +716,30 @@ impl Context<'_> {
         Ok(())
     }
 
+    /// The address the region line is about: the access's own, except that an access starting
+    /// inside an object and running past its end is about the object's end, as ASan words it
+    /// ("0 bytes after global variable 'g'"), not about a valid byte "8 bytes inside of".
+    fn located(&self) -> usize {
+        let f = self.finding;
+        let r = &f.region;
+        let overflow = matches!(
+            f.kind,
+            ErrorKind::GlobalBufferOverflow
+                | ErrorKind::HeapBufferOverflow
+                | ErrorKind::StackBufferOverflow
+        );
+        let from_inside = (r.lo..r.hi).contains(&f.addr) && f.addr.saturating_add(f.size) > r.hi;
+        if overflow && from_inside && matches!(f.access, Access::Read | Access::Write) {
+            r.hi
+        } else {
+            f.addr
+        }
+    }
+
     fn write_region(&self, out: &mut impl Write) -> core::fmt::Result {
         let f = self.finding;
         let r = &f.region;
-        let (a, name) = (f.addr, r.name.as_str());
+        let (a, name) = (self.located(), r.name.as_str());
         if f.kind == ErrorKind::StackUseAfterReturn {
             return writeln!(
                 out,
@@ -804,7 +824,7 @@ impl Context<'_> {
         out: &mut impl Write,
         frame: &crate::threads::Frame,
     ) -> core::fmt::Result {
-        let a = self.finding.addr;
+        let a = self.located();
         let offset = a.wrapping_sub(frame.base);
         writeln!(
             out,
