@@ -13,9 +13,6 @@ pub fn c_compile_flags(home: &Home) -> Result<Vec<String>> {
         // them all, at a fraction of full debug info's compile time and size.
         "-gline-tables-only".to_string(),
         "-fno-omit-frame-pointer".to_string(),
-        // Keeps the locals' names in the IR: a stack-buffer-overflow report names the object
-        // (`'buf' (line 4)`), and line tables carry no variables.
-        "-fno-discard-value-names".to_string(),
         // LLVM's instruction-referencing variable-location analysis runs a dataflow over every
         // machine block even when there is no variable to place (line tables only), and the
         // checks multiply the blocks: it was a tenth of `sqlite3.c`'s compile. The older analysis
@@ -29,6 +26,16 @@ pub fn c_compile_flags(home: &Home) -> Result<Vec<String>> {
     if home.dir.join("include").join("ffisan.h").is_file() {
         flags.push(format!("-isystem{dir}/include"));
     }
+    Ok(flags)
+}
+
+/// `c_compile_flags` for a compiler ffisan does not drive (`ffisan go`'s C-only mode, a `CC` the
+/// user chose under `ffisan cargo`): without the frontend's `-fsanitize=address`
+/// (`c_frontend_mark_flags`), which keeps the locals' names, clang discards every IR value's name,
+/// and a stack-buffer-overflow report could not name the object (`'buf' (line 4)`).
+pub fn c_compile_flags_unmarked(home: &Home) -> Result<Vec<String>> {
+    let mut flags = c_compile_flags(home)?;
+    flags.push("-fno-discard-value-names".to_string());
     Ok(flags)
 }
 

@@ -5,7 +5,7 @@ use super::install_links::LINK_NAMES;
 use super::rustc::real_rustc;
 use super::Verbosity;
 use crate::home::{current_executable, Home};
-use crate::instrument::{c_compile_flags, RUSTC_BOOTSTRAP};
+use crate::instrument::{c_compile_flags_unmarked, RUSTC_BOOTSTRAP};
 use crate::launch::Launch;
 use anyhow::{bail, Context, Result};
 use std::ffi::{OsStr, OsString};
@@ -98,7 +98,7 @@ fn c_compiler_env(
         ("CXX", "CXXFLAGS", "ffisan-c++"),
     ] {
         if user_sets_tool(compiler, target) {
-            let ours = c_compile_flags(home)?.join(" ");
+            let ours = c_compile_flags_unmarked(home)?.join(" ");
             let user = std::env::var(flags).unwrap_or_default();
             launch.env(flags, format!("{ours} {user}").trim_end());
             continue;

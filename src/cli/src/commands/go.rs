@@ -2,7 +2,7 @@
 
 use super::Verbosity;
 use crate::home::Home;
-use crate::instrument::{c_compile_flags, c_link_flags};
+use crate::instrument::{c_compile_flags_unmarked, c_link_flags};
 use crate::launch::{which, Launch};
 use anyhow::{Context, Result};
 use std::collections::HashMap;
@@ -65,7 +65,7 @@ pub fn run(args: &[OsString], verbosity: Verbosity) -> Result<i32> {
     let plugin_flags = if go_checks {
         String::new() // ffisan cc adds them
     } else {
-        go_flags(&c_compile_flags(&home)?)
+        go_flags(&c_compile_flags_unmarked(&home)?)
     };
     let compile = format!("{plugin_flags} -D__FFISAN_STAMP__={}", stamp(&home));
     for variable in ["CGO_CFLAGS", "CGO_CXXFLAGS"] {
