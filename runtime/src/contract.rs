@@ -150,6 +150,12 @@ pub mod flags {
 ///   `__asan_register_globals(descriptors: *const GlobalDescriptor, n: usize)` and
 ///   `__asan_unregister_globals(...)`: the module's padded globals, in its constructor and
 ///   destructor (`regions/globals.rs` has the layout, ASan's)
+/// `__ffisan_libc_fortify_refused(ptr, count: u64, unit: u64, limit: u64, limit_unit: u64,
+/// flags: u32)` before a `_FORTIFY_SOURCE` call glibc checks a length of (`__read_chk`): when
+/// count × unit > limit × limit_unit glibc aborts, so the count × unit bytes at ptr are checked
+/// for writing first.
+pub const LIBC_FORTIFY_REFUSED_HOOK: &str = "fortify_refused";
+
 pub const LIBC_HOOKS_BEFORE: &[&str] = &[
     // checks/interceptors/string.rs
     "strlen",
@@ -246,6 +252,18 @@ pub const LIBC_HOOKS_BEFORE: &[&str] = &[
     "strftime",
     "inet_ntop",
     "inet_pton",
+    // sockets.rs, io.rs, system.rs, format.rs: issue 28's remaining functions
+    "accept",
+    "accept4",
+    "getsockname",
+    "preadv",
+    "preadv2",
+    "pwritev",
+    "pwritev2",
+    "statx",
+    "vwscanf",
+    "vswscanf",
+    "vfwscanf",
 ];
 
 pub const LIBC_HOOKS_AFTER: &[&str] = &[
@@ -279,6 +297,15 @@ pub const LIBC_HOOKS_AFTER: &[&str] = &[
     "strftime",
     "inet_ntop",
     "inet_pton",
+    "accept",
+    "accept4",
+    "getsockname",
+    "preadv",
+    "preadv2",
+    "statx",
+    "vwscanf",
+    "vswscanf",
+    "vfwscanf",
 ];
 
 #[cfg(test)]

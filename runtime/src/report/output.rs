@@ -603,12 +603,14 @@ fn write_position(out: &mut impl Write, a: usize, r: &RegionInfo) -> core::fmt::
 }
 
 /// The frame the SUMMARY line names: the first program frame with a source location that is not
-/// cgo's glue (a `C.free` is then located at the Go line that called it).
+/// cgo's glue (a `C.free` is then located at the Go line that called it) nor a system header's
+/// inline wrapper (glibc's `_FORTIFY_SOURCE` `strcpy`, its `getline`: the caller's line is meant).
 pub(super) fn summary_frame(frames: &[Frame]) -> Option<&Frame> {
     let program = || frames.iter().filter(|f| !crate::traces::in_runtime(f.pc));
     program()
         .find(|f| {
             f.file.is_some()
+                && !f.file.as_deref().unwrap_or("").starts_with("/usr/include/")
                 && !crate::cgo_glue::is_cgo_glue(
                     f.function.as_deref().unwrap_or(""),
                     f.file.as_deref().unwrap_or(""),

@@ -10,8 +10,7 @@ use inkwell::values::{
 use crate::emitter::Emitter;
 use crate::inkwell_gaps;
 use crate::ir;
-use crate::libc_calls::{self, KnownCall};
-use crate::libc_table::LibcFunction;
+use crate::libc_calls::{self, HookedCall, KnownCall};
 use crate::skip::FunctionRole;
 
 /// How many bytes an access touches.
@@ -70,7 +69,7 @@ pub struct FunctionPlan<'ctx> {
     /// Per basic block, its accesses and possibly-freeing calls in order.
     pub blocks: Vec<Vec<Event>>,
     /// Calls of `libc_table`'s functions, each with its row.
-    pub libc_hooks: Vec<(InstructionValue<'ctx>, &'static LibcFunction)>,
+    pub libc_hooks: Vec<(InstructionValue<'ctx>, HookedCall)>,
     /// Number of memory-function calls checked by range (libc and intrinsics).
     pub memory_calls: usize,
     pub returns: Vec<InstructionValue<'ctx>>,
@@ -226,7 +225,7 @@ pub fn collect<'ctx>(
                 continue;
             }
             match libc_calls::classify(inst) {
-                Some(KnownCall::Hook(f)) => plan.libc_hooks.push((inst, f)),
+                Some(KnownCall::Hook(h)) => plan.libc_hooks.push((inst, h)),
                 Some(KnownCall::Ranges(ranges)) => {
                     plan.memory_calls += 1;
                     for r in ranges {

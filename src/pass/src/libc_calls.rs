@@ -9,7 +9,7 @@ use inkwell::values::{
 
 use crate::emitter::Emitter;
 use crate::ir;
-use crate::libc_table::{self, LibcFunction, Param};
+use crate::libc_table::{self, Fortified, LibcFunction, Param, Refusal, Unit};
 use crate::runtime_api::{self, Domain};
 use crate::va_spill;
 
@@ -48,17 +48,54 @@ const fn write(ptr_arg: u32, len_arg: u32) -> RangeArg {
 const MEMORY_FUNCTIONS: &[(&str, &[MemParam], &[RangeArg])] = &[
     ("memcpy", &[Ptr, Ptr, Int], &[write(0, 2), read(1, 2)]),
     ("memmove", &[Ptr, Ptr, Int], &[write(0, 2), read(1, 2)]),
+    ("mempcpy", &[Ptr, Ptr, Int], &[write(0, 2), read(1, 2)]),
     ("memset", &[Ptr, Int, Int], &[write(0, 2)]),
     ("memcmp", &[Ptr, Ptr, Int], &[read(0, 2), read(1, 2)]),
     ("bcmp", &[Ptr, Ptr, Int], &[read(0, 2), read(1, 2)]),
     ("bzero", &[Ptr, Int], &[write(0, 1)]),
+    ("explicit_bzero", &[Ptr, Int], &[write(0, 1)]),
 ];
+
+/// A call that gets a `libc_table` function's hooks.
+#[derive(Clone, Copy, Debug)]
+pub struct HookedCall {
+    pub function: &'static LibcFunction,
+    /// The `_FORTIFY_SOURCE` variant called in its place (`__sprintf_chk` for `sprintf`), whose
+    /// arguments the hooks get only the plain function's of.
+    pub fortified: Option<&'static Fortified>,
+}
+
+impl HookedCall {
+    /// The call's arguments the hooks get, in the plain function's order (its fixed ones).
+    fn fixed_args(&self) -> Vec<u32> {
+        match self.fortified {
+            Some(chk) => chk.args.to_vec(),
+            None => {
+                let fixed = self
+                    .function
+                    .params
+                    .iter()
+                    .filter(|p| **p != Param::Variadic)
+                    .count() as u32;
+                (0..fixed).collect()
+            }
+        }
+    }
+
+    /// Index of the call's first variadic argument (after all the called function's fixed ones).
+    fn first_variadic(&self) -> u32 {
+        let params = self
+            .fortified
+            .map_or(self.function.params, |chk| chk.params);
+        params.iter().filter(|p| **p != Param::Variadic).count() as u32
+    }
+}
 
 /// How a call is checked, if it is a libc or intrinsic call ffisan knows.
 #[derive(Clone, Copy, Debug)]
 pub enum KnownCall {
-    /// A function of `libc_table`: call its runtime hooks.
-    Hook(&'static LibcFunction),
+    /// A function of `libc_table` (or its `__*_chk` variant): call its runtime hooks.
+    Hook(HookedCall),
     /// A memory function or `llvm.mem*` intrinsic: check these argument ranges.
     Ranges(&'static [RangeArg]),
 }
@@ -80,16 +117,16 @@ fn shape_matches(call: InstructionValue, params: &[MemParam]) -> bool {
 
 /// Whether the call passes what the libc function takes: its fixed parameters' kinds, and for a
 /// variadic one a variadic call with as many fixed arguments.
-fn hooked_shape_matches(call: InstructionValue, f: &LibcFunction) -> bool {
-    let fixed = f.params.iter().filter(|p| **p != Param::Variadic).count();
-    let variadic = f.params.last() == Some(&Param::Variadic);
+fn hooked_shape_matches(call: InstructionValue, params: &[Param]) -> bool {
+    let fixed = params.iter().filter(|p| **p != Param::Variadic).count();
+    let variadic = params.last() == Some(&Param::Variadic);
     let count_ok = if variadic {
         va_spill::fixed_params(call) == Some(fixed as u32)
     } else {
         ir::num_call_args(call) as usize == fixed
     };
     count_ok
-        && f.params[..fixed].iter().enumerate().all(|(i, p)| {
+        && params[..fixed].iter().enumerate().all(|(i, p)| {
             let arg = ir::operand(call, i as u32);
             match p {
                 Param::Ptr | Param::VaList => is_pointer(arg),
@@ -124,10 +161,32 @@ pub fn classify(call: InstructionValue) -> Option<KnownCall> {
         return None;
     }
     if let Some(f) = libc_table::find(&name) {
-        return hooked_shape_matches(call, f).then_some(KnownCall::Hook(f));
+        return hooked_shape_matches(call, f.params).then_some(KnownCall::Hook(HookedCall {
+            function: f,
+            fortified: None,
+        }));
+    }
+    if let Some(chk) = libc_table::find_fortified(&name) {
+        return classify_fortified(call, chk);
     }
     let (_, params, ranges) = MEMORY_FUNCTIONS.iter().find(|(n, _, _)| *n == name)?;
     shape_matches(call, params).then_some(KnownCall::Ranges(ranges))
+}
+
+/// A `__*_chk` call gets its plain function's check. The memory functions keep their argument
+/// positions (the destination's length comes last), so their ranges apply as they are.
+fn classify_fortified(call: InstructionValue, chk: &'static Fortified) -> Option<KnownCall> {
+    if !hooked_shape_matches(call, chk.params) {
+        return None;
+    }
+    if let Some(f) = libc_table::find(chk.plain) {
+        return Some(KnownCall::Hook(HookedCall {
+            function: f,
+            fortified: Some(chk),
+        }));
+    }
+    let (_, _, ranges) = MEMORY_FUNCTIONS.iter().find(|(n, _, _)| *n == chk.plain)?;
+    Some(KnownCall::Ranges(ranges))
 }
 
 /// True for calls that cannot free memory, so an earlier check of a pointer stays valid across them:
@@ -145,7 +204,7 @@ pub fn cannot_free(call: InstructionValue) -> bool {
     };
     name.starts_with("llvm.")
         || match classify(call) {
-            Some(KnownCall::Hook(f)) => !f.may_free,
+            Some(KnownCall::Hook(h)) => !h.function.may_free,
             Some(KnownCall::Ranges(_)) => true,
             None => false,
         }
@@ -155,16 +214,20 @@ pub fn cannot_free(call: InstructionValue) -> bool {
 /// `__ffisan_libc_<hook>(args..., flags)` before it and `__ffisan_libc_<hook>_after(result,
 /// args..., flags)` after it. A variadic call's `...` becomes one `va_list` over them
 /// (`va_spill.rs`); a `va_list` argument reaches the after-hook as a copy taken before the call.
-/// Calls whose variadic arguments the runtime cannot read get no hook.
+/// Calls whose variadic arguments the runtime cannot read get no hook. A `__*_chk` call's hooks
+/// get the plain function's arguments only.
 pub fn insert_hooks<'ctx>(
     em: &Emitter<'ctx>,
     call: InstructionValue<'ctx>,
-    f: &LibcFunction,
+    hooked: HookedCall,
     domain: Domain,
 ) {
-    let fixed = f.params.iter().filter(|p| **p != Param::Variadic).count() as u32;
+    let f = hooked.function;
+    if let Some(chk) = hooked.fortified {
+        prepare_fortified(em, call, chk, domain);
+    }
     let spilled = match f.params.last() {
-        Some(Param::Variadic) => match va_spill::layout(em, call, fixed) {
+        Some(Param::Variadic) => match va_spill::layout(em, call, hooked.first_variadic()) {
             Some(layout) => Some(layout),
             None => return,
         },
@@ -173,7 +236,9 @@ pub fn insert_hooks<'ctx>(
     let flags = runtime_api::access_flags(domain, false) as u64;
     let flags = em.i32.const_int(flags, false);
     // The call's shape matched the libc function's: every fixed argument is a pointer or an integer.
-    let mut args: Vec<BasicValueEnum> = (0..fixed)
+    let mut args: Vec<BasicValueEnum> = hooked
+        .fixed_args()
+        .into_iter()
         .map(|i| ir::operand(call, i).expect("a libc argument is a pointer or an integer"))
         .collect();
     if let Some(layout) = &spilled {
@@ -208,6 +273,62 @@ pub fn insert_hooks<'ctx>(
     call_hook(em, &format!("{}_after", f.hook), &after_args, flags);
 }
 
+/// What a `__*_chk` call needs besides its plain function's hooks: the check of a range glibc is
+/// about to refuse, and SIZE_MAX for a destination length glibc would check only while writing.
+fn prepare_fortified<'ctx>(
+    em: &Emitter<'ctx>,
+    call: InstructionValue<'ctx>,
+    chk: &Fortified,
+    domain: Domain,
+) {
+    if let Some(i) = chk.unbounded {
+        if let Some(BasicValueEnum::IntValue(len)) = ir::operand(call, i) {
+            let unbounded = len.get_type().const_all_ones();
+            call.set_operand(i, unbounded);
+        }
+    }
+    if let Some(refusal) = chk.refuses {
+        refusal_check(em, call, &refusal, domain);
+    }
+}
+
+/// `__ffisan_libc_fortify_refused(ptr, count, unit, limit, limit_unit, flags)` before the call.
+fn refusal_check<'ctx>(
+    em: &Emitter<'ctx>,
+    call: InstructionValue<'ctx>,
+    r: &Refusal,
+    domain: Domain,
+) {
+    em.position_before(call, ir::debug_loc(call));
+    let int = |i: u32| match ir::operand(call, i) {
+        Some(BasicValueEnum::IntValue(v)) => Some(em.int_cast_to_i64(v)),
+        _ => None,
+    };
+    let (Some(ptr), Some(count), Some(limit)) =
+        (ir::operand(call, r.ptr), int(r.count), int(r.limit))
+    else {
+        return;
+    };
+    let unit = match r.unit {
+        Unit::Bytes(n) => Some(em.const_i64(n)),
+        Unit::Arg(i) => int(i),
+    };
+    let Some(unit) = unit else {
+        return;
+    };
+    let args: [BasicValueEnum; 5] = [
+        ptr,
+        count.into(),
+        unit.into(),
+        limit.into(),
+        em.const_i64(r.limit_unit).into(),
+    ];
+    let flags = em
+        .i32
+        .const_int(runtime_api::access_flags(domain, false) as u64, false);
+    call_hook(em, crate::contract::LIBC_FORTIFY_REFUSED_HOOK, &args, flags);
+}
+
 fn call_hook<'ctx>(
     em: &Emitter<'ctx>,
     hook: &str,
@@ -224,6 +345,21 @@ fn call_hook<'ctx>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fortified_memory_functions_keep_their_plain_functions_argument_positions() {
+        for chk in libc_table::FORTIFIED {
+            if libc_table::find(chk.plain).is_some() {
+                continue;
+            }
+            let (_, params, _) = MEMORY_FUNCTIONS
+                .iter()
+                .find(|(n, _, _)| *n == chk.plain)
+                .unwrap_or_else(|| panic!("{}: {} is checked", chk.name, chk.plain));
+            let prefix: Vec<u32> = (0..params.len() as u32).collect();
+            assert_eq!(chk.args, prefix.as_slice(), "{}", chk.name);
+        }
+    }
 
     #[test]
     fn intrinsic_names() {

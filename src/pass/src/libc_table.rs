@@ -85,6 +85,21 @@ const fn via(
     }
 }
 
+/// A function checked by another's hook that cannot free (`stpcpy` by `strcpy`'s).
+const fn pure_via(
+    name: &'static str,
+    params: &'static [Param],
+    hook: &'static str,
+) -> LibcFunction {
+    LibcFunction {
+        name,
+        params,
+        hook,
+        when: Before,
+        may_free: false,
+    }
+}
+
 pub const LIBC_FUNCTIONS: &[LibcFunction] = &[
     // Strings (checks/interceptors/string.rs).
     pure("strlen", &[Ptr], Before),
@@ -107,6 +122,9 @@ pub const LIBC_FUNCTIONS: &[LibcFunction] = &[
     pure("strncasecmp", &[Ptr, Ptr, Int], Before),
     pure("strtok", &[Ptr, Ptr], Both),
     pure("strtok_r", &[Ptr, Ptr, Ptr], Before),
+    // They read and write what their `str` twins do; only the result differs.
+    pure_via("stpcpy", &[Ptr, Ptr], "strcpy"),
+    pure_via("stpncpy", &[Ptr, Ptr, Int], "strncpy"),
     // Memory (checks/interceptors/memory.rs).
     pure("memchr", &[Ptr, Int, Int], Before),
     pure("memrchr", &[Ptr, Int, Int], Before),
@@ -141,6 +159,9 @@ pub const LIBC_FUNCTIONS: &[LibcFunction] = &[
     pure("wmemmove", &[Ptr, Ptr, Int], Before),
     pure("wmemset", &[Ptr, Int, Int], Before),
     pure("wmemcmp", &[Ptr, Ptr, Int], Before),
+    pure_via("wcpcpy", &[Ptr, Ptr], "wcscpy"),
+    pure_via("wcpncpy", &[Ptr, Ptr, Int], "wcsncpy"),
+    pure_via("wmempcpy", &[Ptr, Ptr, Int], "wmemcpy"),
     // Formatted output and input (checks/interceptors/format.rs).
     via("printf", &[Ptr, Variadic], "vprintf", Before),
     via("vprintf", &[Ptr, VaList], "vprintf", Before),
@@ -173,11 +194,25 @@ pub const LIBC_FUNCTIONS: &[LibcFunction] = &[
     via("__isoc99_fscanf", &[Ptr, Ptr, Variadic], "vfscanf", Both),
     via("vfscanf", &[Ptr, Ptr, VaList], "vfscanf", Both),
     via("__isoc99_vfscanf", &[Ptr, Ptr, VaList], "vfscanf", Both),
+    via("wscanf", &[Ptr, Variadic], "vwscanf", Both),
+    via("__isoc99_wscanf", &[Ptr, Variadic], "vwscanf", Both),
+    via("vwscanf", &[Ptr, VaList], "vwscanf", Both),
+    via("__isoc99_vwscanf", &[Ptr, VaList], "vwscanf", Both),
+    via("swscanf", &[Ptr, Ptr, Variadic], "vswscanf", Both),
+    via("__isoc99_swscanf", &[Ptr, Ptr, Variadic], "vswscanf", Both),
+    via("vswscanf", &[Ptr, Ptr, VaList], "vswscanf", Both),
+    via("__isoc99_vswscanf", &[Ptr, Ptr, VaList], "vswscanf", Both),
+    via("fwscanf", &[Ptr, Ptr, Variadic], "vfwscanf", Both),
+    via("__isoc99_fwscanf", &[Ptr, Ptr, Variadic], "vfwscanf", Both),
+    via("vfwscanf", &[Ptr, Ptr, VaList], "vfwscanf", Both),
+    via("__isoc99_vfwscanf", &[Ptr, Ptr, VaList], "vfwscanf", Both),
     // Streams and file descriptors (checks/interceptors/io.rs).
     stream("puts", &[Ptr], Before),
     stream("fputs", &[Ptr, Ptr], Before),
     stream("fgets", &[Ptr, Int, Ptr], After),
+    via("fgets_unlocked", &[Ptr, Int, Ptr], "fgets", After),
     stream("fread", &[Ptr, Int, Int, Ptr], After),
+    via("fread_unlocked", &[Ptr, Int, Int, Ptr], "fread", After),
     stream("fwrite", &[Ptr, Int, Int, Ptr], Before),
     stream("getline", &[Ptr, Ptr, Ptr], Both),
     stream("getdelim", &[Ptr, Ptr, Int, Ptr], Both),
@@ -195,6 +230,25 @@ pub const LIBC_FUNCTIONS: &[LibcFunction] = &[
     stream("sendto", &[Int, Ptr, Int, Int, Ptr, Int], Before),
     stream("readv", &[Int, Ptr, Int], Both),
     stream("writev", &[Int, Ptr, Int], Before),
+    // `_FILE_OFFSET_BITS=64` names them `preadv64`, `preadv64v2`...
+    stream("preadv", &[Int, Ptr, Int, Int], Both),
+    via("preadv64", &[Int, Ptr, Int, Int], "preadv", Both),
+    stream("preadv2", &[Int, Ptr, Int, Int, Int], Both),
+    via("preadv64v2", &[Int, Ptr, Int, Int, Int], "preadv2", Both),
+    stream("pwritev", &[Int, Ptr, Int, Int], Before),
+    via("pwritev64", &[Int, Ptr, Int, Int], "pwritev", Before),
+    stream("pwritev2", &[Int, Ptr, Int, Int, Int], Before),
+    via(
+        "pwritev64v2",
+        &[Int, Ptr, Int, Int, Int],
+        "pwritev2",
+        Before,
+    ),
+    // Socket addresses (checks/interceptors/sockets.rs).
+    stream("accept", &[Int, Ptr, Ptr], Both),
+    stream("accept4", &[Int, Ptr, Ptr, Int], Both),
+    stream("getsockname", &[Int, Ptr, Ptr], Both),
+    via("getpeername", &[Int, Ptr, Ptr], "getsockname", Both),
     // The system: files, time, addresses (checks/interceptors/system.rs).
     stream("getcwd", &[Ptr, Int], After),
     stream("realpath", &[Ptr, Ptr], Both),
@@ -206,6 +260,7 @@ pub const LIBC_FUNCTIONS: &[LibcFunction] = &[
     via("lstat64", &[Ptr, Ptr], "lstat", Both),
     via("fstat64", &[Int, Ptr], "fstat", After),
     via("fstatat64", &[Int, Ptr, Ptr, Int], "fstatat", Both),
+    stream("statx", &[Int, Ptr, Int, Int, Ptr], Both),
     pure("time", &[Ptr], After),
     pure("localtime", &[Ptr], Before),
     pure("gmtime", &[Ptr], Before),
@@ -222,6 +277,361 @@ pub const LIBC_FUNCTIONS: &[LibcFunction] = &[
 /// The row for a libc function's name.
 pub fn find(name: &str) -> Option<&'static LibcFunction> {
     LIBC_FUNCTIONS.iter().find(|f| f.name == name)
+}
+
+/// A `_FORTIFY_SOURCE` variant of a checked function: with `-D_FORTIFY_SOURCE=2 -O2` glibc's
+/// headers call `__memcpy_chk`, `__sprintf_chk`, `__printf_chk`... in place of the function the
+/// program names, with glibc's flag (the printf family) or the destination's known length added.
+/// Such a call gets the plain function's check over the plain function's arguments; the added
+/// ones are ignored (ffisan knows each object's real bounds, and the report comes first).
+#[derive(Debug)]
+pub struct Fortified {
+    pub name: &'static str,
+    /// The `__*_chk` function's own parameters.
+    pub params: &'static [Param],
+    /// The function the program called: a row of `LIBC_FUNCTIONS` or a memory function of
+    /// `libc_calls.rs`, whose check this call gets.
+    pub plain: &'static str,
+    /// Which of the call's fixed arguments are the plain function's, in its order; a variadic
+    /// call's `...` follows them as the plain function's.
+    pub args: &'static [u32],
+    /// What glibc refuses before doing anything, if the function checks a length against the
+    /// destination's (`__read_chk`: count > buflen ends the program).
+    pub refuses: Option<Refusal>,
+    /// The destination's length argument of a function glibc checks only while it writes
+    /// (`__sprintf_chk`): set to SIZE_MAX, so the call runs as the plain one and ffisan's check
+    /// after it reports the overflow, where glibc would abort with no location (ASan's
+    /// interceptor drops it too).
+    pub unbounded: Option<u32>,
+}
+
+/// A length argument of a `__*_chk` call that glibc compares with the destination's before it
+/// starts: count × unit bytes asked for at `ptr`, against limit × limit_unit. When it is
+/// larger, glibc aborts ("buffer overflow detected") and the plain function's checks after the
+/// call never run, so ffisan checks the asked-for range first (`__ffisan_libc_fortify_refused`).
+#[derive(Clone, Copy, Debug)]
+pub struct Refusal {
+    pub ptr: u32,
+    pub count: u32,
+    pub unit: Unit,
+    pub limit: u32,
+    pub limit_unit: u64,
+}
+
+/// A size in bytes: a constant, or an argument of the call.
+#[derive(Clone, Copy, Debug)]
+pub enum Unit {
+    Bytes(u64),
+    Arg(u32),
+}
+
+/// glibc refuses `count` bytes at `ptr` past `limit` bytes.
+const fn refuses(ptr: u32, count: u32, limit: u32) -> Option<Refusal> {
+    Some(Refusal {
+        ptr,
+        count,
+        unit: Unit::Bytes(1),
+        limit,
+        limit_unit: 1,
+    })
+}
+
+/// As `refuses`, in wide characters.
+const fn refuses_wide(ptr: u32, count: u32, limit: u32) -> Option<Refusal> {
+    Some(Refusal {
+        ptr,
+        count,
+        unit: Unit::Bytes(4),
+        limit,
+        limit_unit: 4,
+    })
+}
+
+const fn chk(
+    name: &'static str,
+    params: &'static [Param],
+    plain: &'static str,
+    args: &'static [u32],
+) -> Fortified {
+    Fortified {
+        name,
+        params,
+        plain,
+        args,
+        refuses: None,
+        unbounded: None,
+    }
+}
+
+impl Fortified {
+    const fn refusing(self, refuses: Option<Refusal>) -> Fortified {
+        Fortified { refuses, ..self }
+    }
+    const fn unbounded(self, arg: u32) -> Fortified {
+        Fortified {
+            unbounded: Some(arg),
+            ..self
+        }
+    }
+}
+
+/// glibc 2.36's `__*_chk` functions whose plain function ffisan checks. clang-22 keeps a call to
+/// one where the object's size is known but the length is not (`__memcpy_chk(buf, s, n, 16)`),
+/// and for the printf family always (their flag argument); other calls become the plain function.
+pub const FORTIFIED: &[Fortified] = &[
+    // Strings and memory: the destination's length comes last.
+    chk("__memcpy_chk", &[Ptr, Ptr, Int, Int], "memcpy", &[0, 1, 2]),
+    chk(
+        "__memmove_chk",
+        &[Ptr, Ptr, Int, Int],
+        "memmove",
+        &[0, 1, 2],
+    ),
+    chk(
+        "__mempcpy_chk",
+        &[Ptr, Ptr, Int, Int],
+        "mempcpy",
+        &[0, 1, 2],
+    ),
+    chk("__memset_chk", &[Ptr, Int, Int, Int], "memset", &[0, 1, 2]),
+    chk(
+        "__explicit_bzero_chk",
+        &[Ptr, Int, Int],
+        "explicit_bzero",
+        &[0, 1],
+    ),
+    chk("__strcpy_chk", &[Ptr, Ptr, Int], "strcpy", &[0, 1]),
+    chk("__stpcpy_chk", &[Ptr, Ptr, Int], "stpcpy", &[0, 1]),
+    chk(
+        "__strncpy_chk",
+        &[Ptr, Ptr, Int, Int],
+        "strncpy",
+        &[0, 1, 2],
+    ),
+    chk(
+        "__stpncpy_chk",
+        &[Ptr, Ptr, Int, Int],
+        "stpncpy",
+        &[0, 1, 2],
+    ),
+    chk("__strcat_chk", &[Ptr, Ptr, Int], "strcat", &[0, 1]),
+    chk(
+        "__strncat_chk",
+        &[Ptr, Ptr, Int, Int],
+        "strncat",
+        &[0, 1, 2],
+    ),
+    chk("__wcscpy_chk", &[Ptr, Ptr, Int], "wcscpy", &[0, 1]),
+    chk("__wcpcpy_chk", &[Ptr, Ptr, Int], "wcpcpy", &[0, 1]),
+    chk(
+        "__wcsncpy_chk",
+        &[Ptr, Ptr, Int, Int],
+        "wcsncpy",
+        &[0, 1, 2],
+    ),
+    chk(
+        "__wcpncpy_chk",
+        &[Ptr, Ptr, Int, Int],
+        "wcpncpy",
+        &[0, 1, 2],
+    ),
+    chk("__wcscat_chk", &[Ptr, Ptr, Int], "wcscat", &[0, 1]),
+    chk(
+        "__wcsncat_chk",
+        &[Ptr, Ptr, Int, Int],
+        "wcsncat",
+        &[0, 1, 2],
+    ),
+    chk(
+        "__wmemcpy_chk",
+        &[Ptr, Ptr, Int, Int],
+        "wmemcpy",
+        &[0, 1, 2],
+    ),
+    chk(
+        "__wmemmove_chk",
+        &[Ptr, Ptr, Int, Int],
+        "wmemmove",
+        &[0, 1, 2],
+    ),
+    chk(
+        "__wmempcpy_chk",
+        &[Ptr, Ptr, Int, Int],
+        "wmempcpy",
+        &[0, 1, 2],
+    ),
+    chk(
+        "__wmemset_chk",
+        &[Ptr, Int, Int, Int],
+        "wmemset",
+        &[0, 1, 2],
+    ),
+    // Formatted output: `int flag` before the format; sprintf's kind also the buffer's length.
+    chk("__printf_chk", &[Int, Ptr, Variadic], "printf", &[1]),
+    chk("__vprintf_chk", &[Int, Ptr, VaList], "vprintf", &[1, 2]),
+    chk(
+        "__fprintf_chk",
+        &[Ptr, Int, Ptr, Variadic],
+        "fprintf",
+        &[0, 2],
+    ),
+    chk(
+        "__vfprintf_chk",
+        &[Ptr, Int, Ptr, VaList],
+        "vfprintf",
+        &[0, 2, 3],
+    ),
+    chk(
+        "__dprintf_chk",
+        &[Int, Int, Ptr, Variadic],
+        "dprintf",
+        &[0, 2],
+    ),
+    chk(
+        "__vdprintf_chk",
+        &[Int, Int, Ptr, VaList],
+        "vdprintf",
+        &[0, 2, 3],
+    ),
+    chk(
+        "__sprintf_chk",
+        &[Ptr, Int, Int, Ptr, Variadic],
+        "sprintf",
+        &[0, 3],
+    )
+    .unbounded(2),
+    chk(
+        "__vsprintf_chk",
+        &[Ptr, Int, Int, Ptr, VaList],
+        "vsprintf",
+        &[0, 3, 4],
+    )
+    .unbounded(2),
+    chk(
+        "__snprintf_chk",
+        &[Ptr, Int, Int, Int, Ptr, Variadic],
+        "snprintf",
+        &[0, 1, 4],
+    )
+    .refusing(refuses(0, 1, 3)),
+    chk(
+        "__vsnprintf_chk",
+        &[Ptr, Int, Int, Int, Ptr, VaList],
+        "vsnprintf",
+        &[0, 1, 4, 5],
+    )
+    .refusing(refuses(0, 1, 3)),
+    chk(
+        "__asprintf_chk",
+        &[Ptr, Int, Ptr, Variadic],
+        "asprintf",
+        &[0, 2],
+    ),
+    chk(
+        "__vasprintf_chk",
+        &[Ptr, Int, Ptr, VaList],
+        "vasprintf",
+        &[0, 2, 3],
+    ),
+    chk("__wprintf_chk", &[Int, Ptr, Variadic], "wprintf", &[1]),
+    chk("__vwprintf_chk", &[Int, Ptr, VaList], "vwprintf", &[1, 2]),
+    chk(
+        "__fwprintf_chk",
+        &[Ptr, Int, Ptr, Variadic],
+        "fwprintf",
+        &[0, 2],
+    ),
+    chk(
+        "__vfwprintf_chk",
+        &[Ptr, Int, Ptr, VaList],
+        "vfwprintf",
+        &[0, 2, 3],
+    ),
+    chk(
+        "__swprintf_chk",
+        &[Ptr, Int, Int, Int, Ptr, Variadic],
+        "swprintf",
+        &[0, 1, 4],
+    )
+    .refusing(refuses_wide(0, 1, 3)),
+    chk(
+        "__vswprintf_chk",
+        &[Ptr, Int, Int, Int, Ptr, VaList],
+        "vswprintf",
+        &[0, 1, 4, 5],
+    )
+    .refusing(refuses_wide(0, 1, 3)),
+    // Streams and descriptors: the buffer's length after the buffer (fgets, fread) or the count.
+    chk("__fgets_chk", &[Ptr, Int, Int, Ptr], "fgets", &[0, 2, 3]),
+    chk(
+        "__fgets_unlocked_chk",
+        &[Ptr, Int, Int, Ptr],
+        "fgets_unlocked",
+        &[0, 2, 3],
+    ),
+    chk(
+        "__fread_chk",
+        &[Ptr, Int, Int, Int, Ptr],
+        "fread",
+        &[0, 2, 3, 4],
+    )
+    .refusing(FREAD_REFUSAL),
+    chk(
+        "__fread_unlocked_chk",
+        &[Ptr, Int, Int, Int, Ptr],
+        "fread_unlocked",
+        &[0, 2, 3, 4],
+    )
+    .refusing(FREAD_REFUSAL),
+    chk("__read_chk", &[Int, Ptr, Int, Int], "read", &[0, 1, 2]).refusing(refuses(1, 2, 3)),
+    chk(
+        "__pread_chk",
+        &[Int, Ptr, Int, Int, Int],
+        "pread",
+        &[0, 1, 2, 3],
+    )
+    .refusing(refuses(1, 2, 4)),
+    chk(
+        "__pread64_chk",
+        &[Int, Ptr, Int, Int, Int],
+        "pread64",
+        &[0, 1, 2, 3],
+    )
+    .refusing(refuses(1, 2, 4)),
+    chk(
+        "__recv_chk",
+        &[Int, Ptr, Int, Int, Int],
+        "recv",
+        &[0, 1, 2, 4],
+    )
+    .refusing(refuses(1, 2, 3)),
+    chk(
+        "__recvfrom_chk",
+        &[Int, Ptr, Int, Int, Int, Ptr, Ptr],
+        "recvfrom",
+        &[0, 1, 2, 4, 5, 6],
+    )
+    .refusing(refuses(1, 2, 3)),
+    // Files.
+    chk("__getcwd_chk", &[Ptr, Int, Int], "getcwd", &[0, 1]).refusing(refuses(0, 1, 2)),
+    chk("__realpath_chk", &[Ptr, Ptr, Int], "realpath", &[0, 1]),
+];
+
+/// `__fread_chk(ptr, ptrlen, size, n, stream)`: size × n bytes against ptrlen.
+const FREAD_REFUSAL: Option<Refusal> = Some(Refusal {
+    ptr: 0,
+    count: 3,
+    unit: Unit::Arg(2),
+    limit: 1,
+    limit_unit: 1,
+});
+
+/// The `__*_chk` row for a name.
+pub fn find_fortified(name: &str) -> Option<&'static Fortified> {
+    if !name.ends_with("_chk") {
+        return None;
+    }
+    FORTIFIED.iter().find(|f| f.name == name)
 }
 
 #[cfg(test)]
@@ -267,6 +677,57 @@ mod tests {
             );
             let last = f.params.len() - 1;
             assert!(!f.params[..last].contains(&Variadic), "{}", f.name);
+        }
+    }
+
+    #[test]
+    fn each_fortified_variant_passes_its_plain_function_what_it_takes() {
+        for chk in FORTIFIED {
+            assert!(chk.name.starts_with("__") && chk.name.ends_with("_chk"));
+            assert_eq!(find_fortified(chk.name).unwrap().name, chk.name);
+            let chk_fixed: Vec<Param> = chk
+                .params
+                .iter()
+                .copied()
+                .filter(|p| *p != Variadic)
+                .collect();
+            let taken: Vec<Param> = chk.args.iter().map(|&i| chk_fixed[i as usize]).collect();
+            assert!(
+                chk.args.windows(2).all(|w| w[0] < w[1]),
+                "{}: arguments in order",
+                chk.name
+            );
+            if let Some(r) = chk.refuses {
+                assert_eq!(chk_fixed[r.ptr as usize], Ptr, "{}", chk.name);
+                assert_eq!(chk_fixed[r.count as usize], Int, "{}", chk.name);
+                assert_eq!(chk_fixed[r.limit as usize], Int, "{}", chk.name);
+                if let Unit::Arg(i) = r.unit {
+                    assert_eq!(chk_fixed[i as usize], Int, "{}", chk.name);
+                }
+            }
+            if let Some(i) = chk.unbounded {
+                assert_eq!(chk_fixed[i as usize], Int, "{}", chk.name);
+                assert!(!chk.args.contains(&i), "{}", chk.name);
+            }
+            let chk_variadic = chk.params.last() == Some(&Variadic);
+            // Memory functions are libc_calls.rs's (tested there); the rest are rows here.
+            if let Some(plain) = find(chk.plain) {
+                let fixed: Vec<Param> = plain
+                    .params
+                    .iter()
+                    .copied()
+                    .filter(|p| *p != Variadic)
+                    .collect();
+                assert_eq!(taken, fixed, "{}", chk.name);
+                assert_eq!(
+                    chk_variadic,
+                    plain.params.last() == Some(&Variadic),
+                    "{}",
+                    chk.name
+                );
+            } else {
+                assert!(!chk_variadic, "{}", chk.name);
+            }
         }
     }
 

@@ -361,8 +361,10 @@ pub unsafe extern "C" fn __ffisan_libc_vswprintf_after(
     }
 }
 
-/// Bytes a scanf conversion may store through its pointer `target`, after the call.
-unsafe fn stored_size(d: &Directive, target: usize) -> Option<usize> {
+/// Bytes a scanf conversion may store through its pointer `target`, after the call. A wide
+/// scanf's narrow `%Ns`/`%N[` stores N wide characters as multibyte ones (up to MB_CUR_MAX bytes
+/// each): the string it stored is measured instead.
+unsafe fn stored_size(d: &Directive, target: usize, wide_format: bool) -> Option<usize> {
     let unit = if d.is_wide() {
         core::mem::size_of::<WChar>()
     } else {
@@ -383,6 +385,7 @@ unsafe fn stored_size(d: &Directive, target: usize) -> Option<usize> {
         _ if d.allocates => core::mem::size_of::<*mut c_char>(),
         b'c' | b'C' => width.unwrap_or(1) * unit,
         b's' | b'S' | b'[' => match width {
+            Some(_) if wide_format && unit == 1 => length(target as *const c_char, usize::MAX) + 1,
             Some(w) => (w + 1) * unit,
             None if unit == 1 => length(target as *const c_char, usize::MAX) + 1,
             None => (wide_length(target as *const WChar, usize::MAX) + 1) * unit,
@@ -392,12 +395,13 @@ unsafe fn stored_size(d: &Directive, target: usize) -> Option<usize> {
 }
 
 /// Checks what a scanf-family call that assigned `assigned` conversions stored.
-unsafe fn check_scanf_outputs(
-    format: *const c_char,
+unsafe fn check_scanf_outputs<T: FormatChar>(
+    format: *const T,
     ap: *const VaListTag,
     assigned: c_int,
     flags: u32,
 ) {
+    let wide_format = core::mem::size_of::<T>() == core::mem::size_of::<WChar>();
     let Ok(assigned) = usize::try_from(assigned) else {
         return; // EOF: nothing assigned
     };
@@ -418,7 +422,7 @@ unsafe fn check_scanf_outputs(
             return false;
         }
         if target != 0 {
-            match stored_size(d, target as usize) {
+            match stored_size(d, target as usize, wide_format) {
                 Some(size) => write(target as *const u8, size, flags),
                 None => return false,
             }
@@ -487,6 +491,69 @@ pub unsafe extern "C" fn __ffisan_libc_vfscanf_after(
     assigned: c_int,
     _stream: *mut c_void,
     format: *const c_char,
+    ap: *const VaListTag,
+    flags: u32,
+) {
+    check_scanf_outputs(format, ap, assigned, flags);
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn __ffisan_libc_vwscanf(
+    format: *const WChar,
+    _ap: *const VaListTag,
+    flags: u32,
+) {
+    read_wide_string(format, flags);
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn __ffisan_libc_vwscanf_after(
+    assigned: c_int,
+    format: *const WChar,
+    ap: *const VaListTag,
+    flags: u32,
+) {
+    check_scanf_outputs(format, ap, assigned, flags);
+}
+
+/// `swscanf` reads its whole wide input first, as `sscanf` does, then the format.
+#[no_mangle]
+pub unsafe extern "C" fn __ffisan_libc_vswscanf(
+    input: *const WChar,
+    format: *const WChar,
+    _ap: *const VaListTag,
+    flags: u32,
+) {
+    read_wide_string(input, flags);
+    read_wide_string(format, flags);
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn __ffisan_libc_vswscanf_after(
+    assigned: c_int,
+    _input: *const WChar,
+    format: *const WChar,
+    ap: *const VaListTag,
+    flags: u32,
+) {
+    check_scanf_outputs(format, ap, assigned, flags);
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn __ffisan_libc_vfwscanf(
+    _stream: *mut c_void,
+    format: *const WChar,
+    _ap: *const VaListTag,
+    flags: u32,
+) {
+    read_wide_string(format, flags);
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn __ffisan_libc_vfwscanf_after(
+    assigned: c_int,
+    _stream: *mut c_void,
+    format: *const WChar,
     ap: *const VaListTag,
     flags: u32,
 ) {

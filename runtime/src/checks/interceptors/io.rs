@@ -300,3 +300,76 @@ pub unsafe extern "C" fn __ffisan_libc_writev(
         read(v.iov_base, v.iov_len, flags);
     }
 }
+
+/// `preadv`, `preadv2` (and their `64` names): readv's check; the offset and flags change where
+/// the file is read, not what the buffers take.
+#[no_mangle]
+pub unsafe extern "C" fn __ffisan_libc_preadv(
+    fd: c_int,
+    iov: *const iovec,
+    count: c_int,
+    _offset: i64,
+    flags: u32,
+) {
+    __ffisan_libc_readv(fd, iov, count, flags);
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn __ffisan_libc_preadv_after(
+    got: ssize_t,
+    fd: c_int,
+    iov: *const iovec,
+    count: c_int,
+    _offset: i64,
+    flags: u32,
+) {
+    __ffisan_libc_readv_after(got, fd, iov, count, flags);
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn __ffisan_libc_preadv2(
+    fd: c_int,
+    iov: *const iovec,
+    count: c_int,
+    _offset: i64,
+    _rw_flags: c_int,
+    flags: u32,
+) {
+    __ffisan_libc_readv(fd, iov, count, flags);
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn __ffisan_libc_preadv2_after(
+    got: ssize_t,
+    fd: c_int,
+    iov: *const iovec,
+    count: c_int,
+    _offset: i64,
+    _rw_flags: c_int,
+    flags: u32,
+) {
+    __ffisan_libc_readv_after(got, fd, iov, count, flags);
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn __ffisan_libc_pwritev(
+    fd: c_int,
+    iov: *const iovec,
+    count: c_int,
+    _offset: i64,
+    flags: u32,
+) {
+    __ffisan_libc_writev(fd, iov, count, flags);
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn __ffisan_libc_pwritev2(
+    fd: c_int,
+    iov: *const iovec,
+    count: c_int,
+    _offset: i64,
+    _rw_flags: c_int,
+    flags: u32,
+) {
+    __ffisan_libc_writev(fd, iov, count, flags);
+}

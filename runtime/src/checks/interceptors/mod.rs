@@ -13,9 +13,11 @@
 
 mod format;
 mod format_spec;
+mod fortify;
 mod io;
 mod memory;
 mod numbers;
+mod sockets;
 mod string;
 mod system;
 mod va_list;

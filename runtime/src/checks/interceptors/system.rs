@@ -1,5 +1,5 @@
 //! Interceptors of the system's out-parameters: paths (`getcwd`, `realpath`), file status
-//! (`stat` family), time (`time`, `localtime_r`, `strftime`, ...) and addresses (`inet_ntop`,
+//! (`stat` family, `statx`), time (`time`, `localtime_r`, `strftime`, ...) and addresses (`inet_ntop`,
 //! `inet_pton`). Inputs are checked before the call; structures and strings libc fills, after it,
 //! and only when it says it filled them.
 
@@ -109,6 +109,37 @@ pub unsafe extern "C" fn __ffisan_libc_fstatat_after(
     flags: u32,
 ) {
     filled_stat(result, st, flags);
+}
+
+/// `struct statx`: 256 bytes, fixed by the kernel's ABI (its tail is reserved for growth, and
+/// the kernel writes all of it).
+const STATX_BYTES: usize = 256;
+
+#[no_mangle]
+pub unsafe extern "C" fn __ffisan_libc_statx(
+    _dir: c_int,
+    path: *const c_char,
+    _at_flags: c_int,
+    _mask: libc::c_uint,
+    _stx: *mut c_void,
+    flags: u32,
+) {
+    read_string(path, flags);
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn __ffisan_libc_statx_after(
+    result: c_int,
+    _dir: c_int,
+    _path: *const c_char,
+    _at_flags: c_int,
+    _mask: libc::c_uint,
+    stx: *mut c_void,
+    flags: u32,
+) {
+    if result == 0 {
+        write(stx, STATX_BYTES, flags);
+    }
 }
 
 #[no_mangle]
