@@ -66,6 +66,9 @@ fn judge(
         v if shadow_value::is_heap_left_redzone(v) => Some((ErrorKind::HeapBufferOverflow, first)),
         shadow_value::USER_POISONED => Some((ErrorKind::UseAfterPoison, first)),
         shadow_value::CONTAINER_OVERFLOW => Some((ErrorKind::ContainerOverflow, first)),
+        shadow_value::STACK_USE_AFTER_SCOPE => crate::options::get()
+            .detect_stack_use_after_scope
+            .then_some((ErrorKind::StackUseAfterScope, first)),
         shadow_value::STACK_AFTER_RETURN => crate::options::get()
             .detect_stack_use_after_return
             .then_some((ErrorKind::StackUseAfterReturn, first)),

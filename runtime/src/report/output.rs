@@ -760,7 +760,9 @@ impl Context<'_> {
         }
         if matches!(
             f.kind,
-            ErrorKind::StackBufferOverflow | ErrorKind::StackBufferUnderflow
+            ErrorKind::StackBufferOverflow
+                | ErrorKind::StackBufferUnderflow
+                | ErrorKind::StackUseAfterScope
         ) {
             if let Some(frame) = crate::threads::Frame::at(a) {
                 return self.write_frame(out, &frame);
@@ -845,12 +847,15 @@ impl Context<'_> {
                 write!(out, " (line {})", object.line)?;
             }
             if nearest == Some(object.offset) {
+                let access_end = offset.saturating_add(self.finding.size.max(1));
                 let what = if offset < object.offset {
                     "underflows"
                 } else if offset >= end {
                     "overflows"
-                } else {
+                } else if access_end > end {
                     "partially overflows"
+                } else {
+                    "is inside"
                 };
                 write!(
                     out,

@@ -22,6 +22,7 @@ mod libc_table;
 mod marks;
 mod plugin;
 mod runtime_api;
+mod scopes;
 mod skip;
 mod stack_redzones;
 mod stats;
