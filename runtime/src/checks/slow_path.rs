@@ -32,6 +32,7 @@ fn judge(
                     shadow_value::STACK_MID_REDZONE | shadow_value::STACK_RIGHT_REDZONE => {
                         ErrorKind::StackBufferOverflow
                     }
+                    shadow_value::ALLOCA_RIGHT_REDZONE => ErrorKind::DynamicStackBufferOverflow,
                     _ => partial_granule_kind(g + GRANULE),
                 };
                 Some((kind, first.max(valid_end)))
@@ -45,6 +46,9 @@ fn judge(
         shadow_value::STACK_LEFT_REDZONE => Some((ErrorKind::StackBufferUnderflow, first)),
         shadow_value::STACK_MID_REDZONE | shadow_value::STACK_RIGHT_REDZONE => {
             Some((ErrorKind::StackBufferOverflow, first))
+        }
+        shadow_value::ALLOCA_LEFT_REDZONE | shadow_value::ALLOCA_RIGHT_REDZONE => {
+            Some((ErrorKind::DynamicStackBufferOverflow, first))
         }
         shadow_value::MANAGED => {
             // Decided once per access (a range's granules all get the first one's verdict).
