@@ -1,13 +1,16 @@
 // Accesses outside an alloca or a VLA, which keep redzones on the real stack: a VLA read one past
 // its end, an alloca() read one before its start, a memcpy running past a VLA made in a loop.
 // dynamic-stack-buffer-overflow, naming the object's size and where the access lies.
-// RUN: %ffisan_cc -O0 %s -o %t0 && %ffisan_cc -O2 %s -o %t2
+// RUN: %ffisan_cc -O0 %s -o %t0 && %ffisan_cc -O2 %s -o %t2 && %ffisan_cc -O3 %s -o %t3
 // RUN: not %t0 0 2>&1 | FileCheck %s --check-prefix=VLA
 // RUN: not %t2 0 2>&1 | FileCheck %s --check-prefix=VLA
+// RUN: not %t3 0 2>&1 | FileCheck %s --check-prefix=VLA
 // RUN: not %t0 1 2>&1 | FileCheck %s --check-prefix=ALLOCA
 // RUN: not %t2 1 2>&1 | FileCheck %s --check-prefix=ALLOCA
+// RUN: not %t3 1 2>&1 | FileCheck %s --check-prefix=ALLOCA
 // RUN: not %t0 2 2>&1 | FileCheck %s --check-prefix=LOOP
 // RUN: not %t2 2 2>&1 | FileCheck %s --check-prefix=LOOP
+// RUN: not %t3 2 2>&1 | FileCheck %s --check-prefix=LOOP
 // RUN: rm -f %t.json && env FFISAN_OPTIONS=json_path=%t.json not %t2 0 2>/dev/null; FileCheck %s --check-prefix=JSON < %t.json
 // RUN: not %ffisan report %t.json --sarif %t.sarif > /dev/null; FileCheck %s --check-prefix=SARIF < %t.sarif
 // SARIF: "ruleId": "dynamic-stack-buffer-overflow"

@@ -1,15 +1,19 @@
 // A local used through a pointer after its scope closed: after its block, after the loop whose
 // body declared it, a temporary after its full expression, and after a goto out of its block.
 // stack-use-after-scope, naming the frame's objects and the one the access is inside.
-// RUN: %ffisan_cc -O0 %s -o %t0 && %ffisan_cc -O2 %s -o %t2
+// RUN: %ffisan_cc -O0 %s -o %t0 && %ffisan_cc -O2 %s -o %t2 && %ffisan_cc -O3 %s -o %t3
 // RUN: not %t0 0 2>&1 | FileCheck %s --check-prefix=BLOCK
 // RUN: not %t2 0 2>&1 | FileCheck %s --check-prefix=BLOCK
+// RUN: not %t3 0 2>&1 | FileCheck %s --check-prefix=BLOCK
 // RUN: not %t0 1 2>&1 | FileCheck %s --check-prefix=LOOP
 // RUN: not %t2 1 2>&1 | FileCheck %s --check-prefix=LOOP
+// RUN: not %t3 1 2>&1 | FileCheck %s --check-prefix=LOOP
 // RUN: not %t0 2 2>&1 | FileCheck %s --check-prefix=TEMP
 // RUN: not %t2 2 2>&1 | FileCheck %s --check-prefix=TEMP
+// RUN: not %t3 2 2>&1 | FileCheck %s --check-prefix=TEMP
 // RUN: not %t0 3 2>&1 | FileCheck %s --check-prefix=GOTO
 // RUN: not %t2 3 2>&1 | FileCheck %s --check-prefix=GOTO
+// RUN: not %t3 3 2>&1 | FileCheck %s --check-prefix=GOTO
 // RUN: rm -f %t.json && env FFISAN_OPTIONS=json_path=%t.json not %t2 0 2>/dev/null; FileCheck %s --check-prefix=JSON < %t.json
 // RUN: not %ffisan report %t.json --sarif %t.sarif > /dev/null; FileCheck %s --check-prefix=SARIF < %t.sarif
 // SARIF: "ruleId": "stack-use-after-scope"
