@@ -3,6 +3,7 @@
 
 Usage: scripts/juliet.py JULIET_CHECKOUT [--cwe 121,122,...] [--sample N] [--match REGEX]
                          [--opt O0,O2] [--jobs N] [--out DIR]
+       scripts/juliet.py - --from-results DIR/results.json
 
 JULIET_CHECKOUT is a checkout of the suite (for example github: arichardson/juliet-test-suite-c);
 it is read, never copied into this repository. Each C case (a file, or the files `_NNa.c`, `_NNb.c`,
