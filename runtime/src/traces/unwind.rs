@@ -474,6 +474,14 @@ pub fn capture_for_allocator(
     if max_depth == 0 {
         return;
     }
+    if crate::thread_state::current().in_deadly_signal.get() {
+        // The report of a deadly signal allocates (the symbolizer's spawn) on its own stack: the
+        // unwinder would step back through the signal frame onto a stack that may be smashed,
+        // or to the wild pc that faulted, and fault in libgcc. Those allocations are never
+        // reported: no stack for them.
+        *out = StackTrace::empty();
+        return;
+    }
     let (lo, hi) = crate::threads::current_stack();
     if caller.sp >= lo && caller.sp < hi {
         match known_rule(caller.ret) {
@@ -527,6 +535,53 @@ extern "C" fn visit_from_context(context: *mut c_void, arg: *mut c_void) -> c_in
     }
 }
 
+/// Whether libgcc can unwind from the interrupted context at `pc` (stack pointer `sp`) without
+/// faulting itself. When it finds no FDE for an address it reads the code there (its check for
+/// a signal trampoline), so a jump to a wild pc, or a `ret` about to pop a smashed return address
+/// (an overflow that ran over it, `0x4343434343434343`: the fault is on the `ret` itself), would
+/// fault again inside the handler and end the process with no report. Both are tested by
+/// reading through the kernel, which answers EFAULT instead of faulting.
+fn unwinder_can_step(pc: usize, sp: usize) -> bool {
+    let mut code = [0u8; 9];
+    if !read_own_memory(pc, &mut code) {
+        return false;
+    }
+    // `ret`, `ret imm16`, and their `rep`/`bnd` prefixed forms.
+    let op = if matches!(code[0], 0xf2 | 0xf3) {
+        code[1]
+    } else {
+        code[0]
+    };
+    if !matches!(op, 0xc3 | 0xc2) {
+        return true;
+    }
+    let mut ret = [0u8; 8];
+    read_own_memory(sp, &mut ret) && read_own_memory(usize::from_ne_bytes(ret), &mut code)
+}
+
+/// Copies `buf.len()` bytes at `addr` into `buf` through `process_vm_readv` on our own process:
+/// false for memory that is not mapped readable. Where the call is not allowed (an old kernel,
+/// a seccomp filter), the memory is assumed readable, as before the check.
+fn read_own_memory(addr: usize, buf: &mut [u8]) -> bool {
+    let local = libc::iovec {
+        iov_base: buf.as_mut_ptr().cast(),
+        iov_len: buf.len(),
+    };
+    let remote = libc::iovec {
+        iov_base: addr as *mut c_void,
+        iov_len: buf.len(),
+    };
+    // errno is the interrupted program's: the check leaves it as it was.
+    let saved = unsafe { *libc::__errno_location() };
+    let n = unsafe { libc::process_vm_readv(libc::getpid(), &local, 1, &remote, 1, 0) };
+    let failure = unsafe { *libc::__errno_location() };
+    unsafe { *libc::__errno_location() = saved };
+    if n < 0 {
+        return failure != libc::EFAULT;
+    }
+    n as usize == buf.len()
+}
+
 /// The stack of the context at `pc` (registers `bp`, `sp`) on the calling thread: a signal's
 /// interrupted context, or a caller's frame. With `faulting`, frame #0 holds `pc + 1`, so the
 /// symbolizer looks up the faulting instruction itself (it looks up `pc - 1`, the call, of
@@ -541,9 +596,12 @@ pub fn capture_context(pc: usize, bp: usize, sp: usize, faulting: bool) -> Stack
         first,
         found: false,
     };
-    unsafe { _Unwind_Backtrace(visit_from_context, (&mut walk as *mut ContextWalk).cast()) };
-    if walk.found {
-        return walk.trace;
+    // Where libgcc would fault, frame pointers only (inside the thread's stack).
+    if unwinder_can_step(pc, sp) {
+        unsafe { _Unwind_Backtrace(visit_from_context, (&mut walk as *mut ContextWalk).cast()) };
+        if walk.found {
+            return walk.trace;
+        }
     }
     let mut t = StackTrace::empty();
     t.set(0, first);
