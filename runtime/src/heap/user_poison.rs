@@ -7,8 +7,10 @@
 //!
 //! What ffisan adds: poison goes only over memory the program may use. Heap redzones, freed
 //! chunks, dead fake frames and every other runtime poison keep their meaning (they already
-//! report, and more precisely). Read-only data and managed (Go heap) granules are poisoned whole
-//! or not at all, and unpoisoning gives back what the owner painted: READONLY in a module's
+//! report, and more precisely). Read-only data is poisoned whole or not at all; a managed (Go
+//! heap) granule cut back keeps its prefix as a plain partial granule (Go's redzone after a
+//! 20-byte object starts mid-granule: the object's last 4 bytes stay addressable, and C touching
+//! them is no longer asked whether they were lent). Unpoisoning gives back what the owner painted: READONLY in a module's
 //! read-only part, MANAGED in a managed region (so Go's `-asan` runtime poisons a Go object it
 //! frees and unpoisons it, MANAGED again, when it hands it out), and in a live C-heap chunk
 //! nothing past the chunk's size (its partial last granule and right redzone stay).
@@ -46,14 +48,12 @@ fn prefix_value(prefix: usize, poison: u8) -> u8 {
 }
 
 /// Cuts granule `g` back to its first `keep` bytes (`keep` < 8), painting the rest `poison`;
-/// read-only and managed granules are only ever poisoned whole.
+/// read-only granules are only ever poisoned whole.
 fn cut_granule(g: usize, keep: usize, poison: u8) {
     let v = shadow_byte(g);
     match program_prefix(v) {
         Some(_) if keep == 0 => set(g, poison),
-        Some(prefix) if v != READONLY && v != MANAGED && prefix > keep => {
-            set(g, prefix_value(keep, poison))
-        }
+        Some(prefix) if v != READONLY && prefix > keep => set(g, prefix_value(keep, poison)),
         _ => {}
     }
 }
