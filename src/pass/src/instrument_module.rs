@@ -15,6 +15,7 @@ use crate::globals::{self, PaddedGlobals};
 use crate::group;
 use crate::hoist;
 use crate::instrument;
+use crate::ir;
 use crate::libc_calls;
 use crate::marks;
 use crate::runtime_api::{self, Domain, MODULE_CTOR, MODULE_DTOR};
@@ -146,6 +147,8 @@ fn instrument_function<'ctx>(
     for c in &clusters {
         instrument::instrument_cluster(em, c, &plan.accesses, domain);
     }
+    // The loop checks' SCEV expansions may have put code above the allocas.
+    ir::gather_entry_allocas(&em.builder, f);
     if let Some(frame) = &mut frame {
         fake_frame::apply(em, f, &plan, frame);
         stats.fake_frames += 1;
