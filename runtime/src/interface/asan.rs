@@ -6,7 +6,7 @@
 
 use crate::contract::flags;
 use crate::contract::shadow_value::USER_POISONED;
-use crate::errors::{Domain, RegionKind};
+use crate::errors::RegionKind;
 use libc::{c_char, c_int, c_void};
 
 fn allow_user_poisoning() -> bool {
@@ -73,15 +73,12 @@ pub extern "C" fn __asan_report_error(
     is_write: c_int,
     size: usize,
 ) {
-    // Go's runtime is the one caller in a cgo program; a C program may call it by hand too.
-    let domain = if crate::regions::is_cgo_program() {
-        Domain::Go
+    // Go's `-asan` bridges pass the pc of the Go code that made the access; C may call this by
+    // hand too, in a Go program as anywhere: the pc's code decides.
+    let domain_bits = if crate::traces::go_frames::is_go_code(pc as usize) {
+        flags::DOMAIN_GO
     } else {
-        Domain::C
-    };
-    let domain_bits = match domain {
-        Domain::Go => flags::DOMAIN_GO,
-        _ => flags::DOMAIN_C,
+        flags::DOMAIN_C
     } << flags::DOMAIN_SHIFT;
     let write = if is_write != 0 { flags::WRITE } else { 0 };
     crate::checks::report_found_access(
