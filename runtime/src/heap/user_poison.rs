@@ -16,7 +16,8 @@
 //! nothing past the chunk's size (its partial last granule and right redzone stay).
 
 use crate::contract::shadow_value::{
-    ADDRESSABLE, CONTAINER_OVERFLOW, MANAGED, READONLY, USER_POISONED,
+    ADDRESSABLE, CONTAINER_OVERFLOW, MANAGED, READONLY, READONLY_PARTIAL_MAX, READONLY_PARTIAL_MIN,
+    USER_POISONED,
 };
 use crate::contract::{APP_END, GRANULE};
 use crate::errors::RegionKind;
@@ -180,19 +181,37 @@ pub fn unpoison(beg: usize, end: usize) {
 /// Whether the program may read the byte at `addr` (read-only and managed memory are readable;
 /// what the managed policy says about native code is the checks' business, not this).
 pub fn byte_is_poisoned(addr: usize) -> bool {
+    byte_refuses(addr, false)
+}
+
+/// Whether a load (or with `write` a store) of the byte at `addr` is wrong: read-only data refuses
+/// only stores, a read-only object's partial granule (READONLY | k) is readable up to k.
+fn byte_refuses(addr: usize, write: bool) -> bool {
     if addr >= APP_END {
         return false;
     }
     let v = shadow_byte(addr);
     match v {
-        ADDRESSABLE | READONLY | MANAGED => false,
+        ADDRESSABLE | MANAGED => false,
+        READONLY => write,
         1..=7 => addr % GRANULE >= v as usize,
+        READONLY_PARTIAL_MIN..=READONLY_PARTIAL_MAX => write || addr % GRANULE >= (v & 7) as usize,
         _ => true,
     }
 }
 
 /// The first poisoned byte of [beg, beg + size), or None (`__asan_region_is_poisoned`).
 pub fn first_poisoned(beg: usize, size: usize) -> Option<usize> {
+    first_refused(beg, size, false)
+}
+
+/// The first byte of [beg, beg + size) a store may not go to: poisoned or read-only (what Go's
+/// `-asan` write bridge asks, redirected by the pass).
+pub fn first_unwritable(beg: usize, size: usize) -> Option<usize> {
+    first_refused(beg, size, true)
+}
+
+fn first_refused(beg: usize, size: usize, write: bool) -> Option<usize> {
     let end = beg.checked_add(size)?.min(APP_END);
     let mut a = beg;
     while a < end {
@@ -205,14 +224,14 @@ pub fn first_poisoned(beg: usize, size: usize) -> Option<usize> {
                 continue;
             }
         }
-        if byte_is_poisoned(a) {
+        if byte_refuses(a, write) {
             return Some(a);
         }
         // A whole clean granule, or one byte at a time in a partial one.
-        a = if matches!(shadow_byte(a), ADDRESSABLE | READONLY | MANAGED) {
-            g + GRANULE
-        } else {
-            a + 1
+        a = match shadow_byte(a) {
+            ADDRESSABLE | MANAGED => g + GRANULE,
+            READONLY if !write => g + GRANULE,
+            _ => a + 1,
         };
     }
     None
@@ -276,5 +295,27 @@ mod tests {
         );
         assert!(!byte_is_poisoned(at + 24));
         assert!(byte_is_poisoned(at));
+    }
+
+    #[test]
+    fn a_cut_managed_granule_keeps_its_prefix_and_stores_refuse_read_only() {
+        shadow::ensure_mapped();
+        let at = BASE + 0x2000;
+        shadow::fill(at, MANAGED, 4);
+        // Go's redzone after a 20-byte object: bytes 20.. of the slot.
+        poison_with(at + 20, at + 32, USER_POISONED);
+        let got: Vec<u8> = (0..4).map(|g| shadow_byte(at + g * GRANULE)).collect();
+        assert_eq!(got, [MANAGED, MANAGED, 4, USER_POISONED]);
+        assert_eq!(first_poisoned(at, 24), Some(at + 20));
+        // No managed region in this process owns it: it comes back addressable.
+        unpoison(at, at + 24);
+        assert_eq!(first_poisoned(at, 24), None);
+
+        shadow::fill(at, READONLY, 1);
+        shadow::fill(at + 8, READONLY | 3, 1);
+        assert_eq!(first_poisoned(at, 11), None);
+        assert_eq!(first_poisoned(at, 12), Some(at + 11));
+        assert_eq!(first_unwritable(at, 4), Some(at));
+        assert_eq!(first_unwritable(at + 9, 1), Some(at + 9));
     }
 }

@@ -45,6 +45,15 @@ pub extern "C" fn __asan_region_is_poisoned(beg: *mut c_void, size: usize) -> *m
         .map_or(core::ptr::null_mut(), |a| a as *mut c_void)
 }
 
+/// The first byte of [beg, beg + size) a store may not go to (poisoned, or read-only data), or
+/// NULL. Go's `-asan` write bridge asks this instead of `__asan_region_is_poisoned` (the pass
+/// points its call here), so Go writing into a literal C returned is reported before it faults.
+#[no_mangle]
+pub extern "C" fn __ffisan_region_is_unwritable(beg: *mut c_void, size: usize) -> *mut c_void {
+    crate::heap::first_unwritable(beg as usize, size)
+        .map_or(core::ptr::null_mut(), |a| a as *mut c_void)
+}
+
 /// Prints what is at `addr` (a chunk with its allocation and free stacks, a stack, a global...).
 #[no_mangle]
 pub extern "C" fn __asan_describe_address(addr: *mut c_void) {

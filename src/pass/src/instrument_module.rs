@@ -55,6 +55,7 @@ pub unsafe extern "C" fn ffisan_instrument_module(module: LLVMModuleRef) -> bool
     if skip::module_is_instrumented(&em.module) || skip::module_is_cgo_runtime(&em.module) {
         return handed_over;
     }
+    cgo::redirect_go_write_bridge(&em);
     marks::warn_about_missing_interface(&em.module, &skip::source_filename(&em.module));
     let domain = skip::module_domain(&em.module);
     let mut stats = ModuleStats::default();
