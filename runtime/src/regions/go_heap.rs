@@ -77,9 +77,9 @@ unsafe fn word(addr: usize) -> usize {
     core::ptr::read_volatile(addr as *const usize)
 }
 
-/// The span `heapArena.spans` names for `addr`: (span, startAddr, bytes, state), when its
-/// recorded bounds hold `addr`. A freed span (`mSpanDead`) keeps its entries until the pages are
-/// reused, its fields as they were when it was freed.
+/// The span `heapArena.spans` names for `addr`: (span, startAddr, bytes, state). A freed span
+/// (`mSpanDead`) keeps its entries until the pages are reused, its fields as they were when it was
+/// freed, until its struct is reused: then (0, the page, its size, dead).
 fn span_at(addr: usize) -> Option<(usize, usize, usize, u8)> {
     let mheap = MHEAP.load(Ordering::Acquire);
     if mheap == 0 || !(0x1000..1 << 47).contains(&addr) {
@@ -107,9 +107,12 @@ fn span_at(addr: usize) -> Option<(usize, usize, usize, u8)> {
         let start = word(span + SPAN_START_ADDR);
         let npages = word(span + SPAN_NPAGES);
         let state = core::ptr::read_volatile((span + SPAN_STATE) as *const u8);
-        let bytes = npages.checked_mul(PAGE_SIZE)?;
+        let bytes = npages.checked_mul(PAGE_SIZE).unwrap_or(0);
         if addr < start || addr - start >= bytes {
-            return None;
+            // A span's entries are rewritten when its pages are handed out again, not when it is
+            // freed: an entry naming a span that lies elsewhere is a freed span's whose struct was
+            // reused. Its page is all that is known.
+            return Some((0, addr & !(PAGE_SIZE - 1), PAGE_SIZE, SPAN_STATE_DEAD));
         }
         Some((span, start, bytes, state))
     }
@@ -118,7 +121,7 @@ fn span_at(addr: usize) -> Option<(usize, usize, usize, u8)> {
 /// The Go heap object holding `addr` (in an in-use span), if the metadata says so consistently.
 pub fn object_at(addr: usize) -> Option<Object> {
     let (span, start, span_bytes, state) = span_at(addr)?;
-    if state != SPAN_STATE_IN_USE {
+    if state != SPAN_STATE_IN_USE || span == 0 {
         return None;
     }
     let (elemsize, nelems) = unsafe {
@@ -178,6 +181,26 @@ fn addressable_prefix(g: usize) -> usize {
         k @ 1..=7 => k as usize,
         _ => 0,
     }
+}
+
+/// The bytes of a live object's slot [base, base + size) the program asked for: under `-asan`, up
+/// to Go's redzone (after a malloc header's poisoned word, if any); else the whole slot.
+/// Report path only.
+pub fn program_bytes(base: usize, size: usize) -> (usize, usize) {
+    let start = if addressable_prefix(base) == 0 && size > GRANULE {
+        base + GRANULE
+    } else {
+        base
+    };
+    let mut g = start;
+    while g < base + size {
+        let prefix = addressable_prefix(g);
+        if prefix < GRANULE {
+            return (start, g + prefix - start);
+        }
+        g += GRANULE;
+    }
+    (start, base + size - start)
 }
 
 /// Tells the two apart for a poisoned byte `bad` in a Go object: walking back from `bad`, the

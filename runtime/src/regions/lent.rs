@@ -289,16 +289,14 @@ pub fn describe(addr: usize) -> crate::errors::GoObject {
     let t = current();
     let mut note = crate::errors::GoObject::default();
     if let Some((base, size)) = overflowed(t, addr) {
-        note.base = base;
-        note.size = size;
+        (note.base, note.size) = go_heap::program_bytes(base, size);
         note.lent_now = true;
         return note;
     }
     let Some(object) = go_heap::object_at(addr) else {
         return note;
     };
-    note.base = object.base;
-    note.size = object.size;
+    (note.base, note.size) = go_heap::program_bytes(object.base, object.size);
     let table = TABLE.lock();
     let start = table.history_next;
     // Newest first.
