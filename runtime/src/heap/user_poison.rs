@@ -34,6 +34,10 @@ fn program_prefix(v: u8) -> Option<usize> {
     }
 }
 
+const MANAGED_WORD: u64 = u64::from_ne_bytes([MANAGED; 8]);
+const READONLY_WORD: u64 = u64::from_ne_bytes([READONLY; 8]);
+const USER_POISONED_WORD: u64 = u64::from_ne_bytes([USER_POISONED; 8]);
+
 fn set(granule: usize, value: u8) {
     // SAFETY: callers pass granules below APP_END, whose shadow is mapped.
     unsafe { *shadow_addr(granule) = value };
@@ -86,7 +90,9 @@ pub fn poison_with(beg: usize, end: usize, poison: u8) {
         if s.is_multiple_of(8) && g + 8 * GRANULE <= last {
             // SAFETY: eight shadow bytes of granules below APP_END.
             let word = unsafe { &mut *(s as *mut u64) };
-            if *word == 0 {
+            // Managed granules wholly inside are poisoned whole too: Go's `-asan` runtime poisons
+            // every object the sweeper frees and every span the heap takes back, megabytes at once.
+            if *word == 0 || *word == MANAGED_WORD {
                 *word = u64::from_ne_bytes([poison; 8]);
                 g += 8 * GRANULE;
                 continue;
@@ -162,9 +168,27 @@ pub fn unpoison(beg: usize, end: usize) {
         let s = shadow_addr(g) as usize;
         if s.is_multiple_of(8) && g + 8 * GRANULE <= end {
             // SAFETY: eight shadow bytes of granules below APP_END.
-            if unsafe { *(s as *const u64) } == 0 {
+            let word = unsafe { &mut *(s as *mut u64) };
+            if *word == 0 || *word == MANAGED_WORD {
                 g += 8 * GRANULE;
                 continue;
+            }
+            // Eight wholly poisoned granules of one owner get its paint in one store (Go hands out
+            // megabyte objects it had poisoned).
+            if *word == USER_POISONED_WORD {
+                if g < owner.1 || g >= owner.2 {
+                    owner = owner_of(g, end.next_multiple_of(GRANULE));
+                }
+                if g + 8 * GRANULE <= owner.2 {
+                    let value = match owner.0 {
+                        Owner::Managed => MANAGED,
+                        Owner::ReadOnly => READONLY,
+                        Owner::Chunk | Owner::Plain => ADDRESSABLE,
+                    };
+                    *word = u64::from_ne_bytes([value; 8]);
+                    g += 8 * GRANULE;
+                    continue;
+                }
             }
         }
         let upto = (end - g).min(GRANULE);
@@ -219,7 +243,8 @@ fn first_refused(beg: usize, size: usize, write: bool) -> Option<usize> {
         let s = shadow_addr(g) as usize;
         if a == g && s.is_multiple_of(8) && g + 8 * GRANULE <= end {
             // SAFETY: eight shadow bytes of granules below APP_END.
-            if unsafe { *(s as *const u64) } == 0 {
+            let word = unsafe { *(s as *const u64) };
+            if word == 0 || word == MANAGED_WORD || (!write && word == READONLY_WORD) {
                 a += 8 * GRANULE;
                 continue;
             }
