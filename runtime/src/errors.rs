@@ -249,6 +249,10 @@ pub struct GoObject {
     pub lent_now: bool,
     pub lent_by_pc: usize,
     pub lent_by_thread: u32,
+    /// Go's `-asan` runtime poisoned it: the slot of an object the garbage collector freed.
+    pub freed_by_gc: bool,
+    /// [base, base + size) is the whole span the heap took back, not one object.
+    pub whole_span: bool,
 }
 
 /// A small string kept inline (truncated when too long).

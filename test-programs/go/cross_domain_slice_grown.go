@@ -1,10 +1,12 @@
 // Seed-article scenario: C keeps a pointer to a slice's backing array past the call; Go then grows
 // the slice (append moves it to a new array, the old one becomes garbage and the GC may reuse it) and
-// C reads the stale array later from its own thread: cross-domain-access on the go-heap, with the C
-// stack, even though the old array may have been swept (ASan would need the sweep; cgocheck never sees
-// it).
+// C reads the stale array later from its own thread. With Go's checks on (the default) the swept
+// array is known freed: heap-use-after-free in go-heap, "freed by the garbage collector". With
+// --c-only (no -asan, so no Go poison) it is a cross-domain-access on the go-heap, with the C stack,
+// even though the old array may have been swept (ASan would need the sweep; cgocheck never sees it).
 // REQUIRES: go
-// RUN: mkdir -p %t.dir && cd %t.dir && %ffisan go build -o %t %s && not %t 2>&1 | FileCheck %s
+// RUN: mkdir -p %t.dir && cd %t.dir && %ffisan go build -o %t %s && not %t 2>&1 | FileCheck %s --check-prefixes=CHECK,GO
+// RUN: %ffisan go --c-only build -o %t.c %s && not %t.c 2>&1 | FileCheck %s --check-prefixes=CHECK,CONLY
 package main
 
 /*
@@ -19,11 +21,14 @@ static void *sum_kept(void *out) {
 	long s = 0;
 	for (int i = 0; i < kept_len; i++)
 		s += kept[i];
-	// CHECK: ERROR: ffisan: cross-domain-access on address [[ADDR:0x[0-9a-f]+]]
+	// GO: ERROR: ffisan: heap-use-after-free on address [[ADDR:0x[0-9a-f]+]]
+	// CONLY: ERROR: ffisan: cross-domain-access on address [[ADDR:0x[0-9a-f]+]]
 	// CHECK-NEXT: READ of size {{[0-9]+}} at [[ADDR]] thread T{{[1-9][0-9]*}} (domain: c)
-	// CHECK-NEXT: #0 {{.*}} in sum_kept {{.*}}cross_domain_slice_grown.go:[[@LINE-3]]
+	// CHECK-NEXT: #0 {{.*}} in sum_kept {{.*}}cross_domain_slice_grown.go:[[@LINE-4]]
+	// GO: [[ADDR]] is located {{[0-9]+}} bytes inside of the {{[0-9]+}}-byte Go {{object|heap span}} [0x{{[0-9a-f]+}},0x{{[0-9a-f]+}}), freed by the garbage collector
 	// CHECK: located in the managed region go-heap [0x{{[0-9a-f]+}},0x{{[0-9a-f]+}}) (call window: closed)
-	// CHECK: SUMMARY: ffisan: cross-domain-access {{.*}}cross_domain_slice_grown.go:[[@LINE-5]]:{{[0-9]+}} in sum_kept
+	// GO: SUMMARY: ffisan: heap-use-after-free {{.*}}cross_domain_slice_grown.go:[[@LINE-7]]:{{[0-9]+}} in sum_kept
+	// CONLY: SUMMARY: ffisan: cross-domain-access {{.*}}cross_domain_slice_grown.go:[[@LINE-8]]:{{[0-9]+}} in sum_kept
 	*(long *)out = s;
 	return 0;
 }

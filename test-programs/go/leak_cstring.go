@@ -3,8 +3,11 @@
 // way Go's -asan runtime calls it at exit, through __lsan_do_leak_check) the string is a direct
 // leak and the buffer is not, the Go heap being scanned as a root. Go's own threads are stopped
 // for the check. The allocation stack goes on past runtime.asmcgocall to the Go line of the
-// C.CString (line 31: keep the CHECK below in step if the file moves).
-// RUN: mkdir -p %t.dir && cd %t.dir && %ffisan go build -o %t %s && not %t 2>&1 | FileCheck %s
+// C.CString (line 34: keep the CHECK below in step if the file moves).
+// --c-only: with Go's checks on (-asan) Go registers every heap mapping it makes as a leak-check
+// root region, and the leaked string is then found through stale words in Go memory (not reported;
+// the same on main with `ffisan go build -asan`): Go's -asan leak cases are #25's, not this test's.
+// RUN: mkdir -p %t.dir && cd %t.dir && %ffisan go --c-only build -o %t %s && not %t 2>&1 | FileCheck %s
 package main
 
 /*
@@ -56,7 +59,7 @@ func main() {
 // CHECK-NEXT: #0 {{.*}} in malloc
 // CHECK-NEXT: #1 {{.*}} in _cgo_{{.*}}_Cfunc__Cmalloc
 // CHECK: in main._Cfunc_CString
-// CHECK-NEXT: in main.greet {{.*}}leak_cstring.go:31
+// CHECK-NEXT: in main.greet {{.*}}leak_cstring.go:34
 // CHECK-NEXT: in main.main {{.*}}leak_cstring.go
 // CHECK-NOT: leak of 64
 // CHECK: SUMMARY: ffisan: 7 byte(s) leaked in 1 allocation(s).

@@ -1,7 +1,7 @@
 ; Package runtime/asan's C (go build -asan, cgo's asan.cgo2.c in a temporary directory) is left
 ; alone by name: __asan_read_go and __asan_write_go run for Go's compiler-inserted checks on Go
 ; stacks and pass Go's addresses on to the sanitizer interface; a function of the same module
-; that is not one of the bridges is still checked.
+; that is not one of the bridges is still checked. The write bridge's question is redirected.
 ; RUN: %opt_ffisan -S %s | FileCheck %s
 
 source_filename = "/tmp/go-build123/b042/asan.cgo2.c"
@@ -22,6 +22,26 @@ define void @__asan_read_go(ptr %addr, i64 %sz, ptr %sp, ptr %pc) sanitize_addre
   br i1 %b, label %report, label %done
 report:
   call void @__asan_report_error(ptr %pc, ptr null, ptr %sp, ptr %addr, i32 0, i64 %sz)
+  br label %done
+done:
+  ret void
+}
+
+; The write bridge asks for the first byte a store may not go to (read-only data too), the
+; rest of it unchanged; the read bridge above keeps __asan_region_is_poisoned.
+; CHECK-LABEL: define void @__asan_write_go(
+; CHECK-NOT: ffisan_
+; CHECK: call i32 @__ffisan_region_is_unwritable(ptr %addr, i64 %sz)
+; CHECK-NOT: ffisan_
+; CHECK: call void @__asan_report_error(ptr %pc, ptr null, ptr %sp, ptr %addr, i32 1, i64 %sz)
+; CHECK-NOT: ffisan_
+; CHECK: ret void
+define void @__asan_write_go(ptr %addr, i64 %sz, ptr %sp, ptr %pc) sanitize_address {
+  %p = call i32 @__asan_region_is_poisoned(ptr %addr, i64 %sz)
+  %b = icmp ne i32 %p, 0
+  br i1 %b, label %report, label %done
+report:
+  call void @__asan_report_error(ptr %pc, ptr null, ptr %sp, ptr %addr, i32 1, i64 %sz)
   br label %done
 done:
   ret void

@@ -187,6 +187,27 @@ fn report_access_from(
     flags: u32,
     stack: unwind::StackTrace,
 ) {
+    if let Some((kind, object)) = (kind == ErrorKind::UseAfterPoison)
+        .then(|| go_poison_finding(bad))
+        .flatten()
+    {
+        if let Some(region) = crate::regions::find_managed(bad) {
+            crate::report::report(&Finding {
+                kind,
+                go_object: Some(object),
+                access: access_of(flags),
+                size,
+                addr,
+                domain: Domain::from_flags(flags),
+                region,
+                stack,
+                alloc_stack: 0,
+                free_stack: 0,
+                detail: Detail::None,
+            });
+            return;
+        }
+    }
     let region = crate::checks::locate::region_of(kind, bad);
     let heap = matches!(region.kind, RegionKind::CHeap | RegionKind::Freed);
     let (alloc_stack, free_stack) = if heap {
@@ -200,11 +221,7 @@ fn report_access_from(
     crate::report::report(&Finding {
         kind,
         go_object,
-        access: if flags & flags::WRITE != 0 {
-            Access::Write
-        } else {
-            Access::Read
-        },
+        access: access_of(flags),
         size,
         addr,
         domain: Domain::from_flags(flags),
@@ -214,6 +231,39 @@ fn report_access_from(
         free_stack,
         detail: Detail::None,
     });
+}
+
+fn access_of(flags: u32) -> Access {
+    if flags & flags::WRITE != 0 {
+        Access::Write
+    } else {
+        Access::Read
+    }
+}
+
+/// Go's `-asan` runtime's poison on a Go heap object (ASan's use-after-poison) said as what it
+/// is: a live object's redzone (heap-buffer-overflow past its program bytes) or the slot of an
+/// object the garbage collector freed (heap-use-after-free).
+fn go_poison_finding(bad: usize) -> Option<(ErrorKind, crate::errors::GoObject)> {
+    use crate::regions::go_heap::GoPoison;
+    let poison = crate::regions::go_heap::what_was_poisoned(bad)?;
+    let (kind, base, size, freed) = match poison {
+        GoPoison::PastObject { base, size } => (ErrorKind::HeapBufferOverflow, base, size, false),
+        GoPoison::Freed { base, size } | GoPoison::FreedSpan { base, size } => {
+            (ErrorKind::HeapUseAfterFree, base, size, true)
+        }
+    };
+    Some((
+        kind,
+        crate::errors::GoObject {
+            base,
+            size,
+            lent_now: !freed && crate::regions::lent::is_lent_here(base),
+            freed_by_gc: freed,
+            whole_span: matches!(poison, GoPoison::FreedSpan { .. }),
+            ..Default::default()
+        },
+    ))
 }
 
 /// Checks [addr, addr+size) (any size, any alignment) and reports the first error found, at the

@@ -33,4 +33,4 @@ pub(crate) use live_chunks::{
 pub(crate) use nearest_chunk::describe_nearest;
 pub(crate) use prefault::helper_tid as prefault_helper_tid;
 pub(crate) use thread_cache::release_current as release_thread_cache;
-pub(crate) use user_poison::{first_poisoned, poison_with, unpoison};
+pub(crate) use user_poison::{first_poisoned, first_unwritable, poison_with, unpoison};

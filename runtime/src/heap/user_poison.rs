@@ -7,14 +7,17 @@
 //!
 //! What ffisan adds: poison goes only over memory the program may use. Heap redzones, freed
 //! chunks, dead fake frames and every other runtime poison keep their meaning (they already
-//! report, and more precisely). Read-only data and managed (Go heap) granules are poisoned whole
-//! or not at all, and unpoisoning gives back what the owner painted: READONLY in a module's
+//! report, and more precisely). Read-only data is poisoned whole or not at all; a managed (Go
+//! heap) granule cut back keeps its prefix as a plain partial granule (Go's redzone after a
+//! 20-byte object starts mid-granule: the object's last 4 bytes stay addressable, and C touching
+//! them is no longer asked whether they were lent). Unpoisoning gives back what the owner painted: READONLY in a module's
 //! read-only part, MANAGED in a managed region (so Go's `-asan` runtime poisons a Go object it
 //! frees and unpoisons it, MANAGED again, when it hands it out), and in a live C-heap chunk
 //! nothing past the chunk's size (its partial last granule and right redzone stay).
 
 use crate::contract::shadow_value::{
-    ADDRESSABLE, CONTAINER_OVERFLOW, MANAGED, READONLY, USER_POISONED,
+    ADDRESSABLE, CONTAINER_OVERFLOW, MANAGED, READONLY, READONLY_PARTIAL_MAX, READONLY_PARTIAL_MIN,
+    USER_POISONED,
 };
 use crate::contract::{APP_END, GRANULE};
 use crate::errors::RegionKind;
@@ -31,6 +34,10 @@ fn program_prefix(v: u8) -> Option<usize> {
     }
 }
 
+const MANAGED_WORD: u64 = u64::from_ne_bytes([MANAGED; 8]);
+const READONLY_WORD: u64 = u64::from_ne_bytes([READONLY; 8]);
+const USER_POISONED_WORD: u64 = u64::from_ne_bytes([USER_POISONED; 8]);
+
 fn set(granule: usize, value: u8) {
     // SAFETY: callers pass granules below APP_END, whose shadow is mapped.
     unsafe { *shadow_addr(granule) = value };
@@ -46,14 +53,12 @@ fn prefix_value(prefix: usize, poison: u8) -> u8 {
 }
 
 /// Cuts granule `g` back to its first `keep` bytes (`keep` < 8), painting the rest `poison`;
-/// read-only and managed granules are only ever poisoned whole.
+/// read-only granules are only ever poisoned whole.
 fn cut_granule(g: usize, keep: usize, poison: u8) {
     let v = shadow_byte(g);
     match program_prefix(v) {
         Some(_) if keep == 0 => set(g, poison),
-        Some(prefix) if v != READONLY && v != MANAGED && prefix > keep => {
-            set(g, prefix_value(keep, poison))
-        }
+        Some(prefix) if v != READONLY && prefix > keep => set(g, prefix_value(keep, poison)),
         _ => {}
     }
 }
@@ -85,7 +90,9 @@ pub fn poison_with(beg: usize, end: usize, poison: u8) {
         if s.is_multiple_of(8) && g + 8 * GRANULE <= last {
             // SAFETY: eight shadow bytes of granules below APP_END.
             let word = unsafe { &mut *(s as *mut u64) };
-            if *word == 0 {
+            // Managed granules wholly inside are poisoned whole too: Go's `-asan` runtime poisons
+            // every object the sweeper frees and every span the heap takes back, megabytes at once.
+            if *word == 0 || *word == MANAGED_WORD {
                 *word = u64::from_ne_bytes([poison; 8]);
                 g += 8 * GRANULE;
                 continue;
@@ -161,9 +168,27 @@ pub fn unpoison(beg: usize, end: usize) {
         let s = shadow_addr(g) as usize;
         if s.is_multiple_of(8) && g + 8 * GRANULE <= end {
             // SAFETY: eight shadow bytes of granules below APP_END.
-            if unsafe { *(s as *const u64) } == 0 {
+            let word = unsafe { &mut *(s as *mut u64) };
+            if *word == 0 || *word == MANAGED_WORD {
                 g += 8 * GRANULE;
                 continue;
+            }
+            // Eight wholly poisoned granules of one owner get its paint in one store (Go hands out
+            // megabyte objects it had poisoned).
+            if *word == USER_POISONED_WORD {
+                if g < owner.1 || g >= owner.2 {
+                    owner = owner_of(g, end.next_multiple_of(GRANULE));
+                }
+                if g + 8 * GRANULE <= owner.2 {
+                    let value = match owner.0 {
+                        Owner::Managed => MANAGED,
+                        Owner::ReadOnly => READONLY,
+                        Owner::Chunk | Owner::Plain => ADDRESSABLE,
+                    };
+                    *word = u64::from_ne_bytes([value; 8]);
+                    g += 8 * GRANULE;
+                    continue;
+                }
             }
         }
         let upto = (end - g).min(GRANULE);
@@ -180,19 +205,37 @@ pub fn unpoison(beg: usize, end: usize) {
 /// Whether the program may read the byte at `addr` (read-only and managed memory are readable;
 /// what the managed policy says about native code is the checks' business, not this).
 pub fn byte_is_poisoned(addr: usize) -> bool {
+    byte_refuses(addr, false)
+}
+
+/// Whether a load (or with `write` a store) of the byte at `addr` is wrong: read-only data refuses
+/// only stores, a read-only object's partial granule (READONLY | k) is readable up to k.
+fn byte_refuses(addr: usize, write: bool) -> bool {
     if addr >= APP_END {
         return false;
     }
     let v = shadow_byte(addr);
     match v {
-        ADDRESSABLE | READONLY | MANAGED => false,
+        ADDRESSABLE | MANAGED => false,
+        READONLY => write,
         1..=7 => addr % GRANULE >= v as usize,
+        READONLY_PARTIAL_MIN..=READONLY_PARTIAL_MAX => write || addr % GRANULE >= (v & 7) as usize,
         _ => true,
     }
 }
 
 /// The first poisoned byte of [beg, beg + size), or None (`__asan_region_is_poisoned`).
 pub fn first_poisoned(beg: usize, size: usize) -> Option<usize> {
+    first_refused(beg, size, false)
+}
+
+/// The first byte of [beg, beg + size) a store may not go to: poisoned or read-only (what Go's
+/// `-asan` write bridge asks, redirected by the pass).
+pub fn first_unwritable(beg: usize, size: usize) -> Option<usize> {
+    first_refused(beg, size, true)
+}
+
+fn first_refused(beg: usize, size: usize, write: bool) -> Option<usize> {
     let end = beg.checked_add(size)?.min(APP_END);
     let mut a = beg;
     while a < end {
@@ -200,19 +243,20 @@ pub fn first_poisoned(beg: usize, size: usize) -> Option<usize> {
         let s = shadow_addr(g) as usize;
         if a == g && s.is_multiple_of(8) && g + 8 * GRANULE <= end {
             // SAFETY: eight shadow bytes of granules below APP_END.
-            if unsafe { *(s as *const u64) } == 0 {
+            let word = unsafe { *(s as *const u64) };
+            if word == 0 || word == MANAGED_WORD || (!write && word == READONLY_WORD) {
                 a += 8 * GRANULE;
                 continue;
             }
         }
-        if byte_is_poisoned(a) {
+        if byte_refuses(a, write) {
             return Some(a);
         }
         // A whole clean granule, or one byte at a time in a partial one.
-        a = if matches!(shadow_byte(a), ADDRESSABLE | READONLY | MANAGED) {
-            g + GRANULE
-        } else {
-            a + 1
+        a = match shadow_byte(a) {
+            ADDRESSABLE | MANAGED => g + GRANULE,
+            READONLY if !write => g + GRANULE,
+            _ => a + 1,
         };
     }
     None
@@ -276,5 +320,27 @@ mod tests {
         );
         assert!(!byte_is_poisoned(at + 24));
         assert!(byte_is_poisoned(at));
+    }
+
+    #[test]
+    fn a_cut_managed_granule_keeps_its_prefix_and_stores_refuse_read_only() {
+        shadow::ensure_mapped();
+        let at = BASE + 0x2000;
+        shadow::fill(at, MANAGED, 4);
+        // Go's redzone after a 20-byte object: bytes 20.. of the slot.
+        poison_with(at + 20, at + 32, USER_POISONED);
+        let got: Vec<u8> = (0..4).map(|g| shadow_byte(at + g * GRANULE)).collect();
+        assert_eq!(got, [MANAGED, MANAGED, 4, USER_POISONED]);
+        assert_eq!(first_poisoned(at, 24), Some(at + 20));
+        // No managed region in this process owns it: it comes back addressable.
+        unpoison(at, at + 24);
+        assert_eq!(first_poisoned(at, 24), None);
+
+        shadow::fill(at, READONLY, 1);
+        shadow::fill(at + 8, READONLY | 3, 1);
+        assert_eq!(first_poisoned(at, 11), None);
+        assert_eq!(first_poisoned(at, 12), Some(at + 11));
+        assert_eq!(first_unwritable(at, 4), Some(at));
+        assert_eq!(first_unwritable(at + 9, 1), Some(at + 9));
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::contract::flags;
 use crate::contract::shadow_value::USER_POISONED;
-use crate::errors::{Domain, RegionKind};
+use crate::errors::RegionKind;
 use libc::{c_char, c_int, c_void};
 
 fn allow_user_poisoning() -> bool {
@@ -45,6 +45,15 @@ pub extern "C" fn __asan_region_is_poisoned(beg: *mut c_void, size: usize) -> *m
         .map_or(core::ptr::null_mut(), |a| a as *mut c_void)
 }
 
+/// The first byte of [beg, beg + size) a store may not go to (poisoned, or read-only data), or
+/// NULL. Go's `-asan` write bridge asks this instead of `__asan_region_is_poisoned` (the pass
+/// points its call here), so Go writing into a literal C returned is reported before it faults.
+#[no_mangle]
+pub extern "C" fn __ffisan_region_is_unwritable(beg: *mut c_void, size: usize) -> *mut c_void {
+    crate::heap::first_unwritable(beg as usize, size)
+        .map_or(core::ptr::null_mut(), |a| a as *mut c_void)
+}
+
 /// Prints what is at `addr` (a chunk with its allocation and free stacks, a stack, a global...).
 #[no_mangle]
 pub extern "C" fn __asan_describe_address(addr: *mut c_void) {
@@ -73,15 +82,12 @@ pub extern "C" fn __asan_report_error(
     is_write: c_int,
     size: usize,
 ) {
-    // Go's runtime is the one caller in a cgo program; a C program may call it by hand too.
-    let domain = if crate::regions::is_cgo_program() {
-        Domain::Go
+    // Go's `-asan` bridges pass the pc of the Go code that made the access; C may call this by
+    // hand too, in a Go program as anywhere: the pc's code decides.
+    let domain_bits = if crate::traces::go_frames::is_go_code(pc as usize) {
+        flags::DOMAIN_GO
     } else {
-        Domain::C
-    };
-    let domain_bits = match domain {
-        Domain::Go => flags::DOMAIN_GO,
-        _ => flags::DOMAIN_C,
+        flags::DOMAIN_C
     } << flags::DOMAIN_SHIFT;
     let write = if is_write != 0 { flags::WRITE } else { 0 };
     crate::checks::report_found_access(

@@ -144,7 +144,7 @@ fn add(object: &Object, wrapper_pc: usize, thread: u32) -> bool {
         // Painted only if it is MANAGED now: a Go heap ffisan did not see stays as it is.
         let painted = crate::shadow::shadow_byte(object.base) == MANAGED;
         if painted {
-            crate::shadow::poison(object.base, object.size, ADDRESSABLE);
+            repaint(object.base, object.size, MANAGED, ADDRESSABLE);
         }
         table.lent[len] = Lent {
             base: object.base,
@@ -162,6 +162,31 @@ fn add(object: &Object, wrapper_pc: usize, thread: u32) -> bool {
     };
     table.history_next = table.history_next.wrapping_add(1);
     true
+}
+
+/// Paints the granules of [base, base + size) that are `from` `to`, leaving the rest: Go's
+/// `-asan` runtime poisons an object's redzone inside its size-class slot, and that poison must
+/// outlive the lend.
+fn repaint(base: usize, size: usize, from: u8, to: u8) {
+    let n = size.div_ceil(crate::contract::GRANULE);
+    let first = crate::shadow::shadow_addr(base);
+    let (from_word, to_word) = (u64::from_ne_bytes([from; 8]), u64::from_ne_bytes([to; 8]));
+    let mut i = 0;
+    // SAFETY: the shadow of a Go object (below APP_END) is mapped.
+    unsafe {
+        while i < n {
+            let p = first.add(i);
+            if (p as usize).is_multiple_of(8) && i + 8 <= n && *(p as *const u64) == from_word {
+                *(p as *mut u64) = to_word;
+                i += 8;
+                continue;
+            }
+            if *p == from {
+                *p = to;
+            }
+            i += 1;
+        }
+    }
 }
 
 fn release(base: usize, size: usize) {
@@ -184,7 +209,7 @@ fn release(base: usize, size: usize) {
             || crate::regions::managed::find(base)
                 .is_some_and(|r| r.lo <= base && base + size <= r.hi)
         {
-            crate::shadow::poison(base, size, MANAGED);
+            repaint(base, size, ADDRESSABLE, MANAGED);
         }
     }
     table.lent[i] = table.lent[len - 1];
@@ -250,22 +275,28 @@ pub fn overflowed(t: &ThreadState, addr: usize) -> Option<(usize, usize)> {
         })
 }
 
+/// Whether `addr` lies in an object lent to a call open on this thread.
+pub fn is_lent_here(addr: usize) -> bool {
+    let t = current();
+    (0..t.lent_count.get() as usize)
+        .map(|i| t.lent[i].get())
+        .any(|(base, size, _)| addr >= base && addr - base < size)
+}
+
 /// For a report: the lent object `addr` overflows, the object it lies in, and the last lend of
 /// that object by an earlier call.
 pub fn describe(addr: usize) -> crate::errors::GoObject {
     let t = current();
     let mut note = crate::errors::GoObject::default();
     if let Some((base, size)) = overflowed(t, addr) {
-        note.base = base;
-        note.size = size;
+        (note.base, note.size) = go_heap::program_bytes(base, size);
         note.lent_now = true;
         return note;
     }
     let Some(object) = go_heap::object_at(addr) else {
         return note;
     };
-    note.base = object.base;
-    note.size = object.size;
+    (note.base, note.size) = go_heap::program_bytes(object.base, object.size);
     let table = TABLE.lock();
     let start = table.history_next;
     // Newest first.

@@ -895,13 +895,19 @@ impl Context<'_> {
         } else {
             write!(out, "{} bytes inside of", a - o.base)?;
         }
-        write!(
-            out,
-            " the {}-byte Go object [{:#x},{end:#x})",
-            o.size, o.base
-        )?;
-        if o.lent_now {
+        let what = if o.whole_span {
+            "Go heap span"
+        } else {
+            "Go object"
+        };
+        write!(out, " the {}-byte {what} [{:#x},{end:#x})", o.size, o.base)?;
+        if o.freed_by_gc {
+            writeln!(out, ", freed by the garbage collector")
+        } else if o.lent_now {
             writeln!(out, " lent to this call")
+        } else if self.finding.domain == Domain::Go {
+            // Go code's own access: what was lent to C does not matter.
+            writeln!(out)
         } else {
             let call = if self.window_open {
                 "this call"
@@ -980,6 +986,7 @@ impl Context<'_> {
                 write_json_string(out, cgo_call_name(name))?;
                 write!(out, ",\"lent_earlier_thread\":{}", o.lent_by_thread)?;
             }
+            write!(out, ",\"freed_by_gc\":{}", o.freed_by_gc)?;
             out.write_char('}')?;
         }
         write!(out, ",\"pid\":{},\"stack\":", self.pid)?;

@@ -24,16 +24,35 @@ static CGOCALLBACK_HI: AtomicUsize = AtomicUsize::new(0);
 /// A goroutine stack larger than this is taken as a misread (Go's limit is 1 GB).
 const MAX_GOROUTINE_STACK: usize = 1 << 30;
 
+/// Go's own code in the executable, [runtime.text, runtime.etext): the Go linker's text, which
+/// the C objects of an external link lie outside of.
+static GO_TEXT_LO: AtomicUsize = AtomicUsize::new(0);
+static GO_TEXT_HI: AtomicUsize = AtomicUsize::new(0);
+
 /// Finds `runtime.asmcgocall` in a Go executable. Start-up only (it reads the executable).
 pub fn init() {
-    let mut found = [Range::default(); 2];
-    let names: [&[u8]; 2] = [b"runtime.asmcgocall.abi0", b"runtime.cgocallback.abi0"];
+    let mut found = [Range::default(); 4];
+    let names: [&[u8]; 4] = [
+        b"runtime.asmcgocall.abi0",
+        b"runtime.cgocallback.abi0",
+        b"runtime.text",
+        b"runtime.etext",
+    ];
     if lookup_in_executable(b".go.buildinfo", &names, &mut found) {
+        if found[2].lo != 0 && found[3].lo > found[2].lo {
+            GO_TEXT_LO.store(found[2].lo, Ordering::Relaxed);
+            GO_TEXT_HI.store(found[3].lo, Ordering::Relaxed);
+        }
         CGOCALLBACK_LO.store(found[1].lo, Ordering::Relaxed);
         CGOCALLBACK_HI.store(found[1].hi, Ordering::Relaxed);
         ASMCGOCALL_LO.store(found[0].lo, Ordering::Relaxed);
         ASMCGOCALL_HI.store(found[0].hi, Ordering::Release);
     }
+}
+
+/// Whether `pc` lies in the executable's Go code (not its C, not a library's).
+pub fn is_go_code(pc: usize) -> bool {
+    pc >= GO_TEXT_LO.load(Ordering::Relaxed) && pc < GO_TEXT_HI.load(Ordering::Relaxed)
 }
 
 /// Whether a return address lies in `runtime.asmcgocall`: the frame it ends is a cgo call's C side.

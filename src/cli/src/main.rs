@@ -43,7 +43,8 @@ enum Command {
     /// Run a cargo command (build, test, run, ...) with every target crate instrumented
     #[command(disable_help_flag = true)]
     Cargo(commands::cargo::Args),
-    /// Run a go command (build, test, run, ...) with cgo's C code instrumented
+    /// Run a go command (build, test, run, ...) with cgo's C code and Go's own accesses (-asan)
+    /// checked; `ffisan go --c-only ...` checks the C side only
     #[command(disable_help_flag = true)]
     Go(commands::go::Args),
     /// Run an instrumented program, then summarize what it found

@@ -35,6 +35,46 @@ fn is_go_asan_bridge(name: &str) -> bool {
     (name.starts_with("__asan_") || name.starts_with("__lsan_")) && name.ends_with("_go")
 }
 
+/// What `__asan_write_go` asks instead of `__asan_region_is_poisoned`: the first byte of a range
+/// a store may not go to, read-only data included (`runtime/interface/asan.rs`).
+const GO_WRITE_QUESTION: &str = "__ffisan_region_is_unwritable";
+
+/// Go's write bridge asks `__asan_region_is_poisoned`, whose answer cannot count read-only data
+/// (reads of it are fine): the call is pointed at ffisan's question for stores instead, so Go
+/// writing into a literal C returned is reported before the store faults. The bridge's code is
+/// otherwise left as it is.
+pub fn redirect_go_write_bridge(em: &Emitter) {
+    let Some(bridge) = em.module.get_function("__asan_write_go") else {
+        return;
+    };
+    for bb in bridge.get_basic_blocks() {
+        for inst in ir::block_instructions(bb) {
+            if inst.get_opcode() != InstructionOpcode::Call {
+                continue;
+            }
+            let Some(callee) = inkwell_gaps::called_function(inst) else {
+                continue;
+            };
+            if callee.get_name().to_bytes() != b"__asan_region_is_poisoned" {
+                continue;
+            }
+            let question = em
+                .module
+                .get_function(GO_WRITE_QUESTION)
+                .unwrap_or_else(|| {
+                    em.module
+                        .add_function(GO_WRITE_QUESTION, callee.get_type(), None)
+                });
+            if question.get_type() != callee.get_type() {
+                continue; // declared otherwise already: leave the bridge as it is
+            }
+            // The callee is a call's last operand; the new one has the old one's type.
+            let last = inst.get_num_operands() - 1;
+            inst.set_operand(last, question.as_global_value().as_pointer_value());
+        }
+    }
+}
+
 /// What the wrapper reads out of Go's argument frame: the values it passes on to the C function.
 struct FrameReads<'ctx> {
     /// Pointer- and 64-bit integer loads of the wrapper's own code (not inlined C code) from Go's

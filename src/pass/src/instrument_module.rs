@@ -17,6 +17,7 @@ use crate::group;
 use crate::hoist;
 use crate::inkwell_gaps;
 use crate::instrument;
+use crate::ir;
 use crate::libc_calls;
 use crate::marks;
 use crate::runtime_api::{self, Domain, MODULE_CTOR, MODULE_DTOR};
@@ -56,6 +57,7 @@ pub unsafe extern "C" fn ffisan_instrument_module(module: LLVMModuleRef) -> bool
     if skip::module_is_instrumented(&em.module) || skip::module_is_cgo_runtime(&em.module) {
         return handed_over;
     }
+    cgo::redirect_go_write_bridge(&em);
     marks::warn_about_missing_interface(&em.module, &skip::source_filename(&em.module));
     let domain = skip::module_domain(&em.module);
     let mut stats = ModuleStats::default();
@@ -163,6 +165,8 @@ fn instrument_function<'ctx>(
     for c in &clusters {
         instrument::instrument_cluster(em, c, &plan.accesses, domain);
     }
+    // The loop checks' SCEV expansions may have put code above the allocas.
+    ir::gather_entry_allocas(&em.builder, f);
     if let Some(frame) = &mut frame {
         fake_frame::apply(em, f, &plan, frame);
         stats.fake_frames += 1;

@@ -181,6 +181,33 @@ pub fn entry_edge(f: FunctionValue) -> Option<InstructionValue> {
     entry.get_instructions().find(|&i| !is_static_alloca(i))
 }
 
+/// Moves the static allocas that stand after other code in the entry block (the loop checks' SCEV
+/// expansion puts an argument's `ptrtoint` at the block's very start) up to the first of them, so
+/// code inserted at `entry_edge` comes after every one: the fake frame's entry code uses them
+/// (its fallback is the alloca), and an alloca after them would not dominate its uses.
+/// Static allocas take their memory on entry wherever they stand in the entry block.
+pub fn gather_entry_allocas(builder: &inkwell::builder::Builder, f: FunctionValue) {
+    let (Some(entry), Some(first)) = (f.get_first_basic_block(), entry_edge(f)) else {
+        return;
+    };
+    let late: Vec<InstructionValue> = entry
+        .get_instructions()
+        .skip_while(|&i| i != first)
+        .filter(|&i| is_static_alloca(i))
+        .collect();
+    for alloca in late {
+        // Taken out of the block it leaves the function's symbol table: its name (which names
+        // the object in stack reports) goes back in with it.
+        let name = alloca
+            .get_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        builder.position_before(&first);
+        alloca.remove_from_basic_block();
+        builder.insert_instruction(&alloca, Some(&name));
+    }
+}
+
 /// The function an instruction (inserted in a block of a function) belongs to.
 pub fn parent_function(inst: InstructionValue) -> Option<FunctionValue> {
     inst.get_parent()?.get_parent()

@@ -2,7 +2,7 @@
 
 use super::Verbosity;
 use crate::home::Home;
-use crate::instrument::{c_compile_flags_unmarked, c_link_flags};
+use crate::instrument::{c_compile_flags, c_compile_flags_unmarked, c_link_flags};
 use crate::launch::{which, Launch};
 use anyhow::{Context, Result};
 use std::collections::HashMap;
@@ -16,6 +16,7 @@ const GO_DEFAULT_FLAGS: &str = "-g -O2";
 const GO_FALLBACK: &str = "/usr/local/go/bin/go";
 
 pub fn run(args: &[OsString], verbosity: Verbosity) -> Result<i32> {
+    let (side, args) = GoChecks::from_args(args)?;
     let home = Home::locate()?;
     let go = match which("go") {
         Some(go) => go.into_os_string(),
@@ -24,13 +25,27 @@ pub fn run(args: &[OsString], verbosity: Verbosity) -> Result<i32> {
     };
     let user = UserSettings::read(&go);
     let mut launch = Launch::new(go);
-    let goflags = std::env::var("GOFLAGS").unwrap_or_default();
+    // The user's GOFLAGS, from the environment or `go env -w`: ours replaces it, so it carries them.
+    let goflags = user.get("GOFLAGS").unwrap_or_default().to_string();
     launch.args(with_debug_info(args, &goflags));
-    // `go build -asan` checks Go's own loads and stores through the sanitizer interface and adds
-    // -fsanitize=address to cgo's flags: clang-22 would then run ASan's pass beside ffisan's and
-    // link compiler-rt, so cgo's C goes through `ffisan cc`, which turns -fsanitize=address into
-    // ffisan's instrumentation and runtime (and passes Go's `$CC --version` check).
-    let go_checks = asks_for_go_checks(args, &goflags);
+    // Go-side checks: `go build -asan` checks Go's own loads and stores through the sanitizer
+    // interface and adds -fsanitize=address to cgo's flags: clang-22 would then run ASan's pass
+    // beside ffisan's and link compiler-rt, so cgo's C goes through `ffisan cc`, which turns
+    // -fsanitize=address into ffisan's instrumentation and runtime (and passes Go's `$CC --version`
+    // check). On by default through GOFLAGS, which every go command that knows -asan applies
+    // (build, run, test, install, vet, list...) and a command-line -asan=false overrides.
+    if side == GoChecks::COnly && asks_for_go_checks(args, &goflags) {
+        anyhow::bail!(
+            "--c-only turns Go's own checks off and -asan (GOFLAGS={goflags}) turns them on: give one of them"
+        );
+    }
+    let go_checks = side == GoChecks::BothSides && !turns_go_checks_off(args, &goflags);
+    if go_checks && !asks_for_go_checks(args, &goflags) {
+        launch.env(
+            "GOFLAGS",
+            format!("{goflags} -asan").trim_start().to_string(),
+        );
+    }
     let (cc, cxx) = if go_checks {
         (
             home.dir.join("ffisan-cc").into_os_string(),
@@ -39,7 +54,7 @@ pub fn run(args: &[OsString], verbosity: Verbosity) -> Result<i32> {
     } else {
         ("clang-22".into(), "clang++-22".into())
     };
-    for (variable, default) in [("CC", cc), ("CXX", cxx)] {
+    for (variable, default, inner) in [("CC", cc, "FFISAN_CC"), ("CXX", cxx, "FFISAN_CXX")] {
         match user.get(variable) {
             None => {
                 launch.env(variable, default);
@@ -48,6 +63,11 @@ pub fn run(args: &[OsString], verbosity: Verbosity) -> Result<i32> {
                 "ffisan: warning: {variable}={compiler} does not look like clang: the ffisan pass \
                  plugin loads only into clang-22 (unset {variable} or point it at clang-22)"
             ),
+            // Go's -fsanitize=address must reach ffisan cc, which runs the user's clang.
+            Some(compiler) if go_checks => {
+                launch.env(variable, default);
+                launch.env(inner, compiler);
+            }
             Some(_) => {} // the user's clang (with its own flags or a ccache prefix) stays
         }
     }
@@ -63,7 +83,13 @@ pub fn run(args: &[OsString], verbosity: Verbosity) -> Result<i32> {
     // Ours first, then the user's (or Go's default): the last -g/-O/-f flag wins in clang, so the
     // user's choices stay in force. The stamp puts the plugin's identity into Go's cache key.
     let plugin_flags = if go_checks {
-        String::new() // ffisan cc adds them
+        // ffisan cc adds them when it compiles; cgo's preprocessing runs (-E) need ffisan.h too.
+        go_flags(
+            &c_compile_flags(&home)?
+                .into_iter()
+                .filter(|f| f.starts_with("-isystem"))
+                .collect::<Vec<_>>(),
+        )
     } else {
         go_flags(&c_compile_flags_unmarked(&home)?)
     };
@@ -80,10 +106,76 @@ pub fn run(args: &[OsString], verbosity: Verbosity) -> Result<i32> {
     launch.exec(verbosity.verbose).context("running go")
 }
 
+/// Which sides of a cgo program `ffisan go` checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum GoChecks {
+    /// C's accesses and Go's own (`-asan`): the default.
+    BothSides,
+    /// `ffisan go --c-only ...`: C's accesses only, Go built as plain `go` builds it.
+    COnly,
+}
+
+impl GoChecks {
+    /// ffisan's own options come before the go command: `ffisan go --c-only test ./...`.
+    fn from_args(args: &[OsString]) -> Result<(GoChecks, &[OsString])> {
+        let (side, rest) = match args.first().and_then(|a| a.to_str()) {
+            Some("--c-only") => (GoChecks::COnly, &args[1..]),
+            _ => (GoChecks::BothSides, args),
+        };
+        if rest.is_empty() {
+            anyhow::bail!(
+                "ffisan go needs a go command, as in `ffisan go build .` or `ffisan go --c-only test ./...`"
+            );
+        }
+        let mut go_words = rest
+            .iter()
+            .take_while(|a| *a != "--" && *a != "-args" && *a != "--args");
+        if go_words.any(|a| a == "--c-only") {
+            anyhow::bail!(
+                "--c-only is ffisan's option and goes right after `go`: `ffisan go --c-only {} ...`",
+                rest[0].to_string_lossy()
+            );
+        }
+        if side == GoChecks::COnly && asks_for_go_checks(rest, "") {
+            anyhow::bail!(
+                "--c-only turns Go's own checks off and -asan turns them on: give one of them"
+            );
+        }
+        Ok((side, rest))
+    }
+}
+
+fn asan_value(a: &str) -> Option<bool> {
+    match a.trim_start_matches('-') {
+        "asan" | "asan=true" => Some(true),
+        "asan=false" => Some(false),
+        _ => None,
+    }
+}
+
+/// The go command's last word on -asan: its command line after GOFLAGS (Go's own order), the
+/// command line stopping at a test binary's arguments.
+fn asan_setting(args: &[OsString], goflags: &str) -> Option<bool> {
+    let command_line = args
+        .iter()
+        .take_while(|a| *a != "--" && *a != "-args" && *a != "--args")
+        .filter_map(|a| a.to_str())
+        .filter(|a| a.starts_with('-'));
+    goflags
+        .split_whitespace()
+        .chain(command_line)
+        .filter_map(asan_value)
+        .last()
+}
+
 /// Whether the go command was asked for `-asan` (on its command line or in GOFLAGS).
 fn asks_for_go_checks(args: &[OsString], goflags: &str) -> bool {
-    let is_asan = |a: &str| matches!(a, "-asan" | "--asan" | "-asan=true" | "--asan=true");
-    args.iter().any(|a| a.to_str().is_some_and(is_asan)) || goflags.split_whitespace().any(is_asan)
+    asan_setting(args, goflags) == Some(true)
+}
+
+/// Whether the user said `-asan=false`.
+fn turns_go_checks_off(args: &[OsString], goflags: &str) -> bool {
+    asan_setting(args, goflags) == Some(false)
 }
 
 /// The settings of the user's that ffisan adds to: from the environment or from `go env -w`
@@ -92,7 +184,8 @@ struct UserSettings {
     changed: HashMap<String, String>,
 }
 
-const SETTINGS: [&str; 6] = [
+const SETTINGS: [&str; 7] = [
+    "GOFLAGS",
     "CC",
     "CXX",
     "CGO_ENABLED",
@@ -248,6 +341,33 @@ mod tests {
         ));
         assert!(!asks_for_go_checks(&strings(&["build", "-asan=false"]), ""));
         assert!(!asks_for_go_checks(&strings(&["build", "."]), ""));
+    }
+
+    #[test]
+    fn go_checks_are_the_default_and_c_only_comes_first() {
+        let args = strings(&["build", "."]);
+        let (side, rest) = GoChecks::from_args(&args).unwrap();
+        assert_eq!((side, rest), (GoChecks::BothSides, &args[..]));
+        let args = strings(&["--c-only", "test", "./..."]);
+        let (side, rest) = GoChecks::from_args(&args).unwrap();
+        assert_eq!((side, rest), (GoChecks::COnly, &args[1..]));
+        assert!(GoChecks::from_args(&strings(&[])).is_err());
+        assert!(GoChecks::from_args(&strings(&["--c-only"])).is_err());
+        assert!(GoChecks::from_args(&strings(&["build", "--c-only", "."])).is_err());
+        assert!(GoChecks::from_args(&strings(&["test", ".", "-args", "--c-only"])).is_ok());
+        assert!(GoChecks::from_args(&strings(&["--c-only", "build", "-asan", "."])).is_err());
+        assert!(turns_go_checks_off(
+            &strings(&["build", "-asan=false", "."]),
+            "-asan"
+        ));
+        assert!(!turns_go_checks_off(
+            &strings(&["build", "-asan", "."]),
+            "-asan=false"
+        ));
+        assert!(!turns_go_checks_off(
+            &strings(&["test", ".", "-args", "-asan=false"]),
+            ""
+        ));
     }
 
     #[test]
