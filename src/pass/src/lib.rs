@@ -7,7 +7,6 @@ mod collect;
 /// The runtime's own file: both sides compile the one contract, so they cannot drift apart.
 #[path = "../../../runtime/src/contract.rs"]
 pub mod contract;
-mod dynamic_allocas;
 mod elide;
 mod emitter;
 mod fake_frame;
@@ -23,7 +22,6 @@ mod libc_table;
 mod marks;
 mod plugin;
 mod runtime_api;
-mod scopes;
 mod skip;
 mod stack_redzones;
 mod stats;
