@@ -12,7 +12,7 @@
 // RUN: %ffisan_cc -O2 %s -o %t && not %t 3 2>&1 | FileCheck %s --check-prefix=LITERAL
 // With -g the definition's line is known too.
 // RUN: %ffisan_cc -g -O2 %s -o %t && not %t 0 2>&1 | FileCheck %s --check-prefix=LINE
-// RUN: %ffisan_cc -O2 %s -o %t && env FFISAN_OPTIONS=json_path=%t.json not %t 0 2>/dev/null; FileCheck %s --check-prefix=JSON < %t.json
+// RUN: rm -f %t.json && %ffisan_cc -O2 %s -o %t && env FFISAN_OPTIONS=json_path=%t.json not %t 0 2>/dev/null; FileCheck %s --check-prefix=JSON < %t.json
 #include <stdio.h>
 #include <stdlib.h>
 

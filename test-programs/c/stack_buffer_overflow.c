@@ -7,7 +7,7 @@
 // RUN: %ffisan_cc -O2 %s -o %t && not %t 1 2>&1 | FileCheck %s --check-prefix=CALLEE
 // RUN: %ffisan_cc -O0 %s -o %t && not %t 2 2>&1 | FileCheck %s --check-prefix=MEMCPY
 // RUN: %ffisan_cc -O2 %s -o %t && not %t 2 2>&1 | FileCheck %s --check-prefix=MEMCPY
-// RUN: %ffisan_cc -O2 %s -o %t && env FFISAN_OPTIONS=json_path=%t.json not %t 0 2>/dev/null; FileCheck %s --check-prefix=JSON < %t.json
+// RUN: rm -f %t.json && %ffisan_cc -O2 %s -o %t && env FFISAN_OPTIONS=json_path=%t.json not %t 0 2>/dev/null; FileCheck %s --check-prefix=JSON < %t.json
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
