@@ -603,14 +603,17 @@ fn write_position(out: &mut impl Write, a: usize, r: &RegionInfo) -> core::fmt::
 }
 
 /// The frame the SUMMARY line names: the first program frame with a source location that is not
-/// cgo's glue (a `C.free` is then located at the Go line that called it) nor a system header's
-/// inline wrapper (glibc's `_FORTIFY_SOURCE` `strcpy`, its `getline`: the caller's line is meant).
+/// cgo's glue (a `C.free` is then located at the Go line that called it) nor a library's inline
+/// wrapper: a system header's (glibc's `_FORTIFY_SOURCE` `strcpy`, its `getline`) or Rust's
+/// standard library's (`core::ptr::read` inlined into the program's `p.read()`): the caller's line
+/// is meant.
 pub(super) fn summary_frame(frames: &[Frame]) -> Option<&Frame> {
     let program = || frames.iter().filter(|f| !crate::traces::in_runtime(f.pc));
+    let in_library = |file: &str| file.starts_with("/usr/include/") || file.starts_with("/rustc/");
     program()
         .find(|f| {
             f.file.is_some()
-                && !f.file.as_deref().unwrap_or("").starts_with("/usr/include/")
+                && !in_library(f.file.as_deref().unwrap_or(""))
                 && !crate::cgo_glue::is_cgo_glue(
                     f.function.as_deref().unwrap_or(""),
                     f.file.as_deref().unwrap_or(""),

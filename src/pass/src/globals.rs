@@ -26,6 +26,22 @@ mod tests {
     use super::redzone_for;
 
     #[test]
+    fn names_are_demangled() {
+        use super::display_name;
+        assert_eq!(
+            display_name("_RNvCsgIWEVZ5kmbH_22global_buffer_overflow5TABLE"),
+            "global_buffer_overflow::TABLE"
+        );
+        assert_eq!(
+            display_name("_ZN5crate5TABLE17h0123456789abcdefE"),
+            "crate::TABLE"
+        );
+        assert_eq!(display_name("_ZN2ns5tableE"), "ns::table");
+        assert_eq!(display_name("table"), "table");
+        assert_eq!(display_name(".str.1"), ".str.1");
+    }
+
+    #[test]
     fn redzones_are_asans() {
         assert_eq!(redzone_for(4), 28);
         assert_eq!(redzone_for(6), 26);
@@ -106,6 +122,22 @@ fn should_pad<'ctx>(em: &Emitter<'ctx>, g: GlobalValue<'ctx>) -> Option<u64> {
     (size > 0 && g.get_initializer().is_some()).then_some(size)
 }
 
+/// The name a report shows for a global: Rust's and C++'s symbols demangled (`crate::TABLE`,
+/// `ns::table`), Rust's without its hash, as ASan shows them; any other name as it is.
+fn display_name(symbol: &str) -> String {
+    if let Ok(rust) = rustc_demangle::try_demangle(symbol) {
+        return format!("{rust:#}");
+    }
+    if symbol.starts_with("_Z") {
+        if let Ok(cpp) = cpp_demangle::Symbol::new(symbol.as_bytes()) {
+            if let Ok(text) = cpp.demangle() {
+                return text;
+            }
+        }
+    }
+    symbol.to_owned()
+}
+
 /// A private constant C string in the module (a descriptor's name fields).
 pub(crate) fn c_string<'ctx>(em: &Emitter<'ctx>, text: &str) -> IntValue<'ctx> {
     let bytes = em.context.const_string(text.as_bytes(), true);
@@ -166,7 +198,7 @@ pub fn pad_globals<'ctx>(em: &Emitter<'ctx>, module_name: &str) -> PaddedGlobals
     let descriptor_ty = em.context.struct_type(&[em.i64.into(); 8], false);
     let mut descriptors = Vec::with_capacity(chosen.len());
     for (old, size) in chosen {
-        let name = old.get_name().to_string_lossy().into_owned();
+        let name = display_name(&old.get_name().to_string_lossy());
         let location = definition(em, old);
         let redzone = redzone_for(size);
         // SAFETY: old is a live definition with an initializer; the shim replaces it, and every

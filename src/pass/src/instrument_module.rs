@@ -59,13 +59,9 @@ pub unsafe extern "C" fn ffisan_instrument_module(module: LLVMModuleRef) -> bool
     marks::warn_about_missing_interface(&em.module, &skip::source_filename(&em.module));
     let domain = skip::module_domain(&em.module);
     let mut stats = ModuleStats::default();
-    // Globals first, so the functions' decisions see the padded ones. Rust's statics keep their
-    // layout: safe Rust cannot index past them.
-    let padded = if domain == Domain::C {
-        globals::pad_globals(&em, &skip::module_identifier(&em.module))
-    } else {
-        PaddedGlobals::default()
-    };
+    // Globals first, so the functions' decisions see the padded ones. Rust's statics too: safe
+    // Rust cannot index past them, but `unsafe` pointer arithmetic can (ASan pads them as well).
+    let padded = globals::pad_globals(&em, &skip::module_identifier(&em.module));
     stats.padded_globals = padded.count;
 
     for (f, role) in roles {
