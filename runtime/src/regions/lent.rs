@@ -141,8 +141,12 @@ fn add(object: &Object, wrapper_pc: usize, thread: u32) -> bool {
         if len == MAX_LENT {
             return false;
         }
-        // Painted only if it is MANAGED now: a Go heap ffisan did not see stays as it is.
-        let painted = crate::shadow::shadow_byte(object.base) == MANAGED;
+        // Painted only if it is MANAGED now: a Go heap ffisan did not see stays as it is. The
+        // second granule counts too: an object with a malloc header (pointerful, over 512 bytes)
+        // keeps its header word poisoned from an earlier life in the slot under `-asan`.
+        let painted = [object.base, object.base + crate::contract::GRANULE]
+            .iter()
+            .any(|&g| g < object.base + object.size && crate::shadow::shadow_byte(g) == MANAGED);
         if painted {
             repaint(object.base, object.size, MANAGED, ADDRESSABLE);
         }
@@ -254,7 +258,9 @@ pub fn judge(addr: usize) -> Verdict {
     let Some(object) = go_heap::object_at(addr) else {
         return Verdict::Allowed;
     };
-    if go_heap::is_pinned(&object) {
+    // Lent to a call open here but still MANAGED (painted by no one: the lend found no MANAGED
+    // granule to paint): lent all the same.
+    if go_heap::is_pinned(&object) || is_lent_here(addr) {
         return Verdict::Allowed;
     }
     if overflowed(t, addr).is_some() {
