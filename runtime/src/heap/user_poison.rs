@@ -121,12 +121,17 @@ enum Owner {
 /// `run_end` (only a region found later in the run would say otherwise, and every region
 /// lookup costs a table search).
 fn owner_of(addr: usize, run_end: usize) -> (Owner, usize, usize) {
+    // Go's heap first, without a lock: never a C chunk, and the owner every Go allocation asks for.
+    if let Some((lo, hi)) = crate::regions::cached_go_heap(addr) {
+        return (Owner::Managed, lo, hi);
+    }
     if let Some(r) = crate::heap::describe_heap(addr) {
         if r.kind == RegionKind::CHeap && addr >= r.lo && addr < r.hi {
             return (Owner::Chunk, r.lo, r.hi);
         }
     }
     if let Some(r) = crate::regions::find_managed(addr) {
+        crate::regions::remember_go_heap(&r);
         return (Owner::Managed, r.lo, r.hi);
     }
     match crate::regions::module_range(addr) {

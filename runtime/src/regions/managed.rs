@@ -15,7 +15,7 @@ use crate::errors::{FixedStr, RegionInfo, RegionKind};
 use crate::shadow;
 use crate::sync::SpinLock;
 use core::fmt::Write;
-use core::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use libc::{c_char, c_int, c_void};
 
 const MAX_REGIONS: usize = 1024;
@@ -196,6 +196,45 @@ pub fn find(addr: usize) -> Option<RegionInfo> {
         hi: r.hi,
         name: FixedStr::from_str(r.name.as_str()),
     })
+}
+
+/// The last `go-heap` region `find_go_heap` found, packed in one word so a reader never sees half
+/// of an update: its first and end arena (Go reserves whole 64 MiB arenas) and `UNREGISTERED`'s
+/// low bits when it was found (any unregistering since makes it stale). 0: none.
+static GO_HEAP_CACHE: AtomicU64 = AtomicU64::new(0);
+const ARENA_SHIFT: u32 = 26;
+const ARENA_BITS: u32 = 21;
+const ARENA_MASK: u64 = (1 << ARENA_BITS) - 1;
+
+/// The `go-heap` region holding `addr`, as [lo, hi), if it is the one found last: no lock. Go's
+/// `-asan` runtime unpoisons every object it hands out, and each unpoison of a slot the sweeper
+/// had poisoned asks whose memory it is.
+#[inline]
+pub fn cached_go_heap(addr: usize) -> Option<(usize, usize)> {
+    let cached = GO_HEAP_CACHE.load(Ordering::Acquire);
+    let generation = UNREGISTERED.load(Ordering::Acquire) as u64 & ARENA_MASK;
+    if cached == 0 || cached >> (2 * ARENA_BITS) != generation {
+        return None;
+    }
+    let lo = ((cached & ARENA_MASK) as usize) << ARENA_SHIFT;
+    let hi = (((cached >> ARENA_BITS) & ARENA_MASK) as usize) << ARENA_SHIFT;
+    (addr >= lo && addr < hi).then_some((lo, hi))
+}
+
+/// Remembers `r` for `cached_go_heap` when it is a `go-heap` region of whole arenas.
+pub fn remember_go_heap(r: &RegionInfo) {
+    // Read before the region was looked up would be safer; read now it can only be newer, and a
+    // newer count than the lookup saw only makes the entry look valid for one unregistering more,
+    // which is the same race a locked lookup has with an unregistering that follows it.
+    let generation = UNREGISTERED.load(Ordering::Acquire) as u64 & ARENA_MASK;
+    let arena = (1usize << ARENA_SHIFT) - 1;
+    let fits = |a: usize| a & arena == 0 && (a >> ARENA_SHIFT) as u64 <= ARENA_MASK;
+    if r.name.as_str() == GO_HEAP && fits(r.lo) && fits(r.hi) {
+        let packed = (generation << (2 * ARENA_BITS))
+            | (((r.hi >> ARENA_SHIFT) as u64) << ARENA_BITS)
+            | (r.lo >> ARENA_SHIFT) as u64;
+        GO_HEAP_CACHE.store(packed, Ordering::Release);
+    }
 }
 
 /// The calling thread now runs native code for a managed caller (a cgo call). Windows nest.

@@ -10,7 +10,8 @@ mod modules;
 
 pub(crate) use globals::describe as describe_global;
 pub(crate) use managed::{
-    find as find_managed, for_each_region as for_each_managed, is_cgo_program,
+    cached_go_heap, find as find_managed, for_each_region as for_each_managed, is_cgo_program,
+    remember_go_heap,
 };
 pub(crate) use modules::{
     describe, find_module as module_range, for_each_writable_global, scan_modules,
