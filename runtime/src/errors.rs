@@ -182,6 +182,11 @@ impl AllocFamily {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Detail {
     None,
+    /// An access a libc hook checked: the function the program called (`printf`,
+    /// `__read_chk`), the report's frame #0, as ASan's interceptor frames are.
+    LibcCall {
+        function: &'static str,
+    },
     /// `alloc-dealloc-mismatch`: who made the chunk and who tried to end it.
     Mismatch {
         allocated_by: AllocFamily,

@@ -10,7 +10,8 @@ __attribute__((noinline)) size_t measure(const char *s) {
   return strlen(s);
   // CHECK: ERROR: ffisan: heap-use-after-free
   // CHECK: READ of size 6 at {{0x[0-9a-f]+}} thread T0
-  // CHECK: #0 {{.*}} in measure {{.*}}heap_use_after_free_strlen.c:[[@LINE-3]]
+  // CHECK: #0 {{.*}} in strlen ({{.*}})
+  // CHECK: #1 {{.*}} in measure {{.*}}heap_use_after_free_strlen.c:[[@LINE-4]]
 }
 
 int main(void) {

@@ -52,7 +52,8 @@ __attribute__((noinline)) static void t_printf_s(void) {
   printf("[%s]\n", s);
   // PRINTF_S: ERROR: ffisan: heap-use-after-free
   // PRINTF_S: READ of size 6 at {{0x[0-9a-f]+}} thread T0
-  // PRINTF_S: #0 {{.*}} in t_printf_s {{.*}}libc_format_errors.c:[[@LINE-3]]
+  // PRINTF_S: #0 {{.*}} in printf ({{.*}})
+  // PRINTF_S: #1 {{.*}} in t_printf_s {{.*}}libc_format_errors.c:[[@LINE-4]]
   // PRINTF_S: freed by thread T0 here:
 }
 
@@ -62,7 +63,8 @@ __attribute__((noinline)) static void t_printf_star_precision(void) {
   printf("[%.*s]\n", (int)(long)opaque((void *)3L), s);
   // STAR: ERROR: ffisan: heap-use-after-free
   // STAR: READ of size 3 at {{0x[0-9a-f]+}} thread T0
-  // STAR: #0 {{.*}} in t_printf_star_precision {{.*}}libc_format_errors.c:[[@LINE-3]]
+  // STAR: #0 {{.*}} in printf ({{.*}})
+  // STAR: #1 {{.*}} in t_printf_star_precision {{.*}}libc_format_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_printf_positional(void) {
@@ -70,7 +72,8 @@ __attribute__((noinline)) static void t_printf_positional(void) {
   printf("%2$s %1$d\n", 7, s);
   // POSITIONAL: ERROR: ffisan: heap-use-after-free
   // POSITIONAL: READ of size 11 at {{0x[0-9a-f]+}} thread T0
-  // POSITIONAL: #0 {{.*}} in t_printf_positional {{.*}}libc_format_errors.c:[[@LINE-3]]
+  // POSITIONAL: #0 {{.*}} in printf ({{.*}})
+  // POSITIONAL: #1 {{.*}} in t_printf_positional {{.*}}libc_format_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_printf_n(void) {
@@ -79,7 +82,8 @@ __attribute__((noinline)) static void t_printf_n(void) {
   printf("abc%n\n", count);
   // PRINTF_N: ERROR: ffisan: heap-use-after-free
   // PRINTF_N: WRITE of size 4 at {{0x[0-9a-f]+}} thread T0
-  // PRINTF_N: #0 {{.*}} in t_printf_n {{.*}}libc_format_errors.c:[[@LINE-3]]
+  // PRINTF_N: #0 {{.*}} in printf ({{.*}})
+  // PRINTF_N: #1 {{.*}} in t_printf_n {{.*}}libc_format_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_printf_ls(void) {
@@ -88,7 +92,8 @@ __attribute__((noinline)) static void t_printf_ls(void) {
   printf("%ls\n", w);
   // PRINTF_LS: ERROR: ffisan: heap-use-after-free
   // PRINTF_LS: READ of size 20 at {{0x[0-9a-f]+}} thread T0
-  // PRINTF_LS: #0 {{.*}} in t_printf_ls {{.*}}libc_format_errors.c:[[@LINE-3]]
+  // PRINTF_LS: #0 {{.*}} in printf ({{.*}})
+  // PRINTF_LS: #1 {{.*}} in t_printf_ls {{.*}}libc_format_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_fprintf(void) {
@@ -96,7 +101,8 @@ __attribute__((noinline)) static void t_fprintf(void) {
   fprintf(stdout, "%d:%s\n", 1, s);
   // FPRINTF: ERROR: ffisan: heap-use-after-free
   // FPRINTF: READ of size 7 at {{0x[0-9a-f]+}} thread T0
-  // FPRINTF: #0 {{.*}} in t_fprintf {{.*}}libc_format_errors.c:[[@LINE-3]]
+  // FPRINTF: #0 {{.*}} in fprintf ({{.*}})
+  // FPRINTF: #1 {{.*}} in t_fprintf {{.*}}libc_format_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_dprintf(void) {
@@ -104,7 +110,8 @@ __attribute__((noinline)) static void t_dprintf(void) {
   dprintf(1, "%s\n", s);
   // DPRINTF: ERROR: ffisan: heap-use-after-free
   // DPRINTF: READ of size 3 at {{0x[0-9a-f]+}} thread T0
-  // DPRINTF: #0 {{.*}} in t_dprintf {{.*}}libc_format_errors.c:[[@LINE-3]]
+  // DPRINTF: #0 {{.*}} in dprintf ({{.*}})
+  // DPRINTF: #1 {{.*}} in t_dprintf {{.*}}libc_format_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void log_line(const char *format, ...) {
@@ -113,7 +120,8 @@ __attribute__((noinline)) static void log_line(const char *format, ...) {
   vfprintf(stdout, format, ap);
   // VFPRINTF: ERROR: ffisan: heap-use-after-free
   // VFPRINTF: READ of size 5 at {{0x[0-9a-f]+}} thread T0
-  // VFPRINTF: #0 {{.*}} in log_line {{.*}}libc_format_errors.c:[[@LINE-3]]
+  // VFPRINTF: #0 {{.*}} in vfprintf ({{.*}})
+  // VFPRINTF: #1 {{.*}} in log_line {{.*}}libc_format_errors.c:[[@LINE-4]]
   va_end(ap);
 }
 
@@ -121,7 +129,7 @@ __attribute__((noinline)) static void log_line(const char *format, ...) {
 __attribute__((noinline)) static void t_vfprintf(void) {
   char *s = freed_copy("list");
   log_line("%f %d %s %f\n", 1.5, 2, s, 3.5);
-  // VFPRINTF: #1 {{.*}} in t_vfprintf {{.*}}libc_format_errors.c:[[@LINE-1]]
+  // VFPRINTF: #2 {{.*}} in t_vfprintf {{.*}}libc_format_errors.c:[[@LINE-1]]
   opaque(s); // not a tail call: t_vfprintf keeps its frame at -O2
 }
 
@@ -131,7 +139,8 @@ __attribute__((noinline)) static void t_sprintf(void) {
   sprintf(buf, "%s-%d", (char *)opaque("hello"), 12345);
   // SPRINTF: ERROR: ffisan: heap-buffer-overflow
   // SPRINTF: WRITE of size 12 at {{0x[0-9a-f]+}} thread T0
-  // SPRINTF: #0 {{.*}} in t_sprintf {{.*}}libc_format_errors.c:[[@LINE-3]]
+  // SPRINTF: #0 {{.*}} in sprintf ({{.*}})
+  // SPRINTF: #1 {{.*}} in t_sprintf {{.*}}libc_format_errors.c:[[@LINE-4]]
   // SPRINTF: is located 0 bytes after 8-byte region
 }
 
@@ -141,7 +150,8 @@ __attribute__((noinline)) static void t_snprintf(void) {
   snprintf(buf, 10, "%s", (char *)opaque("0123456789abc"));
   // SNPRINTF: ERROR: ffisan: heap-buffer-overflow
   // SNPRINTF: WRITE of size 10 at {{0x[0-9a-f]+}} thread T0
-  // SNPRINTF: #0 {{.*}} in t_snprintf {{.*}}libc_format_errors.c:[[@LINE-3]]
+  // SNPRINTF: #0 {{.*}} in snprintf ({{.*}})
+  // SNPRINTF: #1 {{.*}} in t_snprintf {{.*}}libc_format_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static int format_into(char *buf, size_t n, const char *format, ...) {
@@ -150,7 +160,8 @@ __attribute__((noinline)) static int format_into(char *buf, size_t n, const char
   int r = vsnprintf(buf, n, format, ap);
   // VSNPRINTF: ERROR: ffisan: heap-buffer-overflow
   // VSNPRINTF: WRITE of size 10 at {{0x[0-9a-f]+}} thread T0
-  // VSNPRINTF: #0 {{.*}} in format_into {{.*}}libc_format_errors.c:[[@LINE-3]]
+  // VSNPRINTF: #0 {{.*}} in vsnprintf ({{.*}})
+  // VSNPRINTF: #1 {{.*}} in format_into {{.*}}libc_format_errors.c:[[@LINE-4]]
   va_end(ap);
   return r;
 }
@@ -166,7 +177,8 @@ __attribute__((noinline)) static void t_asprintf(void) {
   asprintf(slot, "%d", 5);
   // ASPRINTF: ERROR: ffisan: heap-use-after-free
   // ASPRINTF: WRITE of size 8 at {{0x[0-9a-f]+}} thread T0
-  // ASPRINTF: #0 {{.*}} in t_asprintf {{.*}}libc_format_errors.c:[[@LINE-3]]
+  // ASPRINTF: #0 {{.*}} in asprintf ({{.*}})
+  // ASPRINTF: #1 {{.*}} in t_asprintf {{.*}}libc_format_errors.c:[[@LINE-4]]
 }
 
 // ASan does not intercept wprintf.
@@ -176,7 +188,8 @@ __attribute__((noinline)) static void t_wprintf(void) {
   wprintf(L"%ls\n", w);
   // WPRINTF: ERROR: ffisan: heap-use-after-free
   // WPRINTF: READ of size 20 at {{0x[0-9a-f]+}} thread T0
-  // WPRINTF: #0 {{.*}} in t_wprintf {{.*}}libc_format_errors.c:[[@LINE-3]]
+  // WPRINTF: #0 {{.*}} in wprintf ({{.*}})
+  // WPRINTF: #1 {{.*}} in t_wprintf {{.*}}libc_format_errors.c:[[@LINE-4]]
 }
 
 // ASan does not intercept swprintf: 6 wide characters into room for 4.
@@ -185,7 +198,8 @@ __attribute__((noinline)) static void t_swprintf(void) {
   swprintf(buf, 64, L"%ls", (wchar_t *)opaque(L"hello"));
   // SWPRINTF: ERROR: ffisan: heap-buffer-overflow
   // SWPRINTF: WRITE of size 24 at {{0x[0-9a-f]+}} thread T0
-  // SWPRINTF: #0 {{.*}} in t_swprintf {{.*}}libc_format_errors.c:[[@LINE-3]]
+  // SWPRINTF: #0 {{.*}} in swprintf ({{.*}})
+  // SWPRINTF: #1 {{.*}} in t_swprintf {{.*}}libc_format_errors.c:[[@LINE-4]]
 }
 
 // An unbounded %s is checked over what it stored: "world" and its NUL into 4 bytes.
@@ -195,7 +209,8 @@ __attribute__((noinline)) static void t_sscanf_s(void) {
   sscanf("12 world", "%d %s", &n, word);
   // SSCANF_S: ERROR: ffisan: heap-buffer-overflow
   // SSCANF_S: WRITE of size 6 at {{0x[0-9a-f]+}} thread T0
-  // SSCANF_S: #0 {{.*}} in t_sscanf_s {{.*}}libc_format_errors.c:[[@LINE-3]]
+  // SSCANF_S: #0 {{.*}} in __isoc99_sscanf ({{.*}})
+  // SSCANF_S: #1 {{.*}} in t_sscanf_s {{.*}}libc_format_errors.c:[[@LINE-4]]
 }
 
 // A %7s may store 8 bytes whatever this input is: its destination must hold them.
@@ -204,7 +219,8 @@ __attribute__((noinline)) static void t_sscanf_width(void) {
   sscanf("ab", "%7s", word);
   // SSCANF_WIDTH: ERROR: ffisan: heap-buffer-overflow
   // SSCANF_WIDTH: WRITE of size 8 at {{0x[0-9a-f]+}} thread T0
-  // SSCANF_WIDTH: #0 {{.*}} in t_sscanf_width {{.*}}libc_format_errors.c:[[@LINE-3]]
+  // SSCANF_WIDTH: #0 {{.*}} in __isoc99_sscanf ({{.*}})
+  // SSCANF_WIDTH: #1 {{.*}} in t_sscanf_width {{.*}}libc_format_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_sscanf_d(void) {
@@ -213,7 +229,8 @@ __attribute__((noinline)) static void t_sscanf_d(void) {
   sscanf("5 6", "%*d %ld", value);
   // SSCANF_D: ERROR: ffisan: heap-use-after-free
   // SSCANF_D: WRITE of size 8 at {{0x[0-9a-f]+}} thread T0
-  // SSCANF_D: #0 {{.*}} in t_sscanf_d {{.*}}libc_format_errors.c:[[@LINE-3]]
+  // SSCANF_D: #0 {{.*}} in __isoc99_sscanf ({{.*}})
+  // SSCANF_D: #1 {{.*}} in t_sscanf_d {{.*}}libc_format_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_sscanf_input(void) {
@@ -222,7 +239,8 @@ __attribute__((noinline)) static void t_sscanf_input(void) {
   sscanf(input, "%d", &n);
   // SSCANF_INPUT: ERROR: ffisan: heap-use-after-free
   // SSCANF_INPUT: READ of size 3 at {{0x[0-9a-f]+}} thread T0
-  // SSCANF_INPUT: #0 {{.*}} in t_sscanf_input {{.*}}libc_format_errors.c:[[@LINE-3]]
+  // SSCANF_INPUT: #0 {{.*}} in __isoc99_sscanf ({{.*}})
+  // SSCANF_INPUT: #1 {{.*}} in t_sscanf_input {{.*}}libc_format_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_scanf(void) {
@@ -231,7 +249,8 @@ __attribute__((noinline)) static void t_scanf(void) {
   scanf("%hd", value);
   // SCANF: ERROR: ffisan: heap-use-after-free
   // SCANF: WRITE of size 2 at {{0x[0-9a-f]+}} thread T0
-  // SCANF: #0 {{.*}} in t_scanf {{.*}}libc_format_errors.c:[[@LINE-3]]
+  // SCANF: #0 {{.*}} in __isoc99_scanf ({{.*}})
+  // SCANF: #1 {{.*}} in t_scanf {{.*}}libc_format_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_fscanf(void) {
@@ -242,7 +261,8 @@ __attribute__((noinline)) static void t_fscanf(void) {
   fscanf(in, "%lf", value);
   // FSCANF: ERROR: ffisan: heap-use-after-free
   // FSCANF: WRITE of size 8 at {{0x[0-9a-f]+}} thread T0
-  // FSCANF: #0 {{.*}} in t_fscanf {{.*}}libc_format_errors.c:[[@LINE-3]]
+  // FSCANF: #0 {{.*}} in __isoc99_fscanf ({{.*}})
+  // FSCANF: #1 {{.*}} in t_fscanf {{.*}}libc_format_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static int scan_list(const char *input, const char *format, ...) {
@@ -251,7 +271,8 @@ __attribute__((noinline)) static int scan_list(const char *input, const char *fo
   int r = vsscanf(input, format, ap);
   // VSSCANF: ERROR: ffisan: heap-buffer-overflow
   // VSSCANF: WRITE of size 9 at {{0x[0-9a-f]+}} thread T0
-  // VSSCANF: #0 {{.*}} in scan_list {{.*}}libc_format_errors.c:[[@LINE-3]]
+  // VSSCANF: #0 {{.*}} in __isoc99_vsscanf ({{.*}})
+  // VSSCANF: #1 {{.*}} in scan_list {{.*}}libc_format_errors.c:[[@LINE-4]]
   va_end(ap);
   return r;
 }

@@ -313,8 +313,9 @@ __attribute__((noinline)) static void t_wmemset(void) {
   wmemset(w, L'x', hidden(6));
   // WMEMSET: ERROR: ffisan: heap-buffer-overflow
   // WMEMSET: WRITE of size 24 at {{0x[0-9a-f]+}} thread T0
-  // WMEMSET: #0 {{.*}} in t_wmemset {{.*}}libc_fortify_errors.c:[[@LINE-3]]
-  // WMEMSET: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-4]]:{{[0-9]+}} in t_wmemset
+  // WMEMSET: #0 {{.*}} in wmemset ({{.*}})
+  // WMEMSET: #1 {{.*}} in t_wmemset {{.*}}libc_fortify_errors.c:[[@LINE-4]]
+  // WMEMSET: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-5]]:{{[0-9]+}} in t_wmemset
 }
 
 __attribute__((noinline)) static void t_printf(void) {
@@ -322,8 +323,9 @@ __attribute__((noinline)) static void t_printf(void) {
   printf("%s\n", s);
   // PRINTF: ERROR: ffisan: heap-use-after-free
   // PRINTF: READ of size 6 at {{0x[0-9a-f]+}} thread T0
-  // PRINTF: #0 {{.*}} in t_printf {{.*}}libc_fortify_errors.c:[[@LINE-3]]
-  // PRINTF: SUMMARY: ffisan: heap-use-after-free {{.*}}libc_fortify_errors.c:[[@LINE-4]]:{{[0-9]+}} in t_printf
+  // PRINTF: #0 {{.*}} in __printf_chk ({{.*}})
+  // PRINTF: #1 {{.*}} in t_printf {{.*}}libc_fortify_errors.c:[[@LINE-4]]
+  // PRINTF: SUMMARY: ffisan: heap-use-after-free {{.*}}libc_fortify_errors.c:[[@LINE-5]]:{{[0-9]+}} in t_printf
 }
 
 __attribute__((noinline)) static void t_fprintf(void) {
@@ -331,8 +333,9 @@ __attribute__((noinline)) static void t_fprintf(void) {
   fprintf(stdout, "%s\n", s);
   // FPRINTF: ERROR: ffisan: heap-use-after-free
   // FPRINTF: READ of size 6 at {{0x[0-9a-f]+}} thread T0
-  // FPRINTF: #0 {{.*}} in t_fprintf {{.*}}libc_fortify_errors.c:[[@LINE-3]]
-  // FPRINTF: SUMMARY: ffisan: heap-use-after-free {{.*}}libc_fortify_errors.c:[[@LINE-4]]:{{[0-9]+}} in t_fprintf
+  // FPRINTF: #0 {{.*}} in __fprintf_chk ({{.*}})
+  // FPRINTF: #1 {{.*}} in t_fprintf {{.*}}libc_fortify_errors.c:[[@LINE-4]]
+  // FPRINTF: SUMMARY: ffisan: heap-use-after-free {{.*}}libc_fortify_errors.c:[[@LINE-5]]:{{[0-9]+}} in t_fprintf
 }
 
 __attribute__((noinline)) static void t_dprintf(void) {
@@ -340,8 +343,9 @@ __attribute__((noinline)) static void t_dprintf(void) {
   dprintf(1, "%s\n", s);
   // DPRINTF: ERROR: ffisan: heap-use-after-free
   // DPRINTF: READ of size 6 at {{0x[0-9a-f]+}} thread T0
-  // DPRINTF: #0 {{.*}} in t_dprintf {{.*}}libc_fortify_errors.c:[[@LINE-3]]
-  // DPRINTF: SUMMARY: ffisan: heap-use-after-free {{.*}}libc_fortify_errors.c:[[@LINE-4]]:{{[0-9]+}} in t_dprintf
+  // DPRINTF: #0 {{.*}} in __dprintf_chk ({{.*}})
+  // DPRINTF: #1 {{.*}} in t_dprintf {{.*}}libc_fortify_errors.c:[[@LINE-4]]
+  // DPRINTF: SUMMARY: ffisan: heap-use-after-free {{.*}}libc_fortify_errors.c:[[@LINE-5]]:{{[0-9]+}} in t_dprintf
 }
 
 __attribute__((noinline)) static void t_asprintf(void) {
@@ -350,8 +354,9 @@ __attribute__((noinline)) static void t_asprintf(void) {
   keep(asprintf(&out, "%s", s));
   // ASPRINTF: ERROR: ffisan: heap-use-after-free
   // ASPRINTF: READ of size 6 at {{0x[0-9a-f]+}} thread T0
-  // ASPRINTF: #0 {{.*}} in t_asprintf {{.*}}libc_fortify_errors.c:[[@LINE-3]]
-  // ASPRINTF: SUMMARY: ffisan: heap-use-after-free {{.*}}libc_fortify_errors.c:[[@LINE-4]]:{{[0-9]+}} in t_asprintf
+  // ASPRINTF: #0 {{.*}} in __asprintf_chk ({{.*}})
+  // ASPRINTF: #1 {{.*}} in t_asprintf {{.*}}libc_fortify_errors.c:[[@LINE-4]]
+  // ASPRINTF: SUMMARY: ffisan: heap-use-after-free {{.*}}libc_fortify_errors.c:[[@LINE-5]]:{{[0-9]+}} in t_asprintf
 }
 
 __attribute__((noinline)) static void t_vprintf(void) {
@@ -383,8 +388,9 @@ __attribute__((noinline)) static void t_sprintf(void) {
   keep(sprintf(p, "%s", (char *)opaque("0123456789ab")));
   // SPRINTF: ERROR: ffisan: heap-buffer-overflow
   // SPRINTF: WRITE of size 13 at {{0x[0-9a-f]+}} thread T0
-  // SPRINTF: #0 {{.*}} in t_sprintf {{.*}}libc_fortify_errors.c:[[@LINE-3]]
-  // SPRINTF: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-4]]:{{[0-9]+}} in t_sprintf
+  // SPRINTF: #0 {{.*}} in __sprintf_chk ({{.*}})
+  // SPRINTF: #1 {{.*}} in t_sprintf {{.*}}libc_fortify_errors.c:[[@LINE-4]]
+  // SPRINTF: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-5]]:{{[0-9]+}} in t_sprintf
 }
 
 __attribute__((noinline)) static void t_vsprintf(void) {
@@ -403,8 +409,9 @@ __attribute__((noinline)) static void t_snprintf(void) {
   keep(snprintf(p, hidden(12), "%s", "ab"));
   // SNPRINTF: ERROR: ffisan: heap-buffer-overflow
   // SNPRINTF: WRITE of size 12 at {{0x[0-9a-f]+}} thread T0
-  // SNPRINTF: #0 {{.*}} in t_snprintf {{.*}}libc_fortify_errors.c:[[@LINE-3]]
-  // SNPRINTF: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-4]]:{{[0-9]+}} in t_snprintf
+  // SNPRINTF: #0 {{.*}} in __snprintf_chk ({{.*}})
+  // SNPRINTF: #1 {{.*}} in t_snprintf {{.*}}libc_fortify_errors.c:[[@LINE-4]]
+  // SNPRINTF: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-5]]:{{[0-9]+}} in t_snprintf
 }
 
 __attribute__((noinline)) static void t_vsnprintf(void) {
@@ -423,8 +430,9 @@ __attribute__((noinline)) static void t_wprintf(void) {
   wprintf(L"%ls\n", s);
   // WPRINTF: ERROR: ffisan: heap-use-after-free
   // WPRINTF: READ of size 24 at {{0x[0-9a-f]+}} thread T0
-  // WPRINTF: #0 {{.*}} in t_wprintf {{.*}}libc_fortify_errors.c:[[@LINE-3]]
-  // WPRINTF: SUMMARY: ffisan: heap-use-after-free {{.*}}libc_fortify_errors.c:[[@LINE-4]]:{{[0-9]+}} in t_wprintf
+  // WPRINTF: #0 {{.*}} in __wprintf_chk ({{.*}})
+  // WPRINTF: #1 {{.*}} in t_wprintf {{.*}}libc_fortify_errors.c:[[@LINE-4]]
+  // WPRINTF: SUMMARY: ffisan: heap-use-after-free {{.*}}libc_fortify_errors.c:[[@LINE-5]]:{{[0-9]+}} in t_wprintf
 }
 
 __attribute__((noinline)) static void t_fwprintf(void) {
@@ -432,8 +440,9 @@ __attribute__((noinline)) static void t_fwprintf(void) {
   fwprintf(stdout, L"%ls\n", s);
   // FWPRINTF: ERROR: ffisan: heap-use-after-free
   // FWPRINTF: READ of size 24 at {{0x[0-9a-f]+}} thread T0
-  // FWPRINTF: #0 {{.*}} in t_fwprintf {{.*}}libc_fortify_errors.c:[[@LINE-3]]
-  // FWPRINTF: SUMMARY: ffisan: heap-use-after-free {{.*}}libc_fortify_errors.c:[[@LINE-4]]:{{[0-9]+}} in t_fwprintf
+  // FWPRINTF: #0 {{.*}} in __fwprintf_chk ({{.*}})
+  // FWPRINTF: #1 {{.*}} in t_fwprintf {{.*}}libc_fortify_errors.c:[[@LINE-4]]
+  // FWPRINTF: SUMMARY: ffisan: heap-use-after-free {{.*}}libc_fortify_errors.c:[[@LINE-5]]:{{[0-9]+}} in t_fwprintf
 }
 
 __attribute__((noinline)) static void t_swprintf(void) {
@@ -441,8 +450,9 @@ __attribute__((noinline)) static void t_swprintf(void) {
   keep(swprintf(w, hidden(6), L"%ls", L"ab"));
   // SWPRINTF: ERROR: ffisan: heap-buffer-overflow
   // SWPRINTF: WRITE of size 24 at {{0x[0-9a-f]+}} thread T0
-  // SWPRINTF: #0 {{.*}} in t_swprintf {{.*}}libc_fortify_errors.c:[[@LINE-3]]
-  // SWPRINTF: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-4]]:{{[0-9]+}} in t_swprintf
+  // SWPRINTF: #0 {{.*}} in __swprintf_chk ({{.*}})
+  // SWPRINTF: #1 {{.*}} in t_swprintf {{.*}}libc_fortify_errors.c:[[@LINE-4]]
+  // SWPRINTF: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-5]]:{{[0-9]+}} in t_swprintf
 }
 
 __attribute__((noinline)) static void t_read_chk(void) {
@@ -452,8 +462,9 @@ __attribute__((noinline)) static void t_read_chk(void) {
   keep(__read_chk(fds[0], p, hidden(12), 8));
   // READ_CHK: ERROR: ffisan: heap-buffer-overflow
   // READ_CHK: WRITE of size 12 at {{0x[0-9a-f]+}} thread T0
-  // READ_CHK: #0 {{.*}} in t_read_chk {{.*}}libc_fortify_errors.c:[[@LINE-3]]
-  // READ_CHK: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-4]]:{{[0-9]+}} in t_read_chk
+  // READ_CHK: #0 {{.*}} in __read_chk ({{.*}})
+  // READ_CHK: #1 {{.*}} in t_read_chk {{.*}}libc_fortify_errors.c:[[@LINE-4]]
+  // READ_CHK: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-5]]:{{[0-9]+}} in t_read_chk
 }
 
 __attribute__((noinline)) static void t_pread_chk(void) {
@@ -462,8 +473,9 @@ __attribute__((noinline)) static void t_pread_chk(void) {
   keep(__pread_chk(fd, p, hidden(12), 0, 8));
   // PREAD_CHK: ERROR: ffisan: heap-buffer-overflow
   // PREAD_CHK: WRITE of size 12 at {{0x[0-9a-f]+}} thread T0
-  // PREAD_CHK: #0 {{.*}} in t_pread_chk {{.*}}libc_fortify_errors.c:[[@LINE-3]]
-  // PREAD_CHK: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-4]]:{{[0-9]+}} in t_pread_chk
+  // PREAD_CHK: #0 {{.*}} in __pread_chk ({{.*}})
+  // PREAD_CHK: #1 {{.*}} in t_pread_chk {{.*}}libc_fortify_errors.c:[[@LINE-4]]
+  // PREAD_CHK: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-5]]:{{[0-9]+}} in t_pread_chk
 }
 
 __attribute__((noinline)) static void t_recv_chk(void) {
@@ -473,8 +485,9 @@ __attribute__((noinline)) static void t_recv_chk(void) {
   keep(__recv_chk(fds[0], p, hidden(12), 8, 0));
   // RECV_CHK: ERROR: ffisan: heap-buffer-overflow
   // RECV_CHK: WRITE of size 12 at {{0x[0-9a-f]+}} thread T0
-  // RECV_CHK: #0 {{.*}} in t_recv_chk {{.*}}libc_fortify_errors.c:[[@LINE-3]]
-  // RECV_CHK: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-4]]:{{[0-9]+}} in t_recv_chk
+  // RECV_CHK: #0 {{.*}} in __recv_chk ({{.*}})
+  // RECV_CHK: #1 {{.*}} in t_recv_chk {{.*}}libc_fortify_errors.c:[[@LINE-4]]
+  // RECV_CHK: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-5]]:{{[0-9]+}} in t_recv_chk
 }
 
 __attribute__((noinline)) static void t_recvfrom_chk(void) {
@@ -484,8 +497,9 @@ __attribute__((noinline)) static void t_recvfrom_chk(void) {
   keep(__recvfrom_chk(fds[0], p, hidden(12), 8, 0, 0, 0));
   // RECVFROM_CHK: ERROR: ffisan: heap-buffer-overflow
   // RECVFROM_CHK: WRITE of size 12 at {{0x[0-9a-f]+}} thread T0
-  // RECVFROM_CHK: #0 {{.*}} in t_recvfrom_chk {{.*}}libc_fortify_errors.c:[[@LINE-3]]
-  // RECVFROM_CHK: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-4]]:{{[0-9]+}} in t_recvfrom_chk
+  // RECVFROM_CHK: #0 {{.*}} in __recvfrom_chk ({{.*}})
+  // RECVFROM_CHK: #1 {{.*}} in t_recvfrom_chk {{.*}}libc_fortify_errors.c:[[@LINE-4]]
+  // RECVFROM_CHK: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-5]]:{{[0-9]+}} in t_recvfrom_chk
 }
 
 __attribute__((noinline)) static void t_fread_chk(void) {
@@ -494,8 +508,9 @@ __attribute__((noinline)) static void t_fread_chk(void) {
   keep(__fread_chk(p, 8, 1, hidden(12), f));
   // FREAD_CHK: ERROR: ffisan: heap-buffer-overflow
   // FREAD_CHK: WRITE of size 12 at {{0x[0-9a-f]+}} thread T0
-  // FREAD_CHK: #0 {{.*}} in t_fread_chk {{.*}}libc_fortify_errors.c:[[@LINE-3]]
-  // FREAD_CHK: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-4]]:{{[0-9]+}} in t_fread_chk
+  // FREAD_CHK: #0 {{.*}} in __fread_chk ({{.*}})
+  // FREAD_CHK: #1 {{.*}} in t_fread_chk {{.*}}libc_fortify_errors.c:[[@LINE-4]]
+  // FREAD_CHK: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-5]]:{{[0-9]+}} in t_fread_chk
 }
 
 __attribute__((noinline)) static void t_fgets_chk(void) {
@@ -504,8 +519,9 @@ __attribute__((noinline)) static void t_fgets_chk(void) {
   keep((long)__fgets_chk(p, 8, 8, f));
   // FGETS_CHK: ERROR: ffisan: heap-use-after-free
   // FGETS_CHK: WRITE of size 7 at {{0x[0-9a-f]+}} thread T0
-  // FGETS_CHK: #0 {{.*}} in t_fgets_chk {{.*}}libc_fortify_errors.c:[[@LINE-3]]
-  // FGETS_CHK: SUMMARY: ffisan: heap-use-after-free {{.*}}libc_fortify_errors.c:[[@LINE-4]]:{{[0-9]+}} in t_fgets_chk
+  // FGETS_CHK: #0 {{.*}} in __fgets_chk ({{.*}})
+  // FGETS_CHK: #1 {{.*}} in t_fgets_chk {{.*}}libc_fortify_errors.c:[[@LINE-4]]
+  // FGETS_CHK: SUMMARY: ffisan: heap-use-after-free {{.*}}libc_fortify_errors.c:[[@LINE-5]]:{{[0-9]+}} in t_fgets_chk
 }
 
 __attribute__((noinline)) static void t_getcwd_chk(void) {
@@ -513,8 +529,9 @@ __attribute__((noinline)) static void t_getcwd_chk(void) {
   keep((long)__getcwd_chk(p, hidden(64), 8));
   // GETCWD_CHK: ERROR: ffisan: heap-buffer-overflow
   // GETCWD_CHK: WRITE of size 64 at {{0x[0-9a-f]+}} thread T0
-  // GETCWD_CHK: #0 {{.*}} in t_getcwd_chk {{.*}}libc_fortify_errors.c:[[@LINE-3]]
-  // GETCWD_CHK: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-4]]:{{[0-9]+}} in t_getcwd_chk
+  // GETCWD_CHK: #0 {{.*}} in __getcwd_chk ({{.*}})
+  // GETCWD_CHK: #1 {{.*}} in t_getcwd_chk {{.*}}libc_fortify_errors.c:[[@LINE-4]]
+  // GETCWD_CHK: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-5]]:{{[0-9]+}} in t_getcwd_chk
 }
 
 __attribute__((noinline)) static void t_realpath_chk(void) {
@@ -523,8 +540,9 @@ __attribute__((noinline)) static void t_realpath_chk(void) {
   keep((long)__realpath_chk(path, resolved, sizeof resolved));
   // REALPATH_CHK: ERROR: ffisan: heap-use-after-free
   // REALPATH_CHK: READ of size 5 at {{0x[0-9a-f]+}} thread T0
-  // REALPATH_CHK: #0 {{.*}} in t_realpath_chk {{.*}}libc_fortify_errors.c:[[@LINE-3]]
-  // REALPATH_CHK: SUMMARY: ffisan: heap-use-after-free {{.*}}libc_fortify_errors.c:[[@LINE-4]]:{{[0-9]+}} in t_realpath_chk
+  // REALPATH_CHK: #0 {{.*}} in __realpath_chk ({{.*}})
+  // REALPATH_CHK: #1 {{.*}} in t_realpath_chk {{.*}}libc_fortify_errors.c:[[@LINE-4]]
+  // REALPATH_CHK: SUMMARY: ffisan: heap-use-after-free {{.*}}libc_fortify_errors.c:[[@LINE-5]]:{{[0-9]+}} in t_realpath_chk
 }
 
 __attribute__((noinline)) static void t_wcscpy_chk(void) {
@@ -532,8 +550,9 @@ __attribute__((noinline)) static void t_wcscpy_chk(void) {
   keep((long)__wcscpy_chk(w, opaque(L"0123456"), 4));
   // WCSCPY_CHK: ERROR: ffisan: heap-buffer-overflow
   // WCSCPY_CHK: WRITE of size 32 at {{0x[0-9a-f]+}} thread T0
-  // WCSCPY_CHK: #0 {{.*}} in t_wcscpy_chk {{.*}}libc_fortify_errors.c:[[@LINE-3]]
-  // WCSCPY_CHK: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-4]]:{{[0-9]+}} in t_wcscpy_chk
+  // WCSCPY_CHK: #0 {{.*}} in __wcscpy_chk ({{.*}})
+  // WCSCPY_CHK: #1 {{.*}} in t_wcscpy_chk {{.*}}libc_fortify_errors.c:[[@LINE-4]]
+  // WCSCPY_CHK: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-5]]:{{[0-9]+}} in t_wcscpy_chk
 }
 
 __attribute__((noinline)) static void t_wcscat_chk(void) {
@@ -543,8 +562,9 @@ __attribute__((noinline)) static void t_wcscat_chk(void) {
   keep((long)__wcscat_chk(w, opaque(L"bcdef"), 4));
   // WCSCAT_CHK: ERROR: ffisan: heap-buffer-overflow
   // WCSCAT_CHK: WRITE of size 24 at {{0x[0-9a-f]+}} thread T0
-  // WCSCAT_CHK: #0 {{.*}} in t_wcscat_chk {{.*}}libc_fortify_errors.c:[[@LINE-3]]
-  // WCSCAT_CHK: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-4]]:{{[0-9]+}} in t_wcscat_chk
+  // WCSCAT_CHK: #0 {{.*}} in __wcscat_chk ({{.*}})
+  // WCSCAT_CHK: #1 {{.*}} in t_wcscat_chk {{.*}}libc_fortify_errors.c:[[@LINE-4]]
+  // WCSCAT_CHK: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-5]]:{{[0-9]+}} in t_wcscat_chk
 }
 
 __attribute__((noinline)) static void t_wcsncpy_chk(void) {
@@ -552,8 +572,9 @@ __attribute__((noinline)) static void t_wcsncpy_chk(void) {
   keep((long)__wcsncpy_chk(w, L"ab", hidden(6), 4));
   // WCSNCPY_CHK: ERROR: ffisan: heap-buffer-overflow
   // WCSNCPY_CHK: WRITE of size 24 at {{0x[0-9a-f]+}} thread T0
-  // WCSNCPY_CHK: #0 {{.*}} in t_wcsncpy_chk {{.*}}libc_fortify_errors.c:[[@LINE-3]]
-  // WCSNCPY_CHK: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-4]]:{{[0-9]+}} in t_wcsncpy_chk
+  // WCSNCPY_CHK: #0 {{.*}} in __wcsncpy_chk ({{.*}})
+  // WCSNCPY_CHK: #1 {{.*}} in t_wcsncpy_chk {{.*}}libc_fortify_errors.c:[[@LINE-4]]
+  // WCSNCPY_CHK: SUMMARY: ffisan: heap-buffer-overflow {{.*}}libc_fortify_errors.c:[[@LINE-5]]:{{[0-9]+}} in t_wcsncpy_chk
 }
 
 static const struct libc_case cases[] = {

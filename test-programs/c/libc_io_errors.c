@@ -59,7 +59,8 @@ __attribute__((noinline)) static void t_puts(void) {
   puts(s);
   // PUTS: ERROR: ffisan: heap-use-after-free
   // PUTS: READ of size 4 at {{0x[0-9a-f]+}} thread T0
-  // PUTS: #0 {{.*}} in t_puts {{.*}}libc_io_errors.c:[[@LINE-3]]
+  // PUTS: #0 {{.*}} in puts ({{.*}})
+  // PUTS: #1 {{.*}} in t_puts {{.*}}libc_io_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_fputs(void) {
@@ -67,7 +68,8 @@ __attribute__((noinline)) static void t_fputs(void) {
   fputs(s, stdout);
   // FPUTS: ERROR: ffisan: heap-use-after-free
   // FPUTS: READ of size 4 at {{0x[0-9a-f]+}} thread T0
-  // FPUTS: #0 {{.*}} in t_fputs {{.*}}libc_io_errors.c:[[@LINE-3]]
+  // FPUTS: #0 {{.*}} in fputs ({{.*}})
+  // FPUTS: #1 {{.*}} in t_fputs {{.*}}libc_io_errors.c:[[@LINE-4]]
 }
 
 // fgets is checked over the line it stored and its NUL.
@@ -77,7 +79,8 @@ __attribute__((noinline)) static void t_fgets(void) {
   fgets(buf, 16, in);
   // FGETS: ERROR: ffisan: heap-buffer-overflow
   // FGETS: WRITE of size 13 at {{0x[0-9a-f]+}} thread T0
-  // FGETS: #0 {{.*}} in t_fgets {{.*}}libc_io_errors.c:[[@LINE-3]]
+  // FGETS: #0 {{.*}} in fgets ({{.*}})
+  // FGETS: #1 {{.*}} in t_fgets {{.*}}libc_io_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_fread(void) {
@@ -86,7 +89,8 @@ __attribute__((noinline)) static void t_fread(void) {
   fread(buf, 1, 8, in);
   // FREAD: ERROR: ffisan: heap-buffer-overflow
   // FREAD: WRITE of size 8 at {{0x[0-9a-f]+}} thread T0
-  // FREAD: #0 {{.*}} in t_fread {{.*}}libc_io_errors.c:[[@LINE-3]]
+  // FREAD: #0 {{.*}} in fread ({{.*}})
+  // FREAD: #1 {{.*}} in t_fread {{.*}}libc_io_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_fwrite(void) {
@@ -94,7 +98,8 @@ __attribute__((noinline)) static void t_fwrite(void) {
   fwrite(s, 1, 3, stdout);
   // FWRITE: ERROR: ffisan: heap-use-after-free
   // FWRITE: READ of size 3 at {{0x[0-9a-f]+}} thread T0
-  // FWRITE: #0 {{.*}} in t_fwrite {{.*}}libc_io_errors.c:[[@LINE-3]]
+  // FWRITE: #0 {{.*}} in fwrite ({{.*}})
+  // FWRITE: #1 {{.*}} in t_fwrite {{.*}}libc_io_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_getline(void) {
@@ -117,7 +122,8 @@ __attribute__((noinline)) static void t_getdelim(void) {
   getdelim(&line, cap, ',', in);
   // GETDELIM: ERROR: ffisan: heap-use-after-free
   // GETDELIM: READ of size 8 at {{0x[0-9a-f]+}} thread T0
-  // GETDELIM: #0 {{.*}} in t_getdelim {{.*}}libc_io_errors.c:[[@LINE-3]]
+  // GETDELIM: #0 {{.*}} in getdelim ({{.*}})
+  // GETDELIM: #1 {{.*}} in t_getdelim {{.*}}libc_io_errors.c:[[@LINE-4]]
 }
 
 // read is checked over the count it returned.
@@ -128,7 +134,8 @@ __attribute__((noinline)) static void t_read(void) {
   read(fds[0], buf, 16);
   // READ: ERROR: ffisan: heap-buffer-overflow
   // READ: WRITE of size 5 at {{0x[0-9a-f]+}} thread T0
-  // READ: #0 {{.*}} in t_read {{.*}}libc_io_errors.c:[[@LINE-3]]
+  // READ: #0 {{.*}} in read ({{.*}})
+  // READ: #1 {{.*}} in t_read {{.*}}libc_io_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_pread(void) {
@@ -137,7 +144,8 @@ __attribute__((noinline)) static void t_pread(void) {
   pread(fd, buf, 16, 0);
   // PREAD: ERROR: ffisan: heap-buffer-overflow
   // PREAD: WRITE of size 5 at {{0x[0-9a-f]+}} thread T0
-  // PREAD: #0 {{.*}} in t_pread {{.*}}libc_io_errors.c:[[@LINE-3]]
+  // PREAD: #0 {{.*}} in pread ({{.*}})
+  // PREAD: #1 {{.*}} in t_pread {{.*}}libc_io_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_write(void) {
@@ -145,7 +153,8 @@ __attribute__((noinline)) static void t_write(void) {
   write(1, s, 3);
   // WRITE: ERROR: ffisan: heap-use-after-free
   // WRITE: READ of size 3 at {{0x[0-9a-f]+}} thread T0
-  // WRITE: #0 {{.*}} in t_write {{.*}}libc_io_errors.c:[[@LINE-3]]
+  // WRITE: #0 {{.*}} in write ({{.*}})
+  // WRITE: #1 {{.*}} in t_write {{.*}}libc_io_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_pwrite(void) {
@@ -154,7 +163,8 @@ __attribute__((noinline)) static void t_pwrite(void) {
   pwrite(fd, s, 3, 0);
   // PWRITE: ERROR: ffisan: heap-use-after-free
   // PWRITE: READ of size 3 at {{0x[0-9a-f]+}} thread T0
-  // PWRITE: #0 {{.*}} in t_pwrite {{.*}}libc_io_errors.c:[[@LINE-3]]
+  // PWRITE: #0 {{.*}} in pwrite ({{.*}})
+  // PWRITE: #1 {{.*}} in t_pwrite {{.*}}libc_io_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_send(void) {
@@ -164,7 +174,8 @@ __attribute__((noinline)) static void t_send(void) {
   send(sv[0], s, 4, 0);
   // SEND: ERROR: ffisan: heap-use-after-free
   // SEND: READ of size 4 at {{0x[0-9a-f]+}} thread T0
-  // SEND: #0 {{.*}} in t_send {{.*}}libc_io_errors.c:[[@LINE-3]]
+  // SEND: #0 {{.*}} in send ({{.*}})
+  // SEND: #1 {{.*}} in t_send {{.*}}libc_io_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_recv(void) {
@@ -175,7 +186,8 @@ __attribute__((noinline)) static void t_recv(void) {
   recv(sv[1], buf, 16, 0);
   // RECV: ERROR: ffisan: heap-buffer-overflow
   // RECV: WRITE of size 5 at {{0x[0-9a-f]+}} thread T0
-  // RECV: #0 {{.*}} in t_recv {{.*}}libc_io_errors.c:[[@LINE-3]]
+  // RECV: #0 {{.*}} in recv ({{.*}})
+  // RECV: #1 {{.*}} in t_recv {{.*}}libc_io_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_sendto(void) {
@@ -185,7 +197,8 @@ __attribute__((noinline)) static void t_sendto(void) {
   sendto(sv[0], s, 4, 0, NULL, 0);
   // SENDTO: ERROR: ffisan: heap-use-after-free
   // SENDTO: READ of size 4 at {{0x[0-9a-f]+}} thread T0
-  // SENDTO: #0 {{.*}} in t_sendto {{.*}}libc_io_errors.c:[[@LINE-3]]
+  // SENDTO: #0 {{.*}} in sendto ({{.*}})
+  // SENDTO: #1 {{.*}} in t_sendto {{.*}}libc_io_errors.c:[[@LINE-4]]
 }
 
 // The address buffer must hold the *len bytes the program says it has.
@@ -199,7 +212,8 @@ __attribute__((noinline)) static void t_recvfrom(void) {
   recvfrom(sv[1], buf, sizeof buf, 0, from, &len);
   // RECVFROM: ERROR: ffisan: heap-buffer-overflow
   // RECVFROM: WRITE of size 16 at {{0x[0-9a-f]+}} thread T0
-  // RECVFROM: #0 {{.*}} in t_recvfrom {{.*}}libc_io_errors.c:[[@LINE-3]]
+  // RECVFROM: #0 {{.*}} in recvfrom ({{.*}})
+  // RECVFROM: #1 {{.*}} in t_recvfrom {{.*}}libc_io_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_readv(void) {
@@ -209,7 +223,8 @@ __attribute__((noinline)) static void t_readv(void) {
   readv(fds[0], &iov, 1);
   // READV: ERROR: ffisan: heap-buffer-overflow
   // READV: WRITE of size 5 at {{0x[0-9a-f]+}} thread T0
-  // READV: #0 {{.*}} in t_readv {{.*}}libc_io_errors.c:[[@LINE-3]]
+  // READV: #0 {{.*}} in readv ({{.*}})
+  // READV: #1 {{.*}} in t_readv {{.*}}libc_io_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_writev(void) {
@@ -217,7 +232,8 @@ __attribute__((noinline)) static void t_writev(void) {
   writev(1, iov, 2);
   // WRITEV: ERROR: ffisan: heap-use-after-free
   // WRITEV: READ of size 3 at {{0x[0-9a-f]+}} thread T0
-  // WRITEV: #0 {{.*}} in t_writev {{.*}}libc_io_errors.c:[[@LINE-3]]
+  // WRITEV: #0 {{.*}} in writev ({{.*}})
+  // WRITEV: #1 {{.*}} in t_writev {{.*}}libc_io_errors.c:[[@LINE-4]]
 }
 
 static const struct libc_case cases[] = {

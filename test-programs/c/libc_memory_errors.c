@@ -63,7 +63,8 @@ __attribute__((noinline)) static void t_memchr(void) {
   keep((long)memchr(s, 'c', 6));
   // MEMCHR: ERROR: ffisan: heap-use-after-free
   // MEMCHR: READ of size 3 at {{0x[0-9a-f]+}} thread T0
-  // MEMCHR: #0 {{.*}} in t_memchr {{.*}}libc_memory_errors.c:[[@LINE-3]]
+  // MEMCHR: #0 {{.*}} in memchr ({{.*}})
+  // MEMCHR: #1 {{.*}} in t_memchr {{.*}}libc_memory_errors.c:[[@LINE-4]]
 }
 
 // From the last match to the end.
@@ -72,7 +73,8 @@ __attribute__((noinline)) static void t_memrchr(void) {
   keep((long)memrchr(s, 'e', 6));
   // MEMRCHR: ERROR: ffisan: heap-use-after-free
   // MEMRCHR: READ of size 2 at {{0x[0-9a-f]+}} thread T0
-  // MEMRCHR: #0 {{.*}} in t_memrchr {{.*}}libc_memory_errors.c:[[@LINE-3]]
+  // MEMRCHR: #0 {{.*}} in memrchr ({{.*}})
+  // MEMRCHR: #1 {{.*}} in t_memrchr {{.*}}libc_memory_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_memmem(void) {
@@ -80,7 +82,8 @@ __attribute__((noinline)) static void t_memmem(void) {
   keep((long)memmem(s, 8, "st", 2));
   // MEMMEM: ERROR: ffisan: heap-use-after-free
   // MEMMEM: READ of size 5 at {{0x[0-9a-f]+}} thread T0
-  // MEMMEM: #0 {{.*}} in t_memmem {{.*}}libc_memory_errors.c:[[@LINE-3]]
+  // MEMMEM: #0 {{.*}} in memmem ({{.*}})
+  // MEMMEM: #1 {{.*}} in t_memmem {{.*}}libc_memory_errors.c:[[@LINE-4]]
 }
 
 // One element too many.
@@ -90,7 +93,8 @@ __attribute__((noinline)) static void t_qsort(void) {
   qsort(v, 4, sizeof(int), compare_ints);
   // QSORT: ERROR: ffisan: heap-buffer-overflow
   // QSORT: WRITE of size 16 at {{0x[0-9a-f]+}} thread T0
-  // QSORT: #0 {{.*}} in t_qsort {{.*}}libc_memory_errors.c:[[@LINE-3]]
+  // QSORT: #0 {{.*}} in qsort ({{.*}})
+  // QSORT: #1 {{.*}} in t_qsort {{.*}}libc_memory_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_bsearch(void) {
@@ -112,7 +116,8 @@ __attribute__((noinline)) static void t_strtol(void) {
   keep(strtol(s, &end, 10));
   // STRTOL: ERROR: ffisan: heap-use-after-free
   // STRTOL: READ of size 6 at {{0x[0-9a-f]+}} thread T0
-  // STRTOL: #0 {{.*}} in t_strtol {{.*}}libc_memory_errors.c:[[@LINE-3]]
+  // STRTOL: #0 {{.*}} in strtol ({{.*}})
+  // STRTOL: #1 {{.*}} in t_strtol {{.*}}libc_memory_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_strtoul(void) {
@@ -120,7 +125,8 @@ __attribute__((noinline)) static void t_strtoul(void) {
   keep((long)strtoul(s, NULL, 16));
   // STRTOUL: ERROR: ffisan: heap-use-after-free
   // STRTOUL: READ of size 3 at {{0x[0-9a-f]+}} thread T0
-  // STRTOUL: #0 {{.*}} in t_strtoul {{.*}}libc_memory_errors.c:[[@LINE-3]]
+  // STRTOUL: #0 {{.*}} in strtoul ({{.*}})
+  // STRTOUL: #1 {{.*}} in t_strtoul {{.*}}libc_memory_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_strtoll(void) {
@@ -128,7 +134,8 @@ __attribute__((noinline)) static void t_strtoll(void) {
   keep(strtoll(s, NULL, 0));
   // STRTOLL: ERROR: ffisan: heap-use-after-free
   // STRTOLL: READ of size 4 at {{0x[0-9a-f]+}} thread T0
-  // STRTOLL: #0 {{.*}} in t_strtoll {{.*}}libc_memory_errors.c:[[@LINE-3]]
+  // STRTOLL: #0 {{.*}} in strtoll ({{.*}})
+  // STRTOLL: #1 {{.*}} in t_strtoll {{.*}}libc_memory_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_strtoull(void) {
@@ -136,7 +143,8 @@ __attribute__((noinline)) static void t_strtoull(void) {
   keep((long)strtoull(s, NULL, 0));
   // STRTOULL: ERROR: ffisan: heap-use-after-free
   // STRTOULL: READ of size 5 at {{0x[0-9a-f]+}} thread T0
-  // STRTOULL: #0 {{.*}} in t_strtoull {{.*}}libc_memory_errors.c:[[@LINE-3]]
+  // STRTOULL: #0 {{.*}} in strtoull ({{.*}})
+  // STRTOULL: #1 {{.*}} in t_strtoull {{.*}}libc_memory_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_strtod(void) {
@@ -144,7 +152,8 @@ __attribute__((noinline)) static void t_strtod(void) {
   keep((long)strtod(s, NULL));
   // STRTOD: ERROR: ffisan: heap-use-after-free
   // STRTOD: READ of size 6 at {{0x[0-9a-f]+}} thread T0
-  // STRTOD: #0 {{.*}} in t_strtod {{.*}}libc_memory_errors.c:[[@LINE-3]]
+  // STRTOD: #0 {{.*}} in strtod ({{.*}})
+  // STRTOD: #1 {{.*}} in t_strtod {{.*}}libc_memory_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_strtof(void) {
@@ -152,7 +161,8 @@ __attribute__((noinline)) static void t_strtof(void) {
   keep((long)strtof(s, NULL));
   // STRTOF: ERROR: ffisan: heap-use-after-free
   // STRTOF: READ of size 4 at {{0x[0-9a-f]+}} thread T0
-  // STRTOF: #0 {{.*}} in t_strtof {{.*}}libc_memory_errors.c:[[@LINE-3]]
+  // STRTOF: #0 {{.*}} in strtof ({{.*}})
+  // STRTOF: #1 {{.*}} in t_strtof {{.*}}libc_memory_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_strtold(void) {
@@ -160,7 +170,8 @@ __attribute__((noinline)) static void t_strtold(void) {
   keep((long)strtold(s, NULL));
   // STRTOLD: ERROR: ffisan: heap-use-after-free
   // STRTOLD: READ of size 4 at {{0x[0-9a-f]+}} thread T0
-  // STRTOLD: #0 {{.*}} in t_strtold {{.*}}libc_memory_errors.c:[[@LINE-3]]
+  // STRTOLD: #0 {{.*}} in strtold ({{.*}})
+  // STRTOLD: #1 {{.*}} in t_strtold {{.*}}libc_memory_errors.c:[[@LINE-4]]
 }
 
 // The end pointer's slot is written.
@@ -171,7 +182,8 @@ __attribute__((noinline)) static void t_strtol_end(void) {
   keep(strtol(s, end, 10));
   // STRTOL_END: ERROR: ffisan: heap-use-after-free
   // STRTOL_END: WRITE of size 8 at {{0x[0-9a-f]+}} thread T0
-  // STRTOL_END: #0 {{.*}} in t_strtol_end {{.*}}libc_memory_errors.c:[[@LINE-3]]
+  // STRTOL_END: #0 {{.*}} in strtol ({{.*}})
+  // STRTOL_END: #1 {{.*}} in t_strtol_end {{.*}}libc_memory_errors.c:[[@LINE-4]]
 }
 
 // At -O2 glibc's inline atoi (stdlib.h: strtol(s, NULL, 10)) is frame #0; atol, atoll, atof too.
@@ -212,7 +224,8 @@ __attribute__((noinline)) static void t_strspn(void) {
   keep(strspn(s, "ab"));
   // STRSPN: ERROR: ffisan: heap-use-after-free
   // STRSPN: READ of size 4 at {{0x[0-9a-f]+}} thread T0
-  // STRSPN: #0 {{.*}} in t_strspn {{.*}}libc_memory_errors.c:[[@LINE-3]]
+  // STRSPN: #0 {{.*}} in strspn ({{.*}})
+  // STRSPN: #1 {{.*}} in t_strspn {{.*}}libc_memory_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_strcspn(void) {
@@ -220,7 +233,8 @@ __attribute__((noinline)) static void t_strcspn(void) {
   keep(strcspn(s, ","));
   // STRCSPN: ERROR: ffisan: heap-use-after-free
   // STRCSPN: READ of size 3 at {{0x[0-9a-f]+}} thread T0
-  // STRCSPN: #0 {{.*}} in t_strcspn {{.*}}libc_memory_errors.c:[[@LINE-3]]
+  // STRCSPN: #0 {{.*}} in strcspn ({{.*}})
+  // STRCSPN: #1 {{.*}} in t_strcspn {{.*}}libc_memory_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_strpbrk(void) {
@@ -228,7 +242,8 @@ __attribute__((noinline)) static void t_strpbrk(void) {
   keep((long)strpbrk(s, ",;"));
   // STRPBRK: ERROR: ffisan: heap-use-after-free
   // STRPBRK: READ of size 3 at {{0x[0-9a-f]+}} thread T0
-  // STRPBRK: #0 {{.*}} in t_strpbrk {{.*}}libc_memory_errors.c:[[@LINE-3]]
+  // STRPBRK: #0 {{.*}} in strpbrk ({{.*}})
+  // STRPBRK: #1 {{.*}} in t_strpbrk {{.*}}libc_memory_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_strcasecmp(void) {
@@ -236,7 +251,8 @@ __attribute__((noinline)) static void t_strcasecmp(void) {
   keep(strcasecmp(s, "hello"));
   // STRCASECMP: ERROR: ffisan: heap-use-after-free
   // STRCASECMP: READ of size 6 at {{0x[0-9a-f]+}} thread T0
-  // STRCASECMP: #0 {{.*}} in t_strcasecmp {{.*}}libc_memory_errors.c:[[@LINE-3]]
+  // STRCASECMP: #0 {{.*}} in strcasecmp ({{.*}})
+  // STRCASECMP: #1 {{.*}} in t_strcasecmp {{.*}}libc_memory_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_strncasecmp(void) {
@@ -244,7 +260,8 @@ __attribute__((noinline)) static void t_strncasecmp(void) {
   keep(strncasecmp(s, "help", 3));
   // STRNCASECMP: ERROR: ffisan: heap-use-after-free
   // STRNCASECMP: READ of size 3 at {{0x[0-9a-f]+}} thread T0
-  // STRNCASECMP: #0 {{.*}} in t_strncasecmp {{.*}}libc_memory_errors.c:[[@LINE-3]]
+  // STRNCASECMP: #0 {{.*}} in strncasecmp ({{.*}})
+  // STRNCASECMP: #1 {{.*}} in t_strncasecmp {{.*}}libc_memory_errors.c:[[@LINE-4]]
 }
 
 // strtok writes a NUL over the delimiter: into a string literal here (ASan: SEGV).
@@ -253,7 +270,8 @@ __attribute__((noinline)) static void t_strtok_readonly(void) {
   keep((long)strtok(literal, ","));
   // STRTOK_READONLY: ERROR: ffisan: write-to-readonly
   // STRTOK_READONLY: WRITE of size 1 at {{0x[0-9a-f]+}} thread T0
-  // STRTOK_READONLY: #0 {{.*}} in t_strtok_readonly {{.*}}libc_memory_errors.c:[[@LINE-3]]
+  // STRTOK_READONLY: #0 {{.*}} in strtok ({{.*}})
+  // STRTOK_READONLY: #1 {{.*}} in t_strtok_readonly {{.*}}libc_memory_errors.c:[[@LINE-4]]
 }
 
 // A strtok(NULL) goes on in the string it was given first: freed since.
@@ -264,7 +282,8 @@ __attribute__((noinline)) static void t_strtok(void) {
   keep((long)strtok(NULL, ","));
   // STRTOK: ERROR: ffisan: heap-use-after-free
   // STRTOK: READ of size 2 at {{0x[0-9a-f]+}} thread T0
-  // STRTOK: #0 {{.*}} in t_strtok {{.*}}libc_memory_errors.c:[[@LINE-3]]
+  // STRTOK: #0 {{.*}} in strtok ({{.*}})
+  // STRTOK: #1 {{.*}} in t_strtok {{.*}}libc_memory_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_strtok_r(void) {
@@ -275,7 +294,8 @@ __attribute__((noinline)) static void t_strtok_r(void) {
   keep((long)strtok_r(NULL, ",", &save));
   // STRTOK_R: ERROR: ffisan: heap-use-after-free
   // STRTOK_R: READ of size 2 at {{0x[0-9a-f]+}} thread T0
-  // STRTOK_R: #0 {{.*}} in t_strtok_r {{.*}}libc_memory_errors.c:[[@LINE-3]]
+  // STRTOK_R: #0 {{.*}} in strtok_r ({{.*}})
+  // STRTOK_R: #1 {{.*}} in t_strtok_r {{.*}}libc_memory_errors.c:[[@LINE-4]]
 }
 
 static const struct libc_case cases[] = {

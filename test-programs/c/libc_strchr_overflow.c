@@ -10,7 +10,8 @@ __attribute__((noinline)) char *find(const char *s, int c) {
   return strchr(s, c);
   // CHECK: ERROR: ffisan: heap-buffer-overflow
   // CHECK: READ of size {{[0-9]+}} at {{0x[0-9a-f]+}} thread T0
-  // CHECK: #0 {{.*}} in find {{.*}}libc_strchr_overflow.c:[[@LINE-3]]
+  // CHECK: #0 {{.*}} in strchr ({{.*}})
+  // CHECK: #1 {{.*}} in find {{.*}}libc_strchr_overflow.c:[[@LINE-4]]
 }
 
 int main(void) {
@@ -18,6 +19,6 @@ int main(void) {
   memcpy(s, "abcdefgh", 8); // no NUL
   printf("%td\n", find(s, 'c') - s);
   printf("%p\n", (void *)find(s, 'z'));
-  // CHECK: #1 {{.*}} in main {{.*}}libc_strchr_overflow.c:[[@LINE-1]]
+  // CHECK: #2 {{.*}} in main {{.*}}libc_strchr_overflow.c:[[@LINE-1]]
   return 0;
 }

@@ -10,7 +10,8 @@ __attribute__((noinline)) int same(const char *a, const char *b) {
   return strcmp(a, b) == 0;
   // CHECK: ERROR: ffisan: heap-use-after-free
   // CHECK: READ of size {{[0-9]+}} at {{0x[0-9a-f]+}} thread T0
-  // CHECK: #0 {{.*}} in same {{.*}}libc_strcmp_after_free.c:[[@LINE-3]]
+  // CHECK: #0 {{.*}} in strcmp ({{.*}})
+  // CHECK: #1 {{.*}} in same {{.*}}libc_strcmp_after_free.c:[[@LINE-4]]
 }
 
 int main(void) {
@@ -20,6 +21,6 @@ int main(void) {
   printf("%d\n", same(a, b));
   free(b);
   printf("%d\n", same(a, b));
-  // CHECK: #1 {{.*}} in main {{.*}}libc_strcmp_after_free.c:[[@LINE-1]]
+  // CHECK: #2 {{.*}} in main {{.*}}libc_strcmp_after_free.c:[[@LINE-1]]
   return 0;
 }

@@ -10,7 +10,8 @@ __attribute__((noinline)) void copy(char *dst, const char *src) {
   strcpy(dst, src);
   // CHECK: ERROR: ffisan: heap-use-after-free
   // CHECK: WRITE of size 6 at {{0x[0-9a-f]+}} thread T0
-  // CHECK: #0 {{.*}} in copy {{.*}}libc_strcpy_after_free.c:[[@LINE-3]]
+  // CHECK: #0 {{.*}} in strcpy ({{.*}})
+  // CHECK: #1 {{.*}} in copy {{.*}}libc_strcpy_after_free.c:[[@LINE-4]]
 }
 
 static char *opaque(char *p) {
@@ -22,7 +23,7 @@ int main(int argc, char **argv) {
   char *dst = opaque(malloc(16));
   free(dst);
   copy(dst, argc > 5 ? argv[1] : "hello");
-  // CHECK: #1 {{.*}} in main {{.*}}libc_strcpy_after_free.c:[[@LINE-1]]
+  // CHECK: #2 {{.*}} in main {{.*}}libc_strcpy_after_free.c:[[@LINE-1]]
   // CHECK: freed by thread T0 here:
   return 0;
 }

@@ -10,7 +10,8 @@ __attribute__((noinline)) char *dup(const char *s) {
   return strdup(s);
   // CHECK: ERROR: ffisan: heap-use-after-free
   // CHECK: READ of size 6 at {{0x[0-9a-f]+}} thread T0
-  // CHECK: #0 {{.*}} in dup {{.*}}libc_strdup_after_free.c:[[@LINE-3]]
+  // CHECK: #0 {{.*}} in strdup ({{.*}})
+  // CHECK: #1 {{.*}} in dup {{.*}}libc_strdup_after_free.c:[[@LINE-4]]
 }
 
 int main(void) {
@@ -21,6 +22,6 @@ int main(void) {
   free(copy);
   free(s);
   free(dup(s));
-  // CHECK: #1 {{.*}} in main {{.*}}libc_strdup_after_free.c:[[@LINE-1]]
+  // CHECK: #2 {{.*}} in main {{.*}}libc_strdup_after_free.c:[[@LINE-1]]
   return 0;
 }

@@ -10,7 +10,8 @@ __attribute__((noinline)) char *dup(const char *s, size_t n) {
   return strndup(s, n);
   // CHECK: ERROR: ffisan: heap-buffer-overflow
   // CHECK: READ of size {{9|10}} at {{0x[0-9a-f]+}} thread T0
-  // CHECK: #0 {{.*}} in dup {{.*}}libc_strndup_overflow.c:[[@LINE-3]]
+  // CHECK: #0 {{.*}} in strndup ({{.*}})
+  // CHECK: #1 {{.*}} in dup {{.*}}libc_strndup_overflow.c:[[@LINE-4]]
 }
 
 int main(void) {
@@ -20,6 +21,6 @@ int main(void) {
   puts(copy);
   free(copy);
   free(dup(s, 10)); // the redzone may hold a NUL: 9 or 10 bytes
-  // CHECK: #1 {{.*}} in main {{.*}}libc_strndup_overflow.c:[[@LINE-1]]
+  // CHECK: #2 {{.*}} in main {{.*}}libc_strndup_overflow.c:[[@LINE-1]]
   return 0;
 }

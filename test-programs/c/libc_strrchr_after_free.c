@@ -10,7 +10,8 @@ __attribute__((noinline)) char *find_last(const char *s, int c) {
   return strrchr(s, c);
   // CHECK: ERROR: ffisan: heap-use-after-free
   // CHECK: READ of size 6 at {{0x[0-9a-f]+}} thread T0
-  // CHECK: #0 {{.*}} in find_last {{.*}}libc_strrchr_after_free.c:[[@LINE-3]]
+  // CHECK: #0 {{.*}} in strrchr ({{.*}})
+  // CHECK: #1 {{.*}} in find_last {{.*}}libc_strrchr_after_free.c:[[@LINE-4]]
 }
 
 int main(void) {
@@ -19,6 +20,6 @@ int main(void) {
   printf("%s\n", find_last(s, '/'));
   free(s);
   printf("%p\n", (void *)find_last(s, 'a'));
-  // CHECK: #1 {{.*}} in main {{.*}}libc_strrchr_after_free.c:[[@LINE-1]]
+  // CHECK: #2 {{.*}} in main {{.*}}libc_strrchr_after_free.c:[[@LINE-1]]
   return 0;
 }

@@ -60,7 +60,8 @@ __attribute__((noinline)) static void t_getcwd(void) {
   keep((long)getcwd(buf, 4096));
   // GETCWD: ERROR: ffisan: heap-buffer-overflow
   // GETCWD: WRITE of size 5 at {{0x[0-9a-f]+}} thread T0
-  // GETCWD: #0 {{.*}} in t_getcwd {{.*}}libc_system_errors.c:[[@LINE-3]]
+  // GETCWD: #0 {{.*}} in getcwd ({{.*}})
+  // GETCWD: #1 {{.*}} in t_getcwd {{.*}}libc_system_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_realpath(void) {
@@ -69,7 +70,8 @@ __attribute__((noinline)) static void t_realpath(void) {
   keep((long)realpath(path, resolved));
   // REALPATH: ERROR: ffisan: heap-use-after-free
   // REALPATH: READ of size 5 at {{0x[0-9a-f]+}} thread T0
-  // REALPATH: #0 {{.*}} in t_realpath {{.*}}libc_system_errors.c:[[@LINE-3]]
+  // REALPATH: #0 {{.*}} in realpath ({{.*}})
+  // REALPATH: #1 {{.*}} in t_realpath {{.*}}libc_system_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_realpath_out(void) {
@@ -77,7 +79,8 @@ __attribute__((noinline)) static void t_realpath_out(void) {
   keep((long)realpath("/tmp", resolved));
   // REALPATH_OUT: ERROR: ffisan: heap-buffer-overflow
   // REALPATH_OUT: WRITE of size 5 at {{0x[0-9a-f]+}} thread T0
-  // REALPATH_OUT: #0 {{.*}} in t_realpath_out {{.*}}libc_system_errors.c:[[@LINE-3]]
+  // REALPATH_OUT: #0 {{.*}} in realpath ({{.*}})
+  // REALPATH_OUT: #1 {{.*}} in t_realpath_out {{.*}}libc_system_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_stat(void) {
@@ -86,7 +89,8 @@ __attribute__((noinline)) static void t_stat(void) {
   keep(stat("/", st));
   // STAT: ERROR: ffisan: heap-use-after-free
   // STAT: WRITE of size 144 at {{0x[0-9a-f]+}} thread T0
-  // STAT: #0 {{.*}} in t_stat {{.*}}libc_system_errors.c:[[@LINE-3]]
+  // STAT: #0 {{.*}} in stat ({{.*}})
+  // STAT: #1 {{.*}} in t_stat {{.*}}libc_system_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_lstat(void) {
@@ -95,7 +99,8 @@ __attribute__((noinline)) static void t_lstat(void) {
   keep(lstat(path, &st));
   // LSTAT: ERROR: ffisan: heap-use-after-free
   // LSTAT: READ of size 2 at {{0x[0-9a-f]+}} thread T0
-  // LSTAT: #0 {{.*}} in t_lstat {{.*}}libc_system_errors.c:[[@LINE-3]]
+  // LSTAT: #0 {{.*}} in lstat ({{.*}})
+  // LSTAT: #1 {{.*}} in t_lstat {{.*}}libc_system_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_fstat(void) {
@@ -103,7 +108,8 @@ __attribute__((noinline)) static void t_fstat(void) {
   keep(fstat(0, st));
   // FSTAT: ERROR: ffisan: heap-buffer-overflow
   // FSTAT: WRITE of size 144 at {{0x[0-9a-f]+}} thread T0
-  // FSTAT: #0 {{.*}} in t_fstat {{.*}}libc_system_errors.c:[[@LINE-3]]
+  // FSTAT: #0 {{.*}} in fstat ({{.*}})
+  // FSTAT: #1 {{.*}} in t_fstat {{.*}}libc_system_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_fstatat(void) {
@@ -112,7 +118,8 @@ __attribute__((noinline)) static void t_fstatat(void) {
   keep(fstatat(AT_FDCWD, "/", st, 0));
   // FSTATAT: ERROR: ffisan: heap-use-after-free
   // FSTATAT: WRITE of size 144 at {{0x[0-9a-f]+}} thread T0
-  // FSTATAT: #0 {{.*}} in t_fstatat {{.*}}libc_system_errors.c:[[@LINE-3]]
+  // FSTATAT: #0 {{.*}} in fstatat ({{.*}})
+  // FSTATAT: #1 {{.*}} in t_fstatat {{.*}}libc_system_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_time(void) {
@@ -121,7 +128,8 @@ __attribute__((noinline)) static void t_time(void) {
   keep(time(t));
   // TIME: ERROR: ffisan: heap-use-after-free
   // TIME: WRITE of size 8 at {{0x[0-9a-f]+}} thread T0
-  // TIME: #0 {{.*}} in t_time {{.*}}libc_system_errors.c:[[@LINE-3]]
+  // TIME: #0 {{.*}} in time (linux-vdso.so.1+0x{{[0-9a-f]+}})
+  // TIME: #1 {{.*}} in t_time {{.*}}libc_system_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_localtime(void) {
@@ -129,7 +137,8 @@ __attribute__((noinline)) static void t_localtime(void) {
   keep((long)localtime(t));
   // LOCALTIME: ERROR: ffisan: heap-use-after-free
   // LOCALTIME: READ of size 8 at {{0x[0-9a-f]+}} thread T0
-  // LOCALTIME: #0 {{.*}} in t_localtime {{.*}}libc_system_errors.c:[[@LINE-3]]
+  // LOCALTIME: #0 {{.*}} in localtime ({{.*}})
+  // LOCALTIME: #1 {{.*}} in t_localtime {{.*}}libc_system_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_gmtime(void) {
@@ -137,7 +146,8 @@ __attribute__((noinline)) static void t_gmtime(void) {
   keep((long)gmtime(t));
   // GMTIME: ERROR: ffisan: heap-use-after-free
   // GMTIME: READ of size 8 at {{0x[0-9a-f]+}} thread T0
-  // GMTIME: #0 {{.*}} in t_gmtime {{.*}}libc_system_errors.c:[[@LINE-3]]
+  // GMTIME: #0 {{.*}} in gmtime ({{.*}})
+  // GMTIME: #1 {{.*}} in t_gmtime {{.*}}libc_system_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_localtime_r(void) {
@@ -146,7 +156,8 @@ __attribute__((noinline)) static void t_localtime_r(void) {
   keep((long)localtime_r(&now, out));
   // LOCALTIME_R: ERROR: ffisan: heap-buffer-overflow
   // LOCALTIME_R: WRITE of size 56 at {{0x[0-9a-f]+}} thread T0
-  // LOCALTIME_R: #0 {{.*}} in t_localtime_r {{.*}}libc_system_errors.c:[[@LINE-3]]
+  // LOCALTIME_R: #0 {{.*}} in localtime_r ({{.*}})
+  // LOCALTIME_R: #1 {{.*}} in t_localtime_r {{.*}}libc_system_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_gmtime_r(void) {
@@ -155,7 +166,8 @@ __attribute__((noinline)) static void t_gmtime_r(void) {
   keep((long)gmtime_r(t, &out));
   // GMTIME_R: ERROR: ffisan: heap-use-after-free
   // GMTIME_R: READ of size 8 at {{0x[0-9a-f]+}} thread T0
-  // GMTIME_R: #0 {{.*}} in t_gmtime_r {{.*}}libc_system_errors.c:[[@LINE-3]]
+  // GMTIME_R: #0 {{.*}} in gmtime_r ({{.*}})
+  // GMTIME_R: #1 {{.*}} in t_gmtime_r {{.*}}libc_system_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_ctime(void) {
@@ -163,7 +175,8 @@ __attribute__((noinline)) static void t_ctime(void) {
   keep((long)ctime(t));
   // CTIME: ERROR: ffisan: heap-use-after-free
   // CTIME: READ of size 8 at {{0x[0-9a-f]+}} thread T0
-  // CTIME: #0 {{.*}} in t_ctime {{.*}}libc_system_errors.c:[[@LINE-3]]
+  // CTIME: #0 {{.*}} in ctime ({{.*}})
+  // CTIME: #1 {{.*}} in t_ctime {{.*}}libc_system_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_ctime_r(void) {
@@ -172,7 +185,8 @@ __attribute__((noinline)) static void t_ctime_r(void) {
   keep((long)ctime_r(&now, buf));
   // CTIME_R: ERROR: ffisan: heap-buffer-overflow
   // CTIME_R: WRITE of size 26 at {{0x[0-9a-f]+}} thread T0
-  // CTIME_R: #0 {{.*}} in t_ctime_r {{.*}}libc_system_errors.c:[[@LINE-3]]
+  // CTIME_R: #0 {{.*}} in ctime_r ({{.*}})
+  // CTIME_R: #1 {{.*}} in t_ctime_r {{.*}}libc_system_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_mktime(void) {
@@ -181,7 +195,8 @@ __attribute__((noinline)) static void t_mktime(void) {
   keep(mktime(tm));
   // MKTIME: ERROR: ffisan: heap-use-after-free
   // MKTIME: READ of size 56 at {{0x[0-9a-f]+}} thread T0
-  // MKTIME: #0 {{.*}} in t_mktime {{.*}}libc_system_errors.c:[[@LINE-3]]
+  // MKTIME: #0 {{.*}} in mktime ({{.*}})
+  // MKTIME: #1 {{.*}} in t_mktime {{.*}}libc_system_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_strftime(void) {
@@ -192,7 +207,8 @@ __attribute__((noinline)) static void t_strftime(void) {
   keep(strftime(buf, 64, "%Y-%m-%d", &tm));
   // STRFTIME: ERROR: ffisan: heap-buffer-overflow
   // STRFTIME: WRITE of size 11 at {{0x[0-9a-f]+}} thread T0
-  // STRFTIME: #0 {{.*}} in t_strftime {{.*}}libc_system_errors.c:[[@LINE-3]]
+  // STRFTIME: #0 {{.*}} in strftime ({{.*}})
+  // STRFTIME: #1 {{.*}} in t_strftime {{.*}}libc_system_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_inet_ntop(void) {
@@ -202,7 +218,8 @@ __attribute__((noinline)) static void t_inet_ntop(void) {
   keep((long)inet_ntop(AF_INET, a, text, sizeof text));
   // INET_NTOP: ERROR: ffisan: heap-use-after-free
   // INET_NTOP: READ of size 4 at {{0x[0-9a-f]+}} thread T0
-  // INET_NTOP: #0 {{.*}} in t_inet_ntop {{.*}}libc_system_errors.c:[[@LINE-3]]
+  // INET_NTOP: #0 {{.*}} in inet_ntop ({{.*}})
+  // INET_NTOP: #1 {{.*}} in t_inet_ntop {{.*}}libc_system_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_inet_ntop_out(void) {
@@ -211,7 +228,8 @@ __attribute__((noinline)) static void t_inet_ntop_out(void) {
   keep((long)inet_ntop(AF_INET, &a, text, INET_ADDRSTRLEN));
   // INET_NTOP_OUT: ERROR: ffisan: heap-buffer-overflow
   // INET_NTOP_OUT: WRITE of size 10 at {{0x[0-9a-f]+}} thread T0
-  // INET_NTOP_OUT: #0 {{.*}} in t_inet_ntop_out {{.*}}libc_system_errors.c:[[@LINE-3]]
+  // INET_NTOP_OUT: #0 {{.*}} in inet_ntop ({{.*}})
+  // INET_NTOP_OUT: #1 {{.*}} in t_inet_ntop_out {{.*}}libc_system_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_inet_pton(void) {
@@ -219,7 +237,8 @@ __attribute__((noinline)) static void t_inet_pton(void) {
   keep(inet_pton(AF_INET, "10.0.0.1", out));
   // INET_PTON: ERROR: ffisan: heap-buffer-overflow
   // INET_PTON: WRITE of size 4 at {{0x[0-9a-f]+}} thread T0
-  // INET_PTON: #0 {{.*}} in t_inet_pton {{.*}}libc_system_errors.c:[[@LINE-3]]
+  // INET_PTON: #0 {{.*}} in inet_pton ({{.*}})
+  // INET_PTON: #1 {{.*}} in t_inet_pton {{.*}}libc_system_errors.c:[[@LINE-4]]
 }
 
 static const struct libc_case cases[] = {

@@ -46,7 +46,8 @@ __attribute__((noinline)) static void t_wcslen(void) {
   keep(wcslen(w));
   // WCSLEN: ERROR: ffisan: heap-use-after-free
   // WCSLEN: READ of size 16 at {{0x[0-9a-f]+}} thread T0
-  // WCSLEN: #0 {{.*}} in t_wcslen {{.*}}libc_wide_errors.c:[[@LINE-3]]
+  // WCSLEN: #0 {{.*}} in wcslen ({{.*}})
+  // WCSLEN: #1 {{.*}} in t_wcslen {{.*}}libc_wide_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_wcsnlen(void) {
@@ -54,7 +55,8 @@ __attribute__((noinline)) static void t_wcsnlen(void) {
   keep(wcsnlen(w, 3));
   // WCSNLEN: ERROR: ffisan: heap-use-after-free
   // WCSNLEN: READ of size 12 at {{0x[0-9a-f]+}} thread T0
-  // WCSNLEN: #0 {{.*}} in t_wcsnlen {{.*}}libc_wide_errors.c:[[@LINE-3]]
+  // WCSNLEN: #0 {{.*}} in wcsnlen ({{.*}})
+  // WCSNLEN: #1 {{.*}} in t_wcsnlen {{.*}}libc_wide_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_wcscpy(void) {
@@ -62,7 +64,8 @@ __attribute__((noinline)) static void t_wcscpy(void) {
   wcscpy(d, opaque(L"abc"));
   // WCSCPY: ERROR: ffisan: heap-buffer-overflow
   // WCSCPY: WRITE of size 16 at {{0x[0-9a-f]+}} thread T0
-  // WCSCPY: #0 {{.*}} in t_wcscpy {{.*}}libc_wide_errors.c:[[@LINE-3]]
+  // WCSCPY: #0 {{.*}} in wcscpy ({{.*}})
+  // WCSCPY: #1 {{.*}} in t_wcscpy {{.*}}libc_wide_errors.c:[[@LINE-4]]
 }
 
 // wcsncpy pads with NULs up to n.
@@ -71,7 +74,8 @@ __attribute__((noinline)) static void t_wcsncpy(void) {
   wcsncpy(d, opaque(L"a"), 5);
   // WCSNCPY: ERROR: ffisan: heap-buffer-overflow
   // WCSNCPY: WRITE of size 20 at {{0x[0-9a-f]+}} thread T0
-  // WCSNCPY: #0 {{.*}} in t_wcsncpy {{.*}}libc_wide_errors.c:[[@LINE-3]]
+  // WCSNCPY: #0 {{.*}} in wcsncpy ({{.*}})
+  // WCSNCPY: #1 {{.*}} in t_wcsncpy {{.*}}libc_wide_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_wcscat(void) {
@@ -80,7 +84,8 @@ __attribute__((noinline)) static void t_wcscat(void) {
   wcscat(d, opaque(L"cd"));
   // WCSCAT: ERROR: ffisan: heap-buffer-overflow
   // WCSCAT: WRITE of size 12 at {{0x[0-9a-f]+}} thread T0
-  // WCSCAT: #0 {{.*}} in t_wcscat {{.*}}libc_wide_errors.c:[[@LINE-3]]
+  // WCSCAT: #0 {{.*}} in wcscat ({{.*}})
+  // WCSCAT: #1 {{.*}} in t_wcscat {{.*}}libc_wide_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_wcsncat(void) {
@@ -89,7 +94,8 @@ __attribute__((noinline)) static void t_wcsncat(void) {
   wcsncat(d, opaque(L"cdef"), 2);
   // WCSNCAT: ERROR: ffisan: heap-buffer-overflow
   // WCSNCAT: WRITE of size 12 at {{0x[0-9a-f]+}} thread T0
-  // WCSNCAT: #0 {{.*}} in t_wcsncat {{.*}}libc_wide_errors.c:[[@LINE-3]]
+  // WCSNCAT: #0 {{.*}} in wcsncat ({{.*}})
+  // WCSNCAT: #1 {{.*}} in t_wcsncat {{.*}}libc_wide_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_wcscmp(void) {
@@ -97,7 +103,8 @@ __attribute__((noinline)) static void t_wcscmp(void) {
   keep(wcscmp(w, opaque(L"samE")));
   // WCSCMP: ERROR: ffisan: heap-use-after-free
   // WCSCMP: READ of size 16 at {{0x[0-9a-f]+}} thread T0
-  // WCSCMP: #0 {{.*}} in t_wcscmp {{.*}}libc_wide_errors.c:[[@LINE-3]]
+  // WCSCMP: #0 {{.*}} in wcscmp ({{.*}})
+  // WCSCMP: #1 {{.*}} in t_wcscmp {{.*}}libc_wide_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_wcsncmp(void) {
@@ -105,7 +112,8 @@ __attribute__((noinline)) static void t_wcsncmp(void) {
   keep(wcsncmp(w, opaque(L"same"), 2));
   // WCSNCMP: ERROR: ffisan: heap-use-after-free
   // WCSNCMP: READ of size 8 at {{0x[0-9a-f]+}} thread T0
-  // WCSNCMP: #0 {{.*}} in t_wcsncmp {{.*}}libc_wide_errors.c:[[@LINE-3]]
+  // WCSNCMP: #0 {{.*}} in wcsncmp ({{.*}})
+  // WCSNCMP: #1 {{.*}} in t_wcsncmp {{.*}}libc_wide_errors.c:[[@LINE-4]]
 }
 
 // Up to and including the match.
@@ -114,7 +122,8 @@ __attribute__((noinline)) static void t_wcschr(void) {
   keep((long)wcschr(w, L'b'));
   // WCSCHR: ERROR: ffisan: heap-use-after-free
   // WCSCHR: READ of size 8 at {{0x[0-9a-f]+}} thread T0
-  // WCSCHR: #0 {{.*}} in t_wcschr {{.*}}libc_wide_errors.c:[[@LINE-3]]
+  // WCSCHR: #0 {{.*}} in wcschr ({{.*}})
+  // WCSCHR: #1 {{.*}} in t_wcschr {{.*}}libc_wide_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_wcsrchr(void) {
@@ -122,7 +131,8 @@ __attribute__((noinline)) static void t_wcsrchr(void) {
   keep((long)wcsrchr(w, L'b'));
   // WCSRCHR: ERROR: ffisan: heap-use-after-free
   // WCSRCHR: READ of size 20 at {{0x[0-9a-f]+}} thread T0
-  // WCSRCHR: #0 {{.*}} in t_wcsrchr {{.*}}libc_wide_errors.c:[[@LINE-3]]
+  // WCSRCHR: #0 {{.*}} in wcsrchr ({{.*}})
+  // WCSRCHR: #1 {{.*}} in t_wcsrchr {{.*}}libc_wide_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_wcsdup(void) {
@@ -130,7 +140,8 @@ __attribute__((noinline)) static void t_wcsdup(void) {
   free(wcsdup(w));
   // WCSDUP: ERROR: ffisan: heap-use-after-free
   // WCSDUP: READ of size 16 at {{0x[0-9a-f]+}} thread T0
-  // WCSDUP: #0 {{.*}} in t_wcsdup {{.*}}libc_wide_errors.c:[[@LINE-3]]
+  // WCSDUP: #0 {{.*}} in wcsdup ({{.*}})
+  // WCSDUP: #1 {{.*}} in t_wcsdup {{.*}}libc_wide_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_wmemcpy(void) {
@@ -138,7 +149,8 @@ __attribute__((noinline)) static void t_wmemcpy(void) {
   wmemcpy(d, opaque(L"abc"), 3);
   // WMEMCPY: ERROR: ffisan: heap-buffer-overflow
   // WMEMCPY: WRITE of size 12 at {{0x[0-9a-f]+}} thread T0
-  // WMEMCPY: #0 {{.*}} in t_wmemcpy {{.*}}libc_wide_errors.c:[[@LINE-3]]
+  // WMEMCPY: #0 {{.*}} in wmemcpy ({{.*}})
+  // WMEMCPY: #1 {{.*}} in t_wmemcpy {{.*}}libc_wide_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_wmemmove(void) {
@@ -147,7 +159,8 @@ __attribute__((noinline)) static void t_wmemmove(void) {
   wmemmove(opaque(d), w, 3);
   // WMEMMOVE: ERROR: ffisan: heap-use-after-free
   // WMEMMOVE: READ of size 12 at {{0x[0-9a-f]+}} thread T0
-  // WMEMMOVE: #0 {{.*}} in t_wmemmove {{.*}}libc_wide_errors.c:[[@LINE-3]]
+  // WMEMMOVE: #0 {{.*}} in wmemmove ({{.*}})
+  // WMEMMOVE: #1 {{.*}} in t_wmemmove {{.*}}libc_wide_errors.c:[[@LINE-4]]
   keep(d[0]);
 }
 
@@ -156,7 +169,8 @@ __attribute__((noinline)) static void t_wmemset(void) {
   wmemset(d, L'x', 3);
   // WMEMSET: ERROR: ffisan: heap-buffer-overflow
   // WMEMSET: WRITE of size 12 at {{0x[0-9a-f]+}} thread T0
-  // WMEMSET: #0 {{.*}} in t_wmemset {{.*}}libc_wide_errors.c:[[@LINE-3]]
+  // WMEMSET: #0 {{.*}} in wmemset ({{.*}})
+  // WMEMSET: #1 {{.*}} in t_wmemset {{.*}}libc_wide_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_wmemcmp(void) {
@@ -164,7 +178,8 @@ __attribute__((noinline)) static void t_wmemcmp(void) {
   keep(wmemcmp(w, opaque(L"abc"), 3));
   // WMEMCMP: ERROR: ffisan: heap-use-after-free
   // WMEMCMP: READ of size 12 at {{0x[0-9a-f]+}} thread T0
-  // WMEMCMP: #0 {{.*}} in t_wmemcmp {{.*}}libc_wide_errors.c:[[@LINE-3]]
+  // WMEMCMP: #0 {{.*}} in wmemcmp ({{.*}})
+  // WMEMCMP: #1 {{.*}} in t_wmemcmp {{.*}}libc_wide_errors.c:[[@LINE-4]]
 }
 
 static const struct libc_case cases[] = {

@@ -106,7 +106,8 @@ __attribute__((noinline)) static void t_wscanf(void) {
   keep(wscanf(L"%ls", w));
   // WSCANF: ERROR: ffisan: heap-buffer-overflow
   // WSCANF: WRITE of size 24 at {{0x[0-9a-f]+}} thread T0
-  // WSCANF: #0 {{.*}} in t_wscanf {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-3]]
+  // WSCANF: #0 {{.*}} in __isoc99_wscanf ({{.*}})
+  // WSCANF: #1 {{.*}} in t_wscanf {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_fwscanf(void) {
@@ -115,7 +116,8 @@ __attribute__((noinline)) static void t_fwscanf(void) {
   keep(fwscanf(f, L"%5ls", w));
   // FWSCANF: ERROR: ffisan: heap-buffer-overflow
   // FWSCANF: WRITE of size 24 at {{0x[0-9a-f]+}} thread T0
-  // FWSCANF: #0 {{.*}} in t_fwscanf {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-3]]
+  // FWSCANF: #0 {{.*}} in __isoc99_fwscanf ({{.*}})
+  // FWSCANF: #1 {{.*}} in t_fwscanf {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_swscanf(void) {
@@ -124,7 +126,8 @@ __attribute__((noinline)) static void t_swscanf(void) {
   keep(swscanf(in, L"%d", &i));
   // SWSCANF: ERROR: ffisan: heap-use-after-free
   // SWSCANF: READ of size 12 at {{0x[0-9a-f]+}} thread T0
-  // SWSCANF: #0 {{.*}} in t_swscanf {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-3]]
+  // SWSCANF: #0 {{.*}} in __isoc99_swscanf ({{.*}})
+  // SWSCANF: #1 {{.*}} in t_swscanf {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_swscanf_narrow(void) {
@@ -132,7 +135,8 @@ __attribute__((noinline)) static void t_swscanf_narrow(void) {
   keep(swscanf(L"hello", L"%s", p));
   // SWSCANF_NARROW: ERROR: ffisan: heap-buffer-overflow
   // SWSCANF_NARROW: WRITE of size 6 at {{0x[0-9a-f]+}} thread T0
-  // SWSCANF_NARROW: #0 {{.*}} in t_swscanf_narrow {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-3]]
+  // SWSCANF_NARROW: #0 {{.*}} in __isoc99_swscanf ({{.*}})
+  // SWSCANF_NARROW: #1 {{.*}} in t_swscanf_narrow {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_vwscanf(void) {
@@ -142,8 +146,9 @@ __attribute__((noinline)) static void t_vwscanf(void) {
   keep(0); // not a tail call: this frame stays in the stack
   // VWSCANF: ERROR: ffisan: heap-use-after-free
   // VWSCANF: WRITE of size 4 at {{0x[0-9a-f]+}} thread T0
-  // VWSCANF: #0 {{.*}} in call_vwscanf {{.*}}libc_wscanf_socket_iov_statx_errors.c
-  // VWSCANF: #1 {{.*}} in t_vwscanf {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-5]]
+  // VWSCANF: #0 {{.*}} in __isoc99_vwscanf ({{.*}})
+  // VWSCANF: #1 {{.*}} in call_vwscanf {{.*}}libc_wscanf_socket_iov_statx_errors.c
+  // VWSCANF: #2 {{.*}} in t_vwscanf {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-6]]
 }
 
 __attribute__((noinline)) static void t_vfwscanf(void) {
@@ -153,8 +158,9 @@ __attribute__((noinline)) static void t_vfwscanf(void) {
   keep(0); // not a tail call: this frame stays in the stack
   // VFWSCANF: ERROR: ffisan: heap-use-after-free
   // VFWSCANF: WRITE of size 4 at {{0x[0-9a-f]+}} thread T0
-  // VFWSCANF: #0 {{.*}} in call_vfwscanf {{.*}}libc_wscanf_socket_iov_statx_errors.c
-  // VFWSCANF: #1 {{.*}} in t_vfwscanf {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-5]]
+  // VFWSCANF: #0 {{.*}} in __isoc99_vfwscanf ({{.*}})
+  // VFWSCANF: #1 {{.*}} in call_vfwscanf {{.*}}libc_wscanf_socket_iov_statx_errors.c
+  // VFWSCANF: #2 {{.*}} in t_vfwscanf {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-6]]
 }
 
 __attribute__((noinline)) static void t_vswscanf(void) {
@@ -163,8 +169,9 @@ __attribute__((noinline)) static void t_vswscanf(void) {
   keep(0); // not a tail call: this frame stays in the stack
   // VSWSCANF: ERROR: ffisan: heap-buffer-overflow
   // VSWSCANF: WRITE of size 8 at {{0x[0-9a-f]+}} thread T0
-  // VSWSCANF: #0 {{.*}} in call_vswscanf {{.*}}libc_wscanf_socket_iov_statx_errors.c
-  // VSWSCANF: #1 {{.*}} in t_vswscanf {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-5]]
+  // VSWSCANF: #0 {{.*}} in __isoc99_vswscanf ({{.*}})
+  // VSWSCANF: #1 {{.*}} in call_vswscanf {{.*}}libc_wscanf_socket_iov_statx_errors.c
+  // VSWSCANF: #2 {{.*}} in t_vswscanf {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-6]]
 }
 
 __attribute__((noinline)) static void t_accept(void) {
@@ -174,7 +181,8 @@ __attribute__((noinline)) static void t_accept(void) {
   keep(accept(listener, (struct sockaddr *)addr, &len));
   // ACCEPT: ERROR: ffisan: heap-buffer-overflow
   // ACCEPT: WRITE of size 110 at {{0x[0-9a-f]+}} thread T0
-  // ACCEPT: #0 {{.*}} in t_accept {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-3]]
+  // ACCEPT: #0 {{.*}} in accept ({{.*}})
+  // ACCEPT: #1 {{.*}} in t_accept {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_accept4(void) {
@@ -185,7 +193,8 @@ __attribute__((noinline)) static void t_accept4(void) {
   keep(accept4(listener, (struct sockaddr *)&addr, len, SOCK_CLOEXEC));
   // ACCEPT4: ERROR: ffisan: heap-use-after-free
   // ACCEPT4: READ of size 4 at {{0x[0-9a-f]+}} thread T0
-  // ACCEPT4: #0 {{.*}} in t_accept4 {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-3]]
+  // ACCEPT4: #0 {{.*}} in accept4 ({{.*}})
+  // ACCEPT4: #1 {{.*}} in t_accept4 {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_getsockname(void) {
@@ -196,7 +205,8 @@ __attribute__((noinline)) static void t_getsockname(void) {
   keep(getsockname(fds[0], (struct sockaddr *)addr, &len));
   // GETSOCKNAME: ERROR: ffisan: heap-buffer-overflow
   // GETSOCKNAME: WRITE of size 110 at {{0x[0-9a-f]+}} thread T0
-  // GETSOCKNAME: #0 {{.*}} in t_getsockname {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-3]]
+  // GETSOCKNAME: #0 {{.*}} in getsockname ({{.*}})
+  // GETSOCKNAME: #1 {{.*}} in t_getsockname {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_getpeername(void) {
@@ -208,7 +218,8 @@ __attribute__((noinline)) static void t_getpeername(void) {
   keep(getpeername(fds[0], (struct sockaddr *)addr, &len));
   // GETPEERNAME: ERROR: ffisan: heap-use-after-free
   // GETPEERNAME: WRITE of size 110 at {{0x[0-9a-f]+}} thread T0
-  // GETPEERNAME: #0 {{.*}} in t_getpeername {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-3]]
+  // GETPEERNAME: #0 {{.*}} in getpeername ({{.*}})
+  // GETPEERNAME: #1 {{.*}} in t_getpeername {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_preadv(void) {
@@ -217,7 +228,8 @@ __attribute__((noinline)) static void t_preadv(void) {
   keep(preadv(fd, &iov, 1, 0));
   // PREADV: ERROR: ffisan: heap-buffer-overflow
   // PREADV: WRITE of size 5 at {{0x[0-9a-f]+}} thread T0
-  // PREADV: #0 {{.*}} in t_preadv {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-3]]
+  // PREADV: #0 {{.*}} in preadv ({{.*}})
+  // PREADV: #1 {{.*}} in t_preadv {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_preadv2(void) {
@@ -226,7 +238,8 @@ __attribute__((noinline)) static void t_preadv2(void) {
   keep(preadv2(fd, iov, 2, 0, 0));
   // PREADV2: ERROR: ffisan: heap-buffer-overflow
   // PREADV2: WRITE of size 3 at {{0x[0-9a-f]+}} thread T0
-  // PREADV2: #0 {{.*}} in t_preadv2 {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-3]]
+  // PREADV2: #0 {{.*}} in preadv2 ({{.*}})
+  // PREADV2: #1 {{.*}} in t_preadv2 {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_pwritev(void) {
@@ -235,7 +248,8 @@ __attribute__((noinline)) static void t_pwritev(void) {
   keep(pwritev(fd, iov, 2, 0));
   // PWRITEV: ERROR: ffisan: heap-use-after-free
   // PWRITEV: READ of size 3 at {{0x[0-9a-f]+}} thread T0
-  // PWRITEV: #0 {{.*}} in t_pwritev {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-3]]
+  // PWRITEV: #0 {{.*}} in pwritev ({{.*}})
+  // PWRITEV: #1 {{.*}} in t_pwritev {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_pwritev2(void) {
@@ -245,7 +259,8 @@ __attribute__((noinline)) static void t_pwritev2(void) {
   keep(pwritev2(fd, iov, 1, 0, 0));
   // PWRITEV2: ERROR: ffisan: heap-use-after-free
   // PWRITEV2: READ of size 16 at {{0x[0-9a-f]+}} thread T0
-  // PWRITEV2: #0 {{.*}} in t_pwritev2 {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-3]]
+  // PWRITEV2: #0 {{.*}} in pwritev2 ({{.*}})
+  // PWRITEV2: #1 {{.*}} in t_pwritev2 {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_statx(void) {
@@ -253,7 +268,8 @@ __attribute__((noinline)) static void t_statx(void) {
   keep(statx(AT_FDCWD, "/", 0, STATX_BASIC_STATS, sx));
   // STATX: ERROR: ffisan: heap-buffer-overflow
   // STATX: WRITE of size 256 at {{0x[0-9a-f]+}} thread T0
-  // STATX: #0 {{.*}} in t_statx {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-3]]
+  // STATX: #0 {{.*}} in statx ({{.*}})
+  // STATX: #1 {{.*}} in t_statx {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-4]]
 }
 
 __attribute__((noinline)) static void t_statx_path(void) {
@@ -262,7 +278,8 @@ __attribute__((noinline)) static void t_statx_path(void) {
   keep(statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, &sx));
   // STATX_PATH: ERROR: ffisan: heap-use-after-free
   // STATX_PATH: READ of size 5 at {{0x[0-9a-f]+}} thread T0
-  // STATX_PATH: #0 {{.*}} in t_statx_path {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-3]]
+  // STATX_PATH: #0 {{.*}} in statx ({{.*}})
+  // STATX_PATH: #1 {{.*}} in t_statx_path {{.*}}libc_wscanf_socket_iov_statx_errors.c:[[@LINE-4]]
 }
 
 static const struct libc_case cases[] = {

@@ -11,7 +11,8 @@ static size_t name_length(const char *s) {
 	return strlen(s);
 	// CHECK: ERROR: ffisan: heap-use-after-free
 	// CHECK: READ of size 7
-	// CHECK: #0 {{.*}} in name_length {{.*}}cstring_use_after_free.go:[[@LINE-3]]
+	// CHECK: #0 {{.*}} in strlen ({{.*}})
+	// CHECK: #1 {{.*}} in name_length {{.*}}cstring_use_after_free.go:[[@LINE-4]]
 	// CHECK: freed by thread
 	// CHECK: previously allocated by thread
 }

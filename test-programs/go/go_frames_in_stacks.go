@@ -23,8 +23,9 @@ package main
 #include <stdlib.h>
 #include <string.h>
 
+// NAME: #0 {{.*}} in strlen ({{.*}}libc.so.6+
 static size_t name_length(const char *s) {
-	return strlen(s); // NAME: #0 {{.*}} in name_length {{.*}}go_frames_in_stacks.go:[[@LINE]]
+	return strlen(s); // NAME: #1 {{.*}} in name_length {{.*}}go_frames_in_stacks.go:[[@LINE]]
 }
 */
 import "C"

@@ -121,7 +121,7 @@ define void @_cgo_3ca438a15380_Cfunc_tail(ptr %v) {
 ; CHECK-NEXT: %[[REAL:[0-9]+]] = ptrtoint ptr %buf to i64
 ; CHECK-NEXT: %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_1(i64 %[[REAL]])
 ; CHECK:      %[[BUF:[0-9]+]] = select i1 %{{[0-9]+}}, ptr %{{[0-9]+}}, ptr %buf
-; CHECK-NEXT: call void @__ffisan_libc_strlen(ptr %[[BUF]], i32 0)
+; CHECK-NEXT: call void @__ffisan_libc_strlen(ptr %[[BUF]], i32 {{[0-9]+}})
 ; CHECK-NEXT: %n = call i64 @strlen(ptr %[[BUF]])
 ; CHECK-NEXT: call void @h(ptr %[[BUF]])
 ; CHECK:      ret i64 %n

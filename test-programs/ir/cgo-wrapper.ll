@@ -41,7 +41,7 @@ entry:
 ; CHECK-NEXT: %p = load ptr, ptr %v, align 8
 ; CHECK-NEXT: %[[L2:[0-9]+]] = ptrtoint ptr %p to i64
 ; CHECK-NEXT: call void @__ffisan_cgo_lend(i64 %[[L2]])
-; CHECK-NEXT: call void @__ffisan_libc_strlen(ptr %p, i32 0)
+; CHECK-NEXT: call void @__ffisan_libc_strlen(ptr %p, i32 {{[0-9]+}})
 ; CHECK-NEXT: %n = call i64 @strlen(ptr %p)
 ; CHECK-NEXT: %r = getelementptr inbounds i8, ptr %v, i64 8
 ; CHECK-NEXT: store i64 %n, ptr %r, align 8

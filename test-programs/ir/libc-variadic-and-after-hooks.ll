@@ -31,7 +31,7 @@ declare i32 @vprintf(ptr, ptr)
 ; CHECK:       store i32 176, ptr
 ; CHECK:       store ptr [[AREA]], ptr
 ; CHECK:       store ptr null, ptr
-; CHECK-NEXT:  call void @__ffisan_libc_vprintf(ptr @fmt, ptr [[TAG]], i32 0), !dbg ![[LOC:[0-9]+]]
+; CHECK-NEXT:  call void @__ffisan_libc_vprintf(ptr @fmt, ptr [[TAG]], i32 {{[0-9]+}}), !dbg ![[LOC:[0-9]+]]
 ; CHECK-NEXT:  %r = call i32 (ptr, ...) @printf(ptr @fmt, ptr %s, i32 %n, x86_fp80 %x, double 1.500000e+00), !dbg ![[LOC]]
 define i32 @spills_variadic_arguments(ptr %s, i32 %n, x86_fp80 %x) !dbg !5 {
   %r = call i32 (ptr, ...) @printf(ptr @fmt, ptr %s, i32 %n, x86_fp80 %x, double 1.5), !dbg !8
@@ -39,9 +39,9 @@ define i32 @spills_variadic_arguments(ptr %s, i32 %n, x86_fp80 %x) !dbg !5 {
 }
 
 ; CHECK-LABEL: define i32 @output_checked_after(
-; CHECK:       call void @__ffisan_libc_vsprintf(ptr %buf, ptr @fmt, ptr [[TAG:%[0-9]+]], i32 0)
+; CHECK:       call void @__ffisan_libc_vsprintf(ptr %buf, ptr @fmt, ptr [[TAG:%[0-9]+]], i32 {{[0-9]+}})
 ; CHECK-NEXT:  %r = call i32 (ptr, ptr, ...) @sprintf(
-; CHECK-NEXT:  call void @__ffisan_libc_vsprintf_after(i32 %r, ptr %buf, ptr @fmt, ptr [[TAG]], i32 0)
+; CHECK-NEXT:  call void @__ffisan_libc_vsprintf_after(i32 %r, ptr %buf, ptr @fmt, ptr [[TAG]], i32 {{[0-9]+}})
 ; CHECK-NEXT:  ret i32 %r
 define i32 @output_checked_after(ptr %buf, ptr %s) {
   %r = call i32 (ptr, ptr, ...) @sprintf(ptr %buf, ptr @fmt, ptr %s)
@@ -50,10 +50,10 @@ define i32 @output_checked_after(ptr %buf, ptr %s) {
 
 ; CHECK-LABEL: define i32 @va_list_copied_for_after(
 ; CHECK:       [[COPY:%[0-9]+]] = alloca [24 x i8], align 8, !nosanitize
-; CHECK:       call void @__ffisan_libc_vsnprintf(ptr %buf, i64 8, ptr %f, ptr %ap, i32 0)
+; CHECK:       call void @__ffisan_libc_vsnprintf(ptr %buf, i64 8, ptr %f, ptr %ap, i32 {{[0-9]+}})
 ; CHECK-COUNT-3: load i64, ptr
 ; CHECK:       %r = call i32 @vsnprintf(ptr %buf, i64 8, ptr %f, ptr %ap)
-; CHECK-NEXT:  call void @__ffisan_libc_vsnprintf_after(i32 %r, ptr %buf, i64 8, ptr %f, ptr [[COPY]], i32 0)
+; CHECK-NEXT:  call void @__ffisan_libc_vsnprintf_after(i32 %r, ptr %buf, i64 8, ptr %f, ptr [[COPY]], i32 {{[0-9]+}})
 define i32 @va_list_copied_for_after(ptr %buf, ptr %f, ptr %ap) {
   %r = call i32 @vsnprintf(ptr %buf, i64 8, ptr %f, ptr %ap)
   ret i32 %r
@@ -63,7 +63,7 @@ define i32 @va_list_copied_for_after(ptr %buf, ptr %f, ptr %ap) {
 ; CHECK-LABEL: define i64 @after_only(
 ; CHECK-NOT:   __ffisan_libc_read(
 ; CHECK:       %r = call i64 @read(i32 %fd, ptr %buf, i64 16)
-; CHECK-NEXT:  call void @__ffisan_libc_read_after(i64 %r, i32 %fd, ptr %buf, i64 16, i32 0)
+; CHECK-NEXT:  call void @__ffisan_libc_read_after(i64 %r, i32 %fd, ptr %buf, i64 16, i32 {{[0-9]+}})
 define i64 @after_only(i32 %fd, ptr %buf) {
   %r = call i64 @read(i32 %fd, ptr %buf, i64 16)
   ret i64 %r

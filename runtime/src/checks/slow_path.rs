@@ -222,7 +222,8 @@ fn report_access_from(
         stack,
         alloc_stack,
         free_stack,
-        detail: Detail::None,
+        detail: crate::contract::libc_function_of(flags)
+            .map_or(Detail::None, |function| Detail::LibcCall { function }),
     });
 }
 

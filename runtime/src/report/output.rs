@@ -325,6 +325,44 @@ fn symbolize_stack(pcs: &[usize]) -> Vec<Frame> {
         .collect()
 }
 
+/// Frame #0 of a finding a libc hook made: the libc function itself, at its address in libc, as
+/// ASan's interceptor frame; the caller's line follows. Not when glibc's header made the call
+/// from an inline wrapper of its own, which is already frame #0 and names the function called.
+fn name_libc_call(stack: &mut Vec<Frame>, function: &'static str) {
+    if stack
+        .first()
+        .and_then(|f| f.file.as_deref())
+        .is_some_and(|file| file.starts_with("/usr/include/"))
+    {
+        return;
+    }
+    let mut name = [0u8; 64];
+    let address = if function.len() < name.len() {
+        name[..function.len()].copy_from_slice(function.as_bytes());
+        // SAFETY: a NUL-terminated name; dlsym only looks it up.
+        unsafe { libc::dlsym(libc::RTLD_DEFAULT, name.as_ptr().cast()) as usize }
+    } else {
+        0
+    };
+    let mut frame = crate::traces::symbolize(address + 1, false)
+        .pop()
+        .filter(|_| address != 0)
+        .unwrap_or(Frame {
+            pc: 0,
+            function: None,
+            file: None,
+            line: 0,
+            column: 0,
+            module: None,
+            module_offset: 0,
+        });
+    frame.pc = address;
+    frame.module_offset = frame.module_offset.saturating_sub(1);
+    frame.function = Some(function.to_string());
+    (frame.file, frame.line, frame.column) = (None, 0, 0);
+    stack.insert(0, frame);
+}
+
 /// A stored alloc/free stack: its thread and frames.
 pub(super) fn depot_stack(id: u32) -> Option<(u32, Vec<Frame>)> {
     crate::traces::stack_depot::get(id).map(|s| (s.thread, symbolize_stack(s.pcs)))
@@ -378,6 +416,9 @@ fn report_locked(finding: &Finding, signal: Option<&SignalContext>) -> bool {
         for frame in stack.iter_mut().filter(|f| f.pc == signal.pc + 1) {
             frame.pc = signal.pc;
         }
+    }
+    if let Detail::LibcCall { function } = finding.detail {
+        name_libc_call(&mut stack, function);
     }
     let suppressed = crate::report::suppressions::is_suppressed(finding.kind, &stack);
     if state.seen_len < SEEN_CAPACITY {
@@ -991,6 +1032,7 @@ impl Context<'_> {
 fn write_json_detail(out: &mut impl Write, detail: &Detail) -> core::fmt::Result {
     match *detail {
         Detail::None => Ok(()),
+        Detail::LibcCall { function } => write!(out, ",\"libc_function\":\"{function}\""),
         Detail::Mismatch {
             allocated_by,
             freed_by,

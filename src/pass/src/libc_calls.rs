@@ -7,6 +7,7 @@ use inkwell::values::{
     BasicMetadataValueEnum, BasicValueEnum, InstructionOpcode, InstructionValue,
 };
 
+use crate::contract;
 use crate::emitter::Emitter;
 use crate::ir;
 use crate::libc_table::{self, Fortified, LibcFunction, Param, Refusal, Unit};
@@ -233,8 +234,9 @@ pub fn insert_hooks<'ctx>(
         },
         _ => None,
     };
-    let flags = runtime_api::access_flags(domain, false) as u64;
-    let flags = em.i32.const_int(flags, false);
+    let called = hooked.fortified.map_or(f.name, |chk| chk.name);
+    let flags = runtime_api::access_flags(domain, false) | contract::libc_function_flags(called);
+    let flags = em.i32.const_int(flags as u64, false);
     // The call's shape matched the libc function's: every fixed argument is a pointer or an integer.
     let mut args: Vec<BasicValueEnum> = hooked
         .fixed_args()
@@ -288,7 +290,7 @@ fn prepare_fortified<'ctx>(
         }
     }
     if let Some(refusal) = chk.refuses {
-        refusal_check(em, call, &refusal, domain);
+        refusal_check(em, call, chk.name, &refusal, domain);
     }
 }
 
@@ -296,6 +298,7 @@ fn prepare_fortified<'ctx>(
 fn refusal_check<'ctx>(
     em: &Emitter<'ctx>,
     call: InstructionValue<'ctx>,
+    name: &str,
     r: &Refusal,
     domain: Domain,
 ) {
@@ -323,10 +326,9 @@ fn refusal_check<'ctx>(
         limit.into(),
         em.const_i64(r.limit_unit).into(),
     ];
-    let flags = em
-        .i32
-        .const_int(runtime_api::access_flags(domain, false) as u64, false);
-    call_hook(em, crate::contract::LIBC_FORTIFY_REFUSED_HOOK, &args, flags);
+    let flags = runtime_api::access_flags(domain, false) | contract::libc_function_flags(name);
+    let flags = em.i32.const_int(flags as u64, false);
+    call_hook(em, contract::LIBC_FORTIFY_REFUSED_HOOK, &args, flags);
 }
 
 fn call_hook<'ctx>(

@@ -272,6 +272,25 @@ pub const LIBC_FUNCTIONS: &[LibcFunction] = &[
     pure("strftime", &[Ptr, Int, Ptr, Ptr], Both),
     pure("inet_ntop", &[Int, Ptr, Ptr, Int], Both),
     pure("inet_pton", &[Int, Ptr, Ptr], Both),
+    stream("readlink", &[Ptr, Ptr, Int], Both),
+    stream("readlinkat", &[Int, Ptr, Ptr, Int], Both),
+    stream("gethostname", &[Ptr, Int], After),
+    stream("ttyname_r", &[Int, Ptr, Int], After),
+    via("ptsname_r", &[Int, Ptr, Int], "ttyname_r", After),
+    stream("confstr", &[Int, Ptr, Int], After),
+    stream("getgroups", &[Int, Ptr], After),
+    // Descriptors and wide lines (io.rs, wide.rs).
+    stream("poll", &[Ptr, Int, Int], Before),
+    stream("ppoll", &[Ptr, Int, Ptr, Ptr], Before),
+    stream("fgetws", &[Ptr, Int, Ptr], After),
+    via("fgetws_unlocked", &[Ptr, Int, Ptr], "fgetws", After),
+    // Multibyte and wide conversions (checks/interceptors/multibyte.rs).
+    pure("mbstowcs", &[Ptr, Ptr, Int], Both),
+    pure("wcstombs", &[Ptr, Ptr, Int], Both),
+    pure("mbsrtowcs", &[Ptr, Ptr, Int, Ptr], Both),
+    pure("wcsrtombs", &[Ptr, Ptr, Int, Ptr], Both),
+    pure("wcrtomb", &[Ptr, Int, Ptr], Both),
+    pure("wctomb", &[Ptr, Int], After),
 ];
 
 /// The row for a libc function's name.
@@ -615,7 +634,118 @@ pub const FORTIFIED: &[Fortified] = &[
     // Files.
     chk("__getcwd_chk", &[Ptr, Int, Int], "getcwd", &[0, 1]).refusing(refuses(0, 1, 2)),
     chk("__realpath_chk", &[Ptr, Ptr, Int], "realpath", &[0, 1]),
+    chk(
+        "__readlink_chk",
+        &[Ptr, Ptr, Int, Int],
+        "readlink",
+        &[0, 1, 2],
+    )
+    .refusing(refuses(1, 2, 3)),
+    chk(
+        "__readlinkat_chk",
+        &[Int, Ptr, Ptr, Int, Int],
+        "readlinkat",
+        &[0, 1, 2, 3],
+    )
+    .refusing(refuses(2, 3, 4)),
+    chk(
+        "__gethostname_chk",
+        &[Ptr, Int, Int],
+        "gethostname",
+        &[0, 1],
+    )
+    .refusing(refuses(0, 1, 2)),
+    chk(
+        "__ttyname_r_chk",
+        &[Int, Ptr, Int, Int],
+        "ttyname_r",
+        &[0, 1, 2],
+    )
+    .refusing(refuses(1, 2, 3)),
+    chk(
+        "__ptsname_r_chk",
+        &[Int, Ptr, Int, Int],
+        "ptsname_r",
+        &[0, 1, 2],
+    )
+    .refusing(refuses(1, 2, 3)),
+    chk(
+        "__confstr_chk",
+        &[Int, Ptr, Int, Int],
+        "confstr",
+        &[0, 1, 2],
+    )
+    .refusing(refuses(1, 2, 3)),
+    // An `int` count (getgroups' size, fgetws' n) reaches the refusal check zero-extended, so a
+    // negative one, which glibc answers with an error, would look huge: no refusal check.
+    chk("__getgroups_chk", &[Int, Ptr, Int], "getgroups", &[0, 1]),
+    chk("__fgetws_chk", &[Ptr, Int, Int, Ptr], "fgetws", &[0, 2, 3]),
+    chk(
+        "__fgetws_unlocked_chk",
+        &[Ptr, Int, Int, Ptr],
+        "fgetws_unlocked",
+        &[0, 2, 3],
+    ),
+    // poll's fds length is in bytes, nfds in `struct pollfd`s.
+    chk("__poll_chk", &[Ptr, Int, Int, Int], "poll", &[0, 1, 2]).refusing(POLL_REFUSAL),
+    chk(
+        "__ppoll_chk",
+        &[Ptr, Int, Ptr, Ptr, Int],
+        "ppoll",
+        &[0, 1, 2, 3],
+    )
+    .refusing(Some(Refusal {
+        limit: 4,
+        ..POLL_FDS
+    })),
+    // Conversions: the destination's length in its own units (wide characters or bytes).
+    chk(
+        "__mbstowcs_chk",
+        &[Ptr, Ptr, Int, Int],
+        "mbstowcs",
+        &[0, 1, 2],
+    )
+    .refusing(refuses_wide(0, 2, 3)),
+    chk(
+        "__wcstombs_chk",
+        &[Ptr, Ptr, Int, Int],
+        "wcstombs",
+        &[0, 1, 2],
+    )
+    .refusing(refuses(0, 2, 3)),
+    chk(
+        "__mbsrtowcs_chk",
+        &[Ptr, Ptr, Int, Ptr, Int],
+        "mbsrtowcs",
+        &[0, 1, 2, 3],
+    )
+    .refusing(refuses_wide(0, 2, 4)),
+    chk(
+        "__wcsrtombs_chk",
+        &[Ptr, Ptr, Int, Ptr, Int],
+        "wcsrtombs",
+        &[0, 1, 2, 3],
+    )
+    .refusing(refuses(0, 2, 4)),
+    // glibc refuses a buffer shorter than MB_CUR_MAX, a length no argument gives: no refusal check.
+    chk(
+        "__wcrtomb_chk",
+        &[Ptr, Int, Ptr, Int],
+        "wcrtomb",
+        &[0, 1, 2],
+    ),
+    chk("__wctomb_chk", &[Ptr, Int, Int], "wctomb", &[0, 1]),
 ];
+
+/// `__poll_chk(fds, nfds, timeout, fdslen)`: nfds × 8 bytes against fdslen.
+const POLL_FDS: Refusal = Refusal {
+    ptr: 0,
+    count: 1,
+    unit: Unit::Bytes(8),
+    limit: 3,
+    limit_unit: 1,
+};
+const POLL_REFUSAL: Option<Refusal> = Some(POLL_FDS);
 
 /// `__fread_chk(ptr, ptrlen, size, n, stream)`: size × n bytes against ptrlen.
 const FREAD_REFUSAL: Option<Refusal> = Some(Refusal {
@@ -665,6 +795,25 @@ mod tests {
                 "{hook}"
             );
         }
+    }
+
+    /// The contract's names, which a hook's flags index, are this table's, each once.
+    #[test]
+    fn every_function_has_a_name_in_the_contract() {
+        use crate::contract::{libc_function_flags, libc_function_of, LIBC_FUNCTION_NAMES};
+        let ours: Vec<&str> = LIBC_FUNCTIONS
+            .iter()
+            .map(|f| f.name)
+            .chain(FORTIFIED.iter().map(|f| f.name))
+            .collect();
+        for name in &ours {
+            assert_eq!(libc_function_of(libc_function_flags(name)), Some(*name));
+        }
+        for name in LIBC_FUNCTION_NAMES {
+            assert!(ours.contains(name), "{name} is in no table");
+        }
+        assert_eq!(ours.len(), LIBC_FUNCTION_NAMES.len(), "a name twice");
+        assert_eq!(libc_function_of(crate::contract::flags::WRITE), None);
     }
 
     #[test]

@@ -11,11 +11,24 @@
 // libc function's own.
 #![allow(clippy::missing_safety_doc)]
 
+/// Exported hooks whose whole check is one call: `fn __ffisan_libc_x(args) { body }` becomes
+/// `#[no_mangle] pub unsafe extern "C" fn`, the pass's contract (`contract.rs`), one line each.
+macro_rules! hooks {
+    ($($(#[$meta:meta])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $body:block)*) => {
+        $(
+            $(#[$meta])*
+            #[no_mangle]
+            pub unsafe extern "C" fn $name($($arg: $ty),*) $body
+        )*
+    };
+}
+
 mod format;
 mod format_spec;
 mod fortify;
 mod io;
 mod memory;
+mod multibyte;
 mod numbers;
 mod sockets;
 mod string;

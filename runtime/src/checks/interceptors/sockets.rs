@@ -21,68 +21,50 @@ unsafe fn address_length(succeeded: bool, addr: *mut c_void, len: *mut socklen_t
     }
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn __ffisan_libc_accept(
-    _fd: c_int,
-    addr: *mut c_void,
-    len: *mut socklen_t,
-    flags: u32,
-) {
-    address_buffer(addr, len, flags);
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn __ffisan_libc_accept_after(
-    fd: c_int,
-    _listener: c_int,
-    addr: *mut c_void,
-    len: *mut socklen_t,
-    flags: u32,
-) {
-    address_length(fd >= 0, addr, len, flags);
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn __ffisan_libc_accept4(
-    _fd: c_int,
-    addr: *mut c_void,
-    len: *mut socklen_t,
-    _sock_flags: c_int,
-    flags: u32,
-) {
-    address_buffer(addr, len, flags);
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn __ffisan_libc_accept4_after(
-    fd: c_int,
-    _listener: c_int,
-    addr: *mut c_void,
-    len: *mut socklen_t,
-    _sock_flags: c_int,
-    flags: u32,
-) {
-    address_length(fd >= 0, addr, len, flags);
-}
-
-/// `getsockname` and `getpeername`: the same shape, one hook.
-#[no_mangle]
-pub unsafe extern "C" fn __ffisan_libc_getsockname(
-    _fd: c_int,
-    addr: *mut c_void,
-    len: *mut socklen_t,
-    flags: u32,
-) {
-    address_buffer(addr, len, flags);
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn __ffisan_libc_getsockname_after(
-    result: c_int,
-    _fd: c_int,
-    addr: *mut c_void,
-    len: *mut socklen_t,
-    flags: u32,
-) {
-    address_length(result == 0, addr, len, flags);
+// Before the call: the buffer the program promised; after it: `*len`, when the call succeeded
+// (accept's result is the new descriptor, getsockname's 0). getpeername shares getsockname's.
+hooks! {
+    fn __ffisan_libc_accept(_fd: c_int, addr: *mut c_void, len: *mut socklen_t, flags: u32) {
+        address_buffer(addr, len, flags)
+    }
+    fn __ffisan_libc_accept_after(
+        fd: c_int,
+        _listener: c_int,
+        addr: *mut c_void,
+        len: *mut socklen_t,
+        flags: u32,
+    ) {
+        address_length(fd >= 0, addr, len, flags)
+    }
+    fn __ffisan_libc_accept4(
+        _fd: c_int,
+        addr: *mut c_void,
+        len: *mut socklen_t,
+        _sock_flags: c_int,
+        flags: u32,
+    ) {
+        address_buffer(addr, len, flags)
+    }
+    fn __ffisan_libc_accept4_after(
+        fd: c_int,
+        _listener: c_int,
+        addr: *mut c_void,
+        len: *mut socklen_t,
+        _sock_flags: c_int,
+        flags: u32,
+    ) {
+        address_length(fd >= 0, addr, len, flags)
+    }
+    fn __ffisan_libc_getsockname(_fd: c_int, addr: *mut c_void, len: *mut socklen_t, flags: u32) {
+        address_buffer(addr, len, flags)
+    }
+    fn __ffisan_libc_getsockname_after(
+        result: c_int,
+        _fd: c_int,
+        addr: *mut c_void,
+        len: *mut socklen_t,
+        flags: u32,
+    ) {
+        address_length(result == 0, addr, len, flags)
+    }
 }

@@ -5,15 +5,16 @@
 use super::{bounded_read_size, length, read, read_string, write};
 use libc::{c_char, c_int};
 
-#[no_mangle]
-pub unsafe extern "C" fn __ffisan_libc_strlen(s: *const c_char, flags: u32) {
-    if !s.is_null() {
-        read(s, length(s, usize::MAX) + 1, flags);
-    }
+// strlen, strrchr and strdup read the whole string and its NUL; strnlen and strndup at most n.
+hooks! {
+    fn __ffisan_libc_strlen(s: *const c_char, flags: u32) { read_string(s, flags) }
+    fn __ffisan_libc_strrchr(s: *const c_char, _c: c_int, flags: u32) { read_string(s, flags) }
+    fn __ffisan_libc_strdup(s: *const c_char, flags: u32) { read_string(s, flags) }
+    fn __ffisan_libc_strnlen(s: *const c_char, n: usize, flags: u32) { read_bounded(s, n, flags) }
+    fn __ffisan_libc_strndup(s: *const c_char, n: usize, flags: u32) { read_bounded(s, n, flags) }
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn __ffisan_libc_strnlen(s: *const c_char, n: usize, flags: u32) {
+unsafe fn read_bounded(s: *const c_char, n: usize, flags: u32) {
     if !s.is_null() {
         read(s, bounded_read_size(s, n), flags);
     }
@@ -124,13 +125,6 @@ pub unsafe extern "C" fn __ffisan_libc_strchr(s: *const c_char, c: c_int, flags:
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn __ffisan_libc_strrchr(s: *const c_char, _c: c_int, flags: u32) {
-    if !s.is_null() {
-        read(s, length(s, usize::MAX) + 1, flags);
-    }
-}
-
-#[no_mangle]
 pub unsafe extern "C" fn __ffisan_libc_strstr(
     haystack: *const c_char,
     needle: *const c_char,
@@ -141,20 +135,6 @@ pub unsafe extern "C" fn __ffisan_libc_strstr(
     }
     read(haystack, length(haystack, usize::MAX) + 1, flags);
     read(needle, length(needle, usize::MAX) + 1, flags);
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn __ffisan_libc_strdup(s: *const c_char, flags: u32) {
-    if !s.is_null() {
-        read(s, length(s, usize::MAX) + 1, flags);
-    }
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn __ffisan_libc_strndup(s: *const c_char, n: usize, flags: u32) {
-    if !s.is_null() {
-        read(s, bounded_read_size(s, n), flags);
-    }
 }
 
 /// Bytes of `s` a span function reads: the `n` it spans and the byte that stopped it.

@@ -4,7 +4,7 @@
 //! and only when it says it filled them.
 
 use super::{length, read, read_string, write};
-use libc::{c_char, c_int, c_void, size_t, time_t, tm};
+use libc::{c_char, c_int, c_void, size_t, ssize_t, time_t, tm};
 
 const STAT_BYTES: usize = core::mem::size_of::<libc::stat>();
 const TM_BYTES: usize = core::mem::size_of::<tm>();
@@ -301,5 +301,90 @@ pub unsafe extern "C" fn __ffisan_libc_inet_pton_after(
 ) {
     if result == 1 {
         write(dst, address_bytes(af), flags);
+    }
+}
+
+/// What readlink stored: the `got` bytes it returned, with no NUL.
+unsafe fn stored_bytes(got: ssize_t, buf: *mut c_char, flags: u32) {
+    if got > 0 {
+        write(buf, got as usize, flags);
+    }
+}
+
+/// A name libc stored in `len` bytes at `buf`: the string and its NUL, or `len` bytes when it
+/// did not fit (gethostname truncates).
+unsafe fn wrote_bounded(buf: *mut c_char, len: size_t, flags: u32) {
+    if !buf.is_null() && len != 0 {
+        write(buf, (length(buf, len) + 1).min(len), flags);
+    }
+}
+
+// readlink(path, buf, len), readlinkat(dirfd, path, buf, len): the path before; after, the
+// bytes stored. gethostname(name, len), ttyname_r and ptsname_r(fd, buf, len): the name stored,
+// on success. confstr(name, buf, len): its result counts the NUL, at most len of it stored.
+// getgroups(size, list): the ids stored, when size asked for them.
+hooks! {
+    fn __ffisan_libc_readlink(path: *const c_char, _buf: *mut c_char, _len: size_t, flags: u32) {
+        read_string(path, flags)
+    }
+    fn __ffisan_libc_readlink_after(
+        got: ssize_t,
+        _path: *const c_char,
+        buf: *mut c_char,
+        _len: size_t,
+        flags: u32,
+    ) {
+        stored_bytes(got, buf, flags)
+    }
+    fn __ffisan_libc_readlinkat(
+        _dirfd: c_int,
+        path: *const c_char,
+        _buf: *mut c_char,
+        _len: size_t,
+        flags: u32,
+    ) {
+        read_string(path, flags)
+    }
+    fn __ffisan_libc_readlinkat_after(
+        got: ssize_t,
+        _dirfd: c_int,
+        _path: *const c_char,
+        buf: *mut c_char,
+        _len: size_t,
+        flags: u32,
+    ) {
+        stored_bytes(got, buf, flags)
+    }
+    fn __ffisan_libc_gethostname_after(result: c_int, name: *mut c_char, len: size_t, flags: u32) {
+        if result == 0 {
+            wrote_bounded(name, len, flags);
+        }
+    }
+    fn __ffisan_libc_ttyname_r_after(
+        result: c_int,
+        _fd: c_int,
+        buf: *mut c_char,
+        len: size_t,
+        flags: u32,
+    ) {
+        if result == 0 {
+            wrote_bounded(buf, len, flags);
+        }
+    }
+    fn __ffisan_libc_confstr_after(
+        needed: size_t,
+        _name: c_int,
+        buf: *mut c_char,
+        len: size_t,
+        flags: u32,
+    ) {
+        if needed != 0 && !buf.is_null() {
+            write(buf, needed.min(len), flags);
+        }
+    }
+    fn __ffisan_libc_getgroups_after(got: c_int, size: c_int, list: *mut c_void, flags: u32) {
+        if got > 0 && size > 0 {
+            write(list, got as usize * core::mem::size_of::<libc::gid_t>(), flags);
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Interceptors of the wide-character string functions (`wcslen`, `wcscpy`, `wmemcpy`, ...):
 //! the same ranges as their narrow twins, in 4-byte `wchar_t`s.
 
-use super::{read_wide, wide_length, write_wide, WChar};
+use super::{read_wide, read_wide_string, wide_length, write_wide, WChar};
 use libc::size_t;
 
 unsafe fn string_size(s: *const WChar) -> usize {
@@ -21,11 +21,11 @@ unsafe fn first_difference(a: *const WChar, b: *const WChar, n: usize) -> usize 
     i
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn __ffisan_libc_wcslen(s: *const WChar, flags: u32) {
-    if !s.is_null() {
-        read_wide(s, string_size(s), flags);
-    }
+// wcslen, wcsrchr and wcsdup read the whole string and its NUL.
+hooks! {
+    fn __ffisan_libc_wcslen(s: *const WChar, flags: u32) { read_wide_string(s, flags) }
+    fn __ffisan_libc_wcsrchr(s: *const WChar, _c: WChar, flags: u32) { read_wide_string(s, flags) }
+    fn __ffisan_libc_wcsdup(s: *const WChar, flags: u32) { read_wide_string(s, flags) }
 }
 
 #[no_mangle]
@@ -124,44 +124,19 @@ pub unsafe extern "C" fn __ffisan_libc_wcschr(s: *const WChar, c: WChar, flags: 
     read_wide(s, i + 1, flags);
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn __ffisan_libc_wcsrchr(s: *const WChar, _c: WChar, flags: u32) {
-    if !s.is_null() {
-        read_wide(s, string_size(s), flags);
-    }
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn __ffisan_libc_wcsdup(s: *const WChar, flags: u32) {
-    if !s.is_null() {
-        read_wide(s, string_size(s), flags);
-    }
-}
-
 /// wmemcpy and wmemmove read n wide characters and write n.
 fn check_copy(dst: *mut WChar, src: *const WChar, n: size_t, flags: u32) {
     read_wide(src, n, flags);
     write_wide(dst, n, flags);
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn __ffisan_libc_wmemcpy(
-    dst: *mut WChar,
-    src: *const WChar,
-    n: size_t,
-    flags: u32,
-) {
-    check_copy(dst, src, n, flags);
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn __ffisan_libc_wmemmove(
-    dst: *mut WChar,
-    src: *const WChar,
-    n: size_t,
-    flags: u32,
-) {
-    check_copy(dst, src, n, flags);
+hooks! {
+    fn __ffisan_libc_wmemcpy(dst: *mut WChar, src: *const WChar, n: size_t, flags: u32) {
+        check_copy(dst, src, n, flags)
+    }
+    fn __ffisan_libc_wmemmove(dst: *mut WChar, src: *const WChar, n: size_t, flags: u32) {
+        check_copy(dst, src, n, flags)
+    }
 }
 
 #[no_mangle]
@@ -179,4 +154,18 @@ pub unsafe extern "C" fn __ffisan_libc_wmemcmp(
 ) {
     read_wide(a, n, flags);
     read_wide(b, n, flags);
+}
+
+/// fgetws (and fgetws_unlocked) store a line and its NUL, when they return it.
+#[no_mangle]
+pub unsafe extern "C" fn __ffisan_libc_fgetws_after(
+    result: *mut WChar,
+    ws: *mut WChar,
+    _n: libc::c_int,
+    _stream: *mut libc::c_void,
+    flags: u32,
+) {
+    if !result.is_null() && !ws.is_null() {
+        write_wide(ws, string_size(ws), flags);
+    }
 }

@@ -112,6 +112,41 @@ pub const KINDS: &[KindInfo] = &[
         help: "The access falls in the redzone around a heap chunk. Check the size computation and the loop bounds at the reported line.",
     },
     KindInfo {
+        kind: "stack-buffer-overflow",
+        short: "Access beyond the end of a local variable",
+        help: "The access falls in the redzone after a local array or object of the frame. Check the index or length against the variable's size at the reported line.",
+    },
+    KindInfo {
+        kind: "stack-buffer-underflow",
+        short: "Access before the start of a local variable",
+        help: "The access falls in the redzone before a local array or object of the frame: usually a negative index or a pointer stepped back too far.",
+    },
+    KindInfo {
+        kind: "dynamic-stack-buffer-overflow",
+        short: "Access beyond the bounds of an alloca or variable-length array",
+        help: "The access falls in the redzone around memory from alloca or a VLA. Check the size it was made with against the index at the reported line.",
+    },
+    KindInfo {
+        kind: "global-buffer-overflow",
+        short: "Access beyond the bounds of a global variable",
+        help: "The access falls in the redzone after a global or static object. Check the index or length against the object's size at the reported line.",
+    },
+    KindInfo {
+        kind: "stack-use-after-scope",
+        short: "Access to a local variable after its scope ended",
+        help: "A pointer to a variable declared in an inner block was used after the block was left. Declare the variable in the scope where it is used.",
+    },
+    KindInfo {
+        kind: "use-after-poison",
+        short: "Access to memory the program poisoned",
+        help: "The program (or its allocator) marked this memory off-limits with __asan_poison_memory_region or ASAN_POISON_MEMORY_REGION. Unpoison it before use, or stop using it.",
+    },
+    KindInfo {
+        kind: "container-overflow",
+        short: "Access past the used part of an annotated container",
+        help: "The access is inside the container's storage but past its size (for example a std::vector read past size() but within capacity()). Check the index against size(); detect_container_overflow=0 turns the check off.",
+    },
+    KindInfo {
         kind: "alloc-dealloc-mismatch",
         short: "A C-heap chunk was ended by the wrong family of functions",
         help: "malloc's chunks go to free, new's to delete, new[]'s to delete[]. The report names both sides; the allocation is in the 'allocated by' stack.",
@@ -125,6 +160,31 @@ pub const KINDS: &[KindInfo] = &[
         kind: "memory-leak",
         short: "C-heap memory no longer reachable at exit",
         help: "No root (global, thread stack or register, TLS, live Go object) reaches these chunks any more. Free them where the last pointer is dropped, starting with the direct leaks: the indirect ones are reached only through them.",
+    },
+    KindInfo {
+        kind: "SEGV",
+        short: "The program died on a segmentation fault",
+        help: "A SIGSEGV: an access to unmapped or protected memory (often a null or wild pointer). The report guesses READ or WRITE and gives the faulting address and the stack.",
+    },
+    KindInfo {
+        kind: "SIGBUS",
+        short: "The program died on a bus error",
+        help: "A SIGBUS: usually an access to a mapped file past its end, or a misaligned access where it faults. See the faulting address and the stack.",
+    },
+    KindInfo {
+        kind: "SIGFPE",
+        short: "The program died on an arithmetic exception",
+        help: "A SIGFPE: an integer division by zero or an overflowing division (INT_MIN / -1) at the reported line.",
+    },
+    KindInfo {
+        kind: "SIGABRT",
+        short: "The program aborted",
+        help: "abort() was called, by the program or a failed assert (reported with handle_abort=1). The stack shows who called it.",
+    },
+    KindInfo {
+        kind: "stack-overflow",
+        short: "The thread ran out of stack",
+        help: "The stack pointer went past the thread's stack: usually unbounded recursion, or a very large local array. The repeated frames show the cycle.",
     },
 ];
 
@@ -181,5 +241,33 @@ pub fn describe_window(finding: &Finding) -> &'static str {
         ("managed", Some(true)) => ", inside a call window",
         ("managed", Some(false)) => ", no call window open",
         _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kind the runtime can report (its `ErrorKind::name` table) has a rule of its own.
+    #[test]
+    fn every_runtime_kind_has_its_own_rule() {
+        let errors = include_str!("../../../../runtime/src/errors.rs");
+        let runtime_kinds: Vec<&str> = errors
+            .lines()
+            .filter(|line| line.trim_start().starts_with("ErrorKind::"))
+            .filter_map(|line| line.split_once("=> \"")?.1.split_once('"'))
+            .map(|(name, _)| name)
+            .collect();
+        assert!(runtime_kinds.len() >= 22, "{runtime_kinds:?}");
+        for kind in runtime_kinds {
+            assert_eq!(kind_info(kind).kind, kind, "no SARIF rule for {kind}");
+        }
+        for (i, info) in KINDS.iter().enumerate() {
+            assert!(
+                KINDS[..i].iter().all(|k| k.kind != info.kind),
+                "{}",
+                info.kind
+            );
+        }
     }
 }
