@@ -56,6 +56,7 @@ fn scan_stopped(prepared: &roots::Prepared, checker: &roots::Checker) -> Option<
         .mark_chunks_where(|f| f.chunk.ignored || allocated_by_loader(&maps, f.chunk.alloc_stack));
     marker.flood();
     marker.mark_indirect();
+    marker.name_freed_holders(&foreign);
     let mut leaked = MapVec::new();
     let (mut chunks, mut bytes) = (0, 0);
     marker.index.for_each(|f| {

@@ -119,6 +119,28 @@ impl ChunkIndex {
     }
 }
 
+/// Calls `f` with the user bytes [user, user + size) of every freed chunk whose contents are
+/// still the program's: the class blocks of the spans indexed, and the glibc-carved chunks of
+/// `foreign` (the set the index was built from).
+pub fn for_each_freed(
+    index: &ChunkIndex,
+    foreign: &heap::FrozenForeign,
+    mut f: impl FnMut(usize, usize),
+) {
+    for span in index.spans.iter().flatten() {
+        for n in 0..span.blocks {
+            if let Some((user, size)) = heap::class_block_freed(span.start + n * span.block_bytes) {
+                f(user, size);
+            }
+        }
+    }
+    foreign.for_each(|user| {
+        if let Some((user, size)) = heap::freed_chunk_starting_at(user) {
+            f(user, size);
+        }
+    });
+}
+
 fn contains(chunk: &LiveChunk, word: usize) -> bool {
     word >= chunk.user && word < chunk.user + chunk.size.max(1)
 }

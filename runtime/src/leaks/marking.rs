@@ -3,7 +3,9 @@
 //! chunk still unmarked is scanned and what it reaches is an indirect leak (LeakSanitizer's rule).
 
 use crate::contract::shadow_value;
-use crate::leaks::chunk_index::{ChunkIndex, Found, INDIRECT, REACHABLE, UNREACHED};
+use crate::leaks::chunk_index::{
+    for_each_freed, ChunkIndex, Found, INDIRECT, REACHABLE, UNREACHED,
+};
 use crate::leaks::scratch::MapVec;
 use crate::shadow;
 
@@ -122,6 +124,37 @@ impl<'a> Marker<'a> {
                     if target.id != found.id && marks[target.id] == UNREACHED {
                         marks[target.id] = INDIRECT;
                     }
+                }
+            });
+        });
+    }
+
+    /// With verbosity=3, each direct leak a freed chunk still points to, named with that chunk:
+    /// often the free that lost its last pointer (a list head freed before its nodes). Only named:
+    /// such a leak stays direct, as in LeakSanitizer (see docs/user-guide.md, "Leaks": freed
+    /// memory is full of stale pointers to chunks that were reused since, and a freed head
+    /// leaves no direct leak to free the rest with).
+    pub fn name_freed_holders(&self, foreign: &crate::heap::FrozenForeign) {
+        let marks = self.marks.as_slice();
+        if crate::options::get().verbosity < 3 || !marks.contains(&UNREACHED) {
+            return;
+        }
+        let index = self.index;
+        for_each_freed(index, foreign, |user, size| {
+            for_each_word(user, user + size, |w| {
+                let Some(target) = index.lookup(w) else {
+                    return;
+                };
+                if marks[target.id] == UNREACHED {
+                    let mut line = crate::errors::FixedStr::<128>::new();
+                    let _ = core::fmt::Write::write_fmt(
+                        &mut line,
+                        format_args!(
+                            "ffisan: leak check: freed chunk {user:#x} points to leaked chunk {:#x}\n",
+                            target.chunk.user
+                        ),
+                    );
+                    crate::sync::write_stderr(line.as_str().as_bytes());
                 }
             });
         });
