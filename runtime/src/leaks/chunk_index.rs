@@ -22,6 +22,10 @@ pub struct ChunkIndex {
     /// Marks of the class blocks come first, then the glibc-carved chunks'.
     class_marks: usize,
     pub marks: MapVec<u8>,
+    /// Ids of the class blocks live at `build`, which walked every carved block once: the other
+    /// walks go over these only (a heap that freed most of what it carved has few: Lua's
+    /// binary-trees walked its 2.5 M freed blocks four times, 93 ms of its exit).
+    live_class: MapVec<u32>,
 }
 
 /// A chunk found by `lookup`: its number (index into `marks`) and what it is.
@@ -44,6 +48,21 @@ impl ChunkIndex {
             first_mark[class] = total;
             total += span.map_or(0, |s| s.blocks);
         }
+        // Ids fit in 32 bits: 2^32 carved blocks would be 64 GiB of the smallest class.
+        if total > u32::MAX as usize {
+            return None;
+        }
+        let mut live_class = MapVec::new();
+        for (class, span) in spans.iter().enumerate() {
+            let Some(span) = span else { continue };
+            for n in 0..span.blocks {
+                if heap::class_block_chunk(span.start + n * span.block_bytes).is_some()
+                    && !live_class.push((first_mark[class] + n) as u32)
+                {
+                    return None;
+                }
+            }
+        }
         let (class_lo, class_hi) = heap::class_area().unwrap_or((0, 0));
         let mut list = MapVec::new();
         foreign.for_each(|user| {
@@ -65,6 +84,7 @@ impl ChunkIndex {
             foreign_hi,
             class_marks: total,
             marks,
+            live_class,
         })
     }
 
@@ -98,15 +118,17 @@ impl ChunkIndex {
 
     /// Calls `f` with every live chunk and its number.
     pub fn for_each(&self, mut f: impl FnMut(Found)) {
-        for (class, span) in self.spans.iter().enumerate() {
-            let Some(span) = span else { continue };
-            for n in 0..span.blocks {
-                if let Some(chunk) = heap::class_block_chunk(span.start + n * span.block_bytes) {
-                    f(Found {
-                        id: self.first_mark[class] + n,
-                        chunk,
-                    });
-                }
+        for &id in self.live_class.as_slice() {
+            let id = id as usize;
+            // The class whose ids start last at or before `id` (an empty class starts where the
+            // next one does, and comes before it).
+            let class = self.first_mark.partition_point(|&first| first <= id) - 1;
+            let Some(span) = self.spans[class] else {
+                continue;
+            };
+            let block = span.start + (id - self.first_mark[class]) * span.block_bytes;
+            if let Some(chunk) = heap::class_block_chunk(block) {
+                f(Found { id, chunk });
             }
         }
         let base = self.class_marks;
