@@ -3,6 +3,7 @@
 
 use crate::heap::{self, ClassSpan, LiveChunk, CLASS_COUNT};
 use crate::leaks::scratch::MapVec;
+use core::cell::RefCell;
 
 /// A chunk's mark.
 pub const UNREACHED: u8 = 0;
@@ -22,10 +23,25 @@ pub struct ChunkIndex {
     /// Marks of the class blocks come first, then the glibc-carved chunks'.
     class_marks: usize,
     pub marks: MapVec<u8>,
-    /// Ids of the class blocks live at `build`, which walked every carved block once: the other
-    /// walks go over these only (a heap that freed most of what it carved has few: Lua's
-    /// binary-trees walked its 2.5 M freed blocks four times, 93 ms of its exit).
-    live_class: MapVec<u32>,
+    /// The live class blocks, listed by the first `for_each`, which walks every carved block:
+    /// the later walks go over these only (a heap that freed most of what it carved has few:
+    /// Lua's binary-trees walked its 2.5 M freed blocks three times, most of 93 ms at exit).
+    live: RefCell<LiveList>,
+}
+
+/// Class block ids, class by class; `first[c]`: where class c's start.
+struct LiveList {
+    ids: MapVec<u32>,
+    first: [usize; CLASS_COUNT],
+    state: Listing,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Listing {
+    NotYet,
+    Listed,
+    /// The list could not grow: every walk goes over every carved block.
+    Unlisted,
 }
 
 /// A chunk found by `lookup`: its number (index into `marks`) and what it is.
@@ -52,17 +68,6 @@ impl ChunkIndex {
         if total > u32::MAX as usize {
             return None;
         }
-        let mut live_class = MapVec::new();
-        for (class, span) in spans.iter().enumerate() {
-            let Some(span) = span else { continue };
-            for n in 0..span.blocks {
-                if heap::class_block_chunk(span.start + n * span.block_bytes).is_some()
-                    && !live_class.push((first_mark[class] + n) as u32)
-                {
-                    return None;
-                }
-            }
-        }
         let (class_lo, class_hi) = heap::class_area().unwrap_or((0, 0));
         let mut list = MapVec::new();
         foreign.for_each(|user| {
@@ -84,7 +89,11 @@ impl ChunkIndex {
             foreign_hi,
             class_marks: total,
             marks,
-            live_class,
+            live: RefCell::new(LiveList {
+                ids: MapVec::new(),
+                first: [0; CLASS_COUNT],
+                state: Listing::NotYet,
+            }),
         })
     }
 
@@ -118,19 +127,44 @@ impl ChunkIndex {
 
     /// Calls `f` with every live chunk and its number.
     pub fn for_each(&self, mut f: impl FnMut(Found)) {
-        for &id in self.live_class.as_slice() {
-            let id = id as usize;
-            // The class whose ids start last at or before `id` (an empty class starts where the
-            // next one does, and comes before it).
-            let class = self.first_mark.partition_point(|&first| first <= id) - 1;
-            let Some(span) = self.spans[class] else {
-                continue;
-            };
-            let block = span.start + (id - self.first_mark[class]) * span.block_bytes;
-            if let Some(chunk) = heap::class_block_chunk(block) {
-                f(Found { id, chunk });
+        let mut live = self.live.borrow_mut();
+        if live.state == Listing::Listed {
+            let ids = live.ids.as_slice();
+            for (class, span) in self.spans.iter().enumerate() {
+                let Some(span) = span else { continue };
+                let end = live.first.get(class + 1).copied().unwrap_or(ids.len());
+                for &id in &ids[live.first[class]..end] {
+                    let id = id as usize;
+                    let block = span.start + (id - self.first_mark[class]) * span.block_bytes;
+                    if let Some(chunk) = heap::class_block_chunk(block) {
+                        f(Found { id, chunk });
+                    }
+                }
+            }
+        } else {
+            let listing = live.state == Listing::NotYet;
+            let mut listed = listing;
+            for (class, span) in self.spans.iter().enumerate() {
+                live.first[class] = live.ids.len();
+                let Some(span) = span else { continue };
+                for n in 0..span.blocks {
+                    let block = span.start + n * span.block_bytes;
+                    if let Some(chunk) = heap::class_block_chunk(block) {
+                        let id = self.first_mark[class] + n;
+                        listed = listed && live.ids.push(id as u32);
+                        f(Found { id, chunk });
+                    }
+                }
+            }
+            if listing {
+                live.state = if listed {
+                    Listing::Listed
+                } else {
+                    Listing::Unlisted
+                };
             }
         }
+        drop(live);
         let base = self.class_marks;
         for (i, &chunk) in self.foreign.as_slice().iter().enumerate() {
             f(Found {
