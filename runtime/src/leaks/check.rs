@@ -48,7 +48,8 @@ fn scan_stopped(prepared: &roots::Prepared, checker: &roots::Checker) -> Option<
     let world = stop_world::stop_others(crate::heap::prefault_helper_tid());
     let maps = Mappings::read()?;
     let mut index = ChunkIndex::build(&foreign)?;
-    let mut marker = Marker::new(&mut index);
+    let go = crate::leaks::go_roots::GoObjects::new(prepared.managed());
+    let mut marker = Marker::new(&mut index, go);
     let coverage = roots::scan(&mut marker, prepared, &world, &maps, checker);
     marker.flood();
     // Then what the program or the loader vouched for (asked only of chunks still unreached).

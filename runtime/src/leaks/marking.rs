@@ -6,6 +6,7 @@ use crate::contract::shadow_value;
 use crate::leaks::chunk_index::{
     for_each_freed, ChunkIndex, Found, INDIRECT, REACHABLE, UNREACHED,
 };
+use crate::leaks::go_roots::GoObjects;
 use crate::leaks::scratch::MapVec;
 use crate::shadow;
 
@@ -15,24 +16,35 @@ pub struct Marker<'a> {
     marks: MapVec<u8>,
     /// Words a scan could not follow (the frontier could not grow): the check is then unsound.
     pub dropped: usize,
+    /// Go's objects, marked from the roots like chunks (None: no Go heap ffisan can read).
+    go: Option<GoObjects>,
 }
 
 impl<'a> Marker<'a> {
-    pub fn new(index: &'a mut ChunkIndex) -> Marker<'a> {
+    pub fn new(index: &'a mut ChunkIndex, go: Option<GoObjects>) -> Marker<'a> {
         let marks = core::mem::replace(&mut index.marks, MapVec::new());
         Marker {
             index,
             frontier: MapVec::new(),
             marks,
             dropped: 0,
+            go,
         }
     }
 
-    /// Marks the chunk `word` points into as reachable (and queues its contents).
+    /// Whether Go's objects are marked (then Go's mappings are no roots).
+    pub fn marks_go(&self) -> bool {
+        self.go.is_some()
+    }
+
+    /// Marks the chunk (or live Go object) `word` points into as reachable (and queues its
+    /// contents).
     #[inline]
     pub fn mark_word(&mut self, word: usize) {
         if let Some(found) = self.index.lookup(word) {
             self.reach(found);
+        } else if let Some(go) = self.go.as_mut() {
+            go.mark(word);
         }
     }
 
@@ -56,33 +68,43 @@ impl<'a> Marker<'a> {
         }
         let mut at = lo.next_multiple_of(8);
         while at + 8 <= hi {
-            let w = unsafe { (at as *const usize).read_volatile() };
-            if let Some(found) = self.index.lookup(w) {
-                if self.marks.as_slice()[found.id] != REACHABLE {
-                    let mut line = crate::errors::FixedStr::<128>::new();
-                    let _ = core::fmt::Write::write_fmt(
-                        &mut line,
-                        format_args!(
-                            "ffisan: leak check: root {at:#x} reaches chunk {:#x}\n",
-                            found.chunk.user
-                        ),
-                    );
-                    crate::sync::write_stderr(line.as_str().as_bytes());
-                }
-                self.reach(found);
-            }
+            self.mark_word_at(at);
             at += 8;
+        }
+    }
+
+    /// The word at `at` (a root), naming the chunk it reaches first (verbosity=3).
+    fn mark_word_at(&mut self, at: usize) {
+        let w = unsafe { (at as *const usize).read_volatile() };
+        if let Some(found) = self.index.lookup(w) {
+            if self.marks.as_slice()[found.id] != REACHABLE {
+                let mut line = crate::errors::FixedStr::<128>::new();
+                let _ = core::fmt::Write::write_fmt(
+                    &mut line,
+                    format_args!(
+                        "ffisan: leak check: root {at:#x} reaches chunk {:#x}\n",
+                        found.chunk.user
+                    ),
+                );
+                crate::sync::write_stderr(line.as_str().as_bytes());
+            }
+            self.reach(found);
         }
     }
 
     /// A managed region's readable part: granules its collector poisoned (freed objects, under
     /// Go's `-asan`) are dead memory and are not roots.
     pub fn scan_managed(&mut self, lo: usize, hi: usize) {
+        let verbose = crate::options::get().verbosity >= 3;
         let mut at = lo.next_multiple_of(8);
         while at + 8 <= hi {
             let s = shadow::shadow_byte(at);
             if s != shadow_value::USER_POISONED && s != shadow_value::HEAP_FREED {
-                self.mark_word(unsafe { (at as *const usize).read() });
+                if verbose {
+                    self.mark_word_at(at);
+                } else {
+                    self.mark_word(unsafe { (at as *const usize).read() });
+                }
             }
             at += 8;
         }
@@ -104,8 +126,15 @@ impl<'a> Marker<'a> {
 
     /// Scans the contents of every chunk marked so far, and of those they reach, until none is left.
     pub fn flood(&mut self) {
-        while let Some((user, size)) = self.frontier.pop() {
-            for_each_word(user, user + size, |w| self.mark_word(w));
+        loop {
+            if let Some((user, size)) = self.frontier.pop() {
+                for_each_word(user, user + size, |w| self.mark_word(w));
+                continue;
+            }
+            let Some((base, size)) = self.go.as_mut().and_then(|go| go.frontier.pop()) else {
+                break;
+            };
+            self.scan_managed(base, base + size);
         }
     }
 
