@@ -73,7 +73,7 @@ fn scan_stopped(prepared: &roots::Prepared, checker: &roots::Checker) -> Option<
             });
         }
     });
-    let dropped = marker.dropped;
+    let dropped = marker.dropped + marker.go_dropped();
     drop(world);
     drop(foreign);
     Some(Scan {

@@ -148,6 +148,8 @@ pub struct GoObjects {
     regions: MapVec<(usize, usize, usize)>,
     bits: MapVec<u64>,
     pub frontier: MapVec<(usize, usize)>,
+    /// Objects marked that the frontier could not hold (not scanned: the check is then unsound).
+    pub dropped: usize,
 }
 
 impl GoObjects {
@@ -166,6 +168,7 @@ impl GoObjects {
             regions,
             bits: MapVec::zeroed(total.div_ceil(64))?,
             frontier: MapVec::new(),
+            dropped: 0,
         })
     }
 
@@ -192,8 +195,32 @@ impl GoObjects {
         };
         if *cell & (1 << (bit % 64)) == 0 {
             *cell |= 1 << (bit % 64);
-            self.frontier.push((base, size));
+            if !self.frontier.push((base, size)) {
+                self.dropped += 1;
+            }
         }
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::outside;
+
+    #[test]
+    fn outside_skips_every_overlapping_range() {
+        let mut parts = [(0, 0); 4];
+        let mut n = 0;
+        outside(0, 100, &[(40, 50), (10, 20), (90, 120)], |lo, hi| {
+            parts[n] = (lo, hi);
+            n += 1;
+        });
+        assert_eq!(&parts[..n], &[(0, 10), (20, 40), (50, 90)]);
+        n = 0;
+        outside(10, 20, &[(0, 30)], |lo, hi| {
+            parts[n] = (lo, hi);
+            n += 1;
+        });
+        assert_eq!(n, 0);
     }
 }

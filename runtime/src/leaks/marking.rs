@@ -32,6 +32,11 @@ impl<'a> Marker<'a> {
         }
     }
 
+    /// Go objects that could not be queued for scanning.
+    pub fn go_dropped(&self) -> usize {
+        self.go.as_ref().map_or(0, |go| go.dropped)
+    }
+
     /// Whether Go's objects are marked (then Go's mappings are no roots).
     pub fn marks_go(&self) -> bool {
         self.go.is_some()
