@@ -69,7 +69,9 @@ RT_LINK = ["-L" + str(RELEASE), "-Wl,--no-as-needed", "-lffisan_rt", "-Wl,--as-n
 ALL_VARIANTS = {
     "plain": Variant("plain", [CLANG, "-O2"], [], {}),
     "ffisan": Variant("ffisan", [FFISAN, "cc", "-O2"], [], {}),
-    # LSan is off: ffisan has no leak detector, and the leak scan at exit is not what we compare.
+    # LSan is off: the running program is what the time ratios compare. ffisan's leak check at exit
+    # stays on (its default), so its times include it; the runtime times the check itself
+    # (verbosity=1), which the table's `leak ms` column shows.
     "asan": Variant("asan", [CLANG, "-O2", "-fsanitize=address"], ["-fsanitize=address"],
                     {"ASAN_OPTIONS": "detect_leaks=0"}),
     # Frame pointers as `ffisan cc` adds them: without, the runtime records every allocation and free
@@ -273,11 +275,28 @@ def build_all(program, sources, cflags, ldflags, output_name, shared=False):
 # Running
 
 class RunResult:
-    def __init__(self, seconds, rss_kb, digest, problem):
+    def __init__(self, seconds, rss_kb, digest, problem, leak_check=None):
         self.seconds = seconds
         self.rss_kb = rss_kb
         self.digest = digest
         self.problem = problem  # None when the run was clean
+        self.leak_check = leak_check  # (seconds, live chunks, live bytes) of the exit leak check
+
+
+# What the runtime prints at verbosity=1 once its leak check ran: the scan (threads stopped, roots
+# and chunks marked) and then the report (none in a clean run).
+LEAK_CHECK_LINE = re.compile(r"ffisan: leak check: (\d+) live chunks \((\d+) bytes\) in (\d+) us "
+                             r"with \d+ thread\(s\) stopped, then (\d+) us to report")
+
+
+def leak_check_of(stderr_text):
+    """The exit leak check's (seconds, live chunks, live bytes), summed over the processes that
+    printed one; None if none ran (detect_leaks=0, a Go program leaving through exit_group)."""
+    found = LEAK_CHECK_LINE.findall(stderr_text)
+    if not found:
+        return None
+    return (sum(int(scan) + int(report) for _, _, scan, report in found) / 1e6,
+            sum(int(chunks) for chunks, _, _, _ in found), sum(int(size) for _, size, _, _ in found))
 
 
 def warm_page_cache(paths):
@@ -304,7 +323,8 @@ def run_once(variant, cmd, normalize=None):
     env = dict(os.environ)
     env.update(variant.env)
     if variant.name in USES_RUNTIME:
-        env["FFISAN_OPTIONS"] = f"json_path={run_dir}/findings.%p.jsonl"
+        # verbosity=1: the runtime times its exit leak check (a line on stderr at exit).
+        env["FFISAN_OPTIONS"] = f"json_path={run_dir}/findings.%p.jsonl:verbosity=1"
     # Peak RSS comes from /usr/bin/time: a child forked straight from Python would report Python's own
     # RSS as its high-water mark (Linux keeps the pre-exec maximum).
     rss_path = run_dir / "maxrss"
@@ -341,7 +361,7 @@ def run_once(variant, cmd, normalize=None):
     if normalize:
         produced = normalize(produced)
     digest.update(produced)
-    return RunResult(seconds, rss_kb, digest.hexdigest(), problem)
+    return RunResult(seconds, rss_kb, digest.hexdigest(), problem, leak_check_of(stderr_text))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -491,6 +511,13 @@ def measure(workload):
     for name, runs in results.items():
         row[f"{name}_s"] = round(statistics.median(r.seconds for r in runs), 4)
         row[f"{name}_rss_kb"] = int(statistics.median(r.rss_kb for r in runs))
+    # The exit leak check, as the runtime timed it, and its share of each run's wall time.
+    checked = [r for r in results.get("ffisan", []) if r.leak_check]
+    if checked:
+        row["ffisan_leak_check_s"] = round(statistics.median(r.leak_check[0] for r in checked), 5)
+        row["ffisan_leak_check_share"] = statistics.median(r.leak_check[0] / r.seconds for r in checked)
+        row["ffisan_leak_check_chunks"] = int(statistics.median(r.leak_check[1] for r in checked))
+        row["ffisan_leak_check_bytes"] = int(statistics.median(r.leak_check[2] for r in checked))
     # Time ratios: the median over the rounds of each round's own ratio. A round runs the variants
     # back to back, so a shared machine's slow drift (seen here: plain binary-trees from 8.4 s to
     # 13.4 s within one bench) cancels in a round's ratio and not in a ratio of medians.
@@ -579,22 +606,23 @@ def fmt(value, digits=2, suffix=""):
 
 
 def print_table(rows, summary):
-    head = (f"{'workload':18} {'plain s':>8} {'ffisan s':>9} {'asan s':>8} {'rt_only s':>9} "
+    head = (f"{'workload':18} {'plain s':>8} {'ffisan s':>9} {'leak ms':>8} {'asan s':>8} {'rt_only s':>9} "
             f"{'ffi/plain':>9} {'ffi/asan':>9} {'rt/plain':>8} {'plain MiB':>9} {'ffi MiB':>8} "
             f"{'asan MiB':>8} {'rss ffi/pl':>10}")
     print(head)
     print("-" * len(head))
     for r in rows:
         mib = lambda k: None if r.get(k) is None else r[k] / 1024  # noqa: E731
+        leak_ms = None if r.get("ffisan_leak_check_s") is None else r["ffisan_leak_check_s"] * 1000
         print(f"{r['name']:18} {fmt(r.get('plain_s'), 3):>8} {fmt(r.get('ffisan_s'), 3):>9} "
-              f"{fmt(r.get('asan_s'), 3):>8} {fmt(r.get('rt_only_s'), 3):>9} "
+              f"{fmt(leak_ms, 1):>8} {fmt(r.get('asan_s'), 3):>8} {fmt(r.get('rt_only_s'), 3):>9} "
               f"{fmt(r.get('ffisan_vs_plain'), 2, 'x'):>9} {fmt(r.get('ffisan_vs_asan'), 2, 'x'):>9} "
               f"{fmt(r.get('rt_only_vs_plain'), 2, 'x'):>8} {fmt(mib('plain_rss_kb'), 1):>9} "
               f"{fmt(mib('ffisan_rss_kb'), 1):>8} {fmt(mib('asan_rss_kb'), 1):>8} "
               f"{fmt(r.get('ffisan_rss_vs_plain'), 2, 'x'):>10}")
     print("-" * len(head))
     g = summary["geomean"]
-    print(f"{'geomean':18} {'':8} {'':9} {'':8} {'':9} {fmt(g.get('ffisan_vs_plain'), 2, 'x'):>9} "
+    print(f"{'geomean':18} {'':8} {'':9} {'':8} {'':8} {'':9} {fmt(g.get('ffisan_vs_plain'), 2, 'x'):>9} "
           f"{fmt(g.get('ffisan_vs_asan'), 2, 'x'):>9} {fmt(g.get('rt_only_vs_plain'), 2, 'x'):>8} "
           f"{'':9} {'':8} {'':8} {fmt(g.get('ffisan_rss_vs_plain'), 2, 'x'):>10}")
     if summary["geomean_over"]:
@@ -672,6 +700,11 @@ def main():
     print()
     print_table(rows, summary)
     print()
+    for r in rows:
+        if r.get("ffisan_leak_check_s") is not None:
+            print(f"{r['name']}: leak check at exit {r['ffisan_leak_check_s'] * 1000:.1f} ms "
+                  f"({100 * r['ffisan_leak_check_share']:.1f}% of the ffisan run) over "
+                  f"{r['ffisan_leak_check_chunks']} live chunks ({r['ffisan_leak_check_bytes'] / 1048576:.1f} MiB)")
     for r in rows:
         if "operations" in r and r.get("operations"):
             rates = ", ".join(f"{n} {r[f'{n}_ops_per_s'] / 1e6:.1f} M/s" for n in VARIANT_NAMES

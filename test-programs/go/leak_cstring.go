@@ -1,13 +1,14 @@
 // A Go program whose C.CString is never freed, and whose C.malloc'd buffer stays referenced from
 // a live Go object (a heap struct reached from a Go global): at the leak check (called here the
 // way Go's -asan runtime calls it at exit, through __lsan_do_leak_check) the string is a direct
-// leak and the buffer is not, the Go heap being scanned as a root. Go's own threads are stopped
-// for the check. The allocation stack goes on past runtime.asmcgocall to the Go line of the
-// C.CString (line 34: keep the CHECK below in step if the file moves).
-// --c-only: with Go's checks on (-asan) Go registers every heap mapping it makes as a leak-check
-// root region, and the leaked string is then found through stale words in Go memory (not reported;
-// the same on main with `ffisan go build -asan`): Go's -asan leak cases are #25's, not this test's.
-// RUN: mkdir -p %t.dir && cd %t.dir && %ffisan go --c-only build -o %t %s && not %t 2>&1 | FileCheck %s
+// leak and the buffer is not. Go's heap is scanned precisely (its live objects and the live part
+// of each goroutine's stack), so the dead frames greet and its cgo calls left on the goroutine's
+// stack, which still hold the string's address, do not keep it. The allocation stack goes on past
+// runtime.asmcgocall to the Go line of the C.CString (line 35: keep the CHECK below in step if the
+// file moves). With Go's checks (default), without (--c-only), and at -O0.
+// RUN: mkdir -p %t.dir && cd %t.dir && %ffisan go build -o %t %s && not %t 2>&1 | FileCheck %s
+// RUN: cd %t.dir && %ffisan go build '-gcflags=all=-N -l' -o %t.O0 %s && not %t.O0 2>&1 | FileCheck %s
+// RUN: cd %t.dir && %ffisan go --c-only build -o %t.c %s && not %t.c 2>&1 | FileCheck %s
 package main
 
 /*
@@ -36,22 +37,9 @@ func greet() {
 	// CHECK: 6
 }
 
-// Go zeroes every local: this overwrites the dead frames greet and its cgo call left on the
-// goroutine's stack (part of the Go heap, which is scanned whole).
-//
-//go:noinline
-func wipe() int {
-	var buf [8192]byte
-	for i := range buf {
-		buf[i] = byte(i)
-	}
-	return int(buf[100])
-}
-
 func main() {
 	kept = &holder{next: &holder{buffer: C.malloc(64)}}
 	greet()
-	wipe()
 	C.check_leaks()
 }
 // CHECK: ERROR: ffisan: detected memory leaks
@@ -59,7 +47,7 @@ func main() {
 // CHECK-NEXT: #0 {{.*}} in malloc
 // CHECK-NEXT: #1 {{.*}} in _cgo_{{.*}}_Cfunc__Cmalloc
 // CHECK: in main._Cfunc_CString
-// CHECK-NEXT: in main.greet {{.*}}leak_cstring.go:34
+// CHECK-NEXT: in main.greet {{.*}}leak_cstring.go:35
 // CHECK-NEXT: in main.main {{.*}}leak_cstring.go
 // CHECK-NOT: leak of 64
 // CHECK: SUMMARY: ffisan: 7 byte(s) leaked in 1 allocation(s).

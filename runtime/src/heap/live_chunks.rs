@@ -67,6 +67,21 @@ fn live((user, size, state, alloc_stack, free_stack): allocator::HeaderView) -> 
     })
 }
 
+/// A freed chunk's user bytes [user, user + size), still what the program left there: nothing
+/// writes into a chunk between its free and its reuse (in quarantine, or a class block waiting
+/// for reuse). The class block at `block`, or the chunk starting at `user`.
+pub fn class_block_freed(block: usize) -> Option<(usize, usize)> {
+    freed(allocator::decode_header_of(block + MIN_ALIGN)?)
+}
+
+pub fn freed_chunk_starting_at(user: usize) -> Option<(usize, usize)> {
+    freed(allocator::chunk_starting_at(user)?)
+}
+
+fn freed((user, size, state, _, _): allocator::HeaderView) -> Option<(usize, usize)> {
+    (state == State::Freed).then_some((user, size))
+}
+
 /// The glibc-carved chunks, held still while the leak check runs.
 pub use foreign_blocks::{freeze as freeze_foreign, Frozen as FrozenForeign};
 

@@ -27,8 +27,9 @@ pub(crate) use allocator::{
 pub(crate) use containers::{annotate as annotate_container, verify as verify_container};
 pub(crate) use hooks::{adopt_program_hooks, install as install_hooks};
 pub(crate) use live_chunks::{
-    chunk_starting_at, class_area, class_block_chunk, class_span, freeze_foreign, ignore_chunk,
-    ClassSpan, FrozenForeign, LiveChunk, CLASS_COUNT,
+    chunk_starting_at, class_area, class_block_chunk, class_block_freed, class_span,
+    freed_chunk_starting_at, freeze_foreign, ignore_chunk, ClassSpan, FrozenForeign, LiveChunk,
+    CLASS_COUNT,
 };
 pub(crate) use nearest_chunk::describe_nearest;
 pub(crate) use prefault::helper_tid as prefault_helper_tid;

@@ -48,7 +48,8 @@ fn scan_stopped(prepared: &roots::Prepared, checker: &roots::Checker) -> Option<
     let world = stop_world::stop_others(crate::heap::prefault_helper_tid());
     let maps = Mappings::read()?;
     let mut index = ChunkIndex::build(&foreign)?;
-    let mut marker = Marker::new(&mut index);
+    let go = crate::leaks::go_roots::GoObjects::new(prepared.managed());
+    let mut marker = Marker::new(&mut index, go);
     let coverage = roots::scan(&mut marker, prepared, &world, &maps, checker);
     marker.flood();
     // Then what the program or the loader vouched for (asked only of chunks still unreached).
@@ -56,6 +57,7 @@ fn scan_stopped(prepared: &roots::Prepared, checker: &roots::Checker) -> Option<
         .mark_chunks_where(|f| f.chunk.ignored || allocated_by_loader(&maps, f.chunk.alloc_stack));
     marker.flood();
     marker.mark_indirect();
+    marker.name_freed_holders(&foreign);
     let mut leaked = MapVec::new();
     let (mut chunks, mut bytes) = (0, 0);
     marker.index.for_each(|f| {
@@ -71,7 +73,7 @@ fn scan_stopped(prepared: &roots::Prepared, checker: &roots::Checker) -> Option<
             });
         }
     });
-    let dropped = marker.dropped;
+    let dropped = marker.dropped + marker.go_dropped();
     drop(world);
     drop(foreign);
     Some(Scan {

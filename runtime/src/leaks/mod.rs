@@ -4,6 +4,7 @@
 
 mod check;
 mod chunk_index;
+mod go_roots;
 mod grouping;
 mod mappings;
 mod marking;

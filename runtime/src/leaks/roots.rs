@@ -1,8 +1,11 @@
 //! The roots, precisely: writable globals of every module (but the runtime's own), every thread's
 //! registers, the live part of its stack, its static TLS and DTV, its alternate signal stack,
 //! every `makecontext` stack (running or suspended), the fake frames in use, root regions the
-//! program registered, and the managed (Go) regions' readable memory their collector did not poison.
+//! program registered, and the managed (Go) regions' readable memory their collector did not poison
+//! (in a Go 1.26 program, precisely: Go objects are marked from the roots like chunks, and only the
+//! live part of each goroutine's stack is a root).
 
+use crate::leaks::go_roots::{self, GoStacks};
 use crate::leaks::mappings::Mappings;
 use crate::leaks::marking::Marker;
 use crate::leaks::scratch::MapVec;
@@ -40,6 +43,13 @@ fn glibc_tls_sizes() -> (usize, usize) {
     let (mut size, mut align) = (0usize, 0usize);
     unsafe { core::mem::transmute::<*mut libc::c_void, TlsInfo>(info)(&mut size, &mut align) };
     (size, unsafe { *(tcb as *const u32) } as usize)
+}
+
+impl Prepared {
+    /// The managed (Go) regions, as they were before the world stopped.
+    pub fn managed(&self) -> &[(usize, usize)] {
+        self.managed.as_slice()
+    }
 }
 
 pub fn prepare() -> Prepared {
@@ -106,19 +116,36 @@ pub fn scan(
     for &(lo, hi) in p.globals.as_slice() {
         maps.clip(lo, hi, |lo, hi| m.scan_root(lo, hi));
     }
+    let mut go = GoStacks::read(maps);
+    if let Some(go) = &go {
+        go.scan_kept_alive(m, maps);
+    }
+    // Go's objects are marked from the roots, not scanned as roots themselves.
+    let go_heap_scanned = m.marks_go() && go.is_some();
+    let managed = p.managed.as_slice();
     for &(lo, hi) in p.registered.as_slice() {
-        // Go's -asan runtime registers its heap's reservations: dead objects there are poisoned.
-        let managed = p.managed.as_slice().iter().any(|&(l, h)| l < hi && lo < h);
+        // Go's -asan runtime registers its heap's reservations (and its other mappings): the
+        // heap's reachable objects are marked, what it registered beside the heap is a root.
+        if go_heap_scanned {
+            go_roots::outside(lo, hi, managed, |lo, hi| {
+                maps.clip(lo, hi, |lo, hi| m.scan_root(lo, hi))
+            });
+            continue;
+        }
+        // Else dead objects are known only by the poison Go's -asan runtime paints on them.
+        let in_managed = managed.iter().any(|&(l, h)| l < hi && lo < h);
         maps.clip(lo, hi, |lo, hi| {
-            if managed {
+            if in_managed {
                 m.scan_managed(lo, hi)
             } else {
                 m.scan_root(lo, hi)
             }
         });
     }
-    for &(lo, hi) in p.managed.as_slice() {
-        maps.clip(lo, hi, |lo, hi| m.scan_managed(lo, hi));
+    if !go_heap_scanned {
+        for &(lo, hi) in managed {
+            maps.clip(lo, hi, |lo, hi| m.scan_managed(lo, hi));
+        }
     }
     crate::threads::for_each_fake_frame(|lo, hi| m.scan_root(lo, hi));
     for &(lo, hi) in p.coroutines.as_slice() {
@@ -166,7 +193,7 @@ pub fn scan(
         crate::sync::write_stderr(line.as_str().as_bytes());
     }
     // No red zone below it: it was not interrupted, it called us, and our frames lie there.
-    scan_thread(m, p, maps, &here, stacks_of(me), 0);
+    scan_thread(m, p, maps, &here, stacks_of(me), 0, &mut go);
     world.for_each_thread(|t| {
         let stacks = stacks_of(t.tid);
         if t.stopped {
@@ -176,8 +203,12 @@ pub fn scan(
         } else {
             coverage.unscanned += 1;
         }
-        scan_thread(m, p, maps, &t, stacks, RED_ZONE);
+        scan_thread(m, p, maps, &t, stacks, RED_ZONE, &mut go);
     });
+    // Goroutine stacks last: a running goroutine's stack pointer may be in a thread's words.
+    if let Some(go) = &go {
+        go.scan_stacks(m, maps);
+    }
     coverage
 }
 
@@ -188,8 +219,16 @@ fn scan_thread(
     t: &ThreadView,
     stacks: Option<ThreadStacks>,
     red_zone: usize,
+    go: &mut Option<GoStacks>,
 ) {
-    let mut root = |lo: usize, hi: usize| maps.clip(lo, hi, |lo, hi| m.scan_root(lo, hi));
+    let mut root = |go: &mut Option<GoStacks>, lo: usize, hi: usize| {
+        maps.clip(lo, hi, |lo, hi| {
+            m.scan_root(lo, hi);
+            if let Some(go) = go {
+                go.note_range(lo, hi);
+            }
+        })
+    };
     if let Some(s) = stacks {
         // A stack or alternate stack the program allocated itself is reachable through the thread.
         let (lo, hi) = s.stack;
@@ -197,17 +236,17 @@ fn scan_thread(
             // Running: everything it may use, from its stack's bottom to its mapping's end
             // (glibc keeps the thread's TLS and descriptor right above the stack).
             let end = maps.end_of_stretch(hi.saturating_sub(1)).unwrap_or(hi);
-            root(lo, end);
+            root(go, lo, end);
         } else if t.sp >= lo && t.sp < hi {
-            root(t.sp.saturating_sub(red_zone), hi);
+            root(go, t.sp.saturating_sub(red_zone), hi);
         } else {
             // On another stack (an alternate signal stack, a makecontext coroutine's): that one
             // from the stack pointer up, and the thread's own stack whole (its frames below the
             // switch are live).
-            root(lo, hi);
+            root(go, lo, hi);
         }
         if s.alt.1 > s.alt.0 {
-            root(s.alt.0, s.alt.1);
+            root(go, s.alt.0, s.alt.1);
         }
     }
     if !t.stopped {
@@ -218,12 +257,18 @@ fn scan_thread(
     });
     if !on_known && t.sp != 0 {
         let sp = t.sp.saturating_sub(red_zone);
-        if let Some(end) = maps.end_of_stretch(t.sp) {
-            root(sp, end);
+        // On a goroutine's stack (or a Go signal stack): up to its top, not through the rest
+        // of the Go heap.
+        let go_top = go.as_mut().and_then(|go| go.stack_top_above(t.sp));
+        if let Some(end) = go_top.or_else(|| maps.end_of_stretch(t.sp)) {
+            root(go, sp, end);
         }
     }
     for &r in &t.regs {
         m.mark_word(r);
+        if let Some(go) = go.as_mut() {
+            go.note_word(r);
+        }
     }
     if let Some(s) = stacks {
         m.mark_word(s.stack.0);

@@ -19,38 +19,47 @@ use crate::traces::elf_symbols::{lookup_in_executable, Range};
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// Address of `runtime.mheap_`, 0 when unusable (no Go, another Go version).
-static MHEAP: AtomicUsize = AtomicUsize::new(0);
+pub(super) static MHEAP: AtomicUsize = AtomicUsize::new(0);
+/// Addresses of `runtime.allgptr` (`**g`) and `runtime.allglen`, the list of every goroutine Go
+/// keeps for lock-free readers; 0 when unusable.
+pub(super) static ALLGPTR: AtomicUsize = AtomicUsize::new(0);
+pub(super) static ALLGLEN: AtomicUsize = AtomicUsize::new(0);
 
-const ARENA_BASE_OFFSET: usize = 0xffff_8000_0000_0000;
+pub(super) const ARENA_BASE_OFFSET: usize = 0xffff_8000_0000_0000;
 const HEAP_ARENA_BYTES: usize = 64 << 20;
 const ARENA_L2_ENTRIES: usize = 1 << 22;
-const PAGE_SIZE: usize = 8192;
+pub(super) const PAGE_SIZE: usize = 8192;
 const PAGES_PER_ARENA: usize = HEAP_ARENA_BYTES / PAGE_SIZE;
 
 // Go 1.26 linux/amd64 offsets.
 const MHEAP_ARENAS: usize = 66008;
-const SPAN_START_ADDR: usize = 24;
-const SPAN_NPAGES: usize = 32;
-const SPAN_NELEMS: usize = 50;
+pub(super) const SPAN_START_ADDR: usize = 24;
+pub(super) const SPAN_NPAGES: usize = 32;
+pub(super) const SPAN_NELEMS: usize = 50;
 const SPAN_PINNER_BITS: usize = 80;
-const SPAN_STATE: usize = 99;
-const SPAN_ELEMSIZE: usize = 104;
+pub(super) const SPAN_STATE: usize = 99;
+pub(super) const SPAN_ELEMSIZE: usize = 104;
 const SPAN_STATE_DEAD: u8 = 0;
-const SPAN_STATE_IN_USE: u8 = 1;
+pub(super) const SPAN_STATE_IN_USE: u8 = 1;
 
 /// A Go heap object: [base, base + size).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Object {
     pub base: usize,
     pub size: usize,
-    span: usize,
-    index: usize,
+    pub(super) span: usize,
+    pub(super) index: usize,
 }
 
 /// Finds `runtime.mheap_` in a Go 1.26 executable. Start-up only.
 pub fn init() {
-    let mut found = [Range::default(); 2];
-    let names: [&[u8]; 2] = [b"runtime.mheap_", b"runtime.buildVersion"];
+    let mut found = [Range::default(); 4];
+    let names: [&[u8]; 4] = [
+        b"runtime.mheap_",
+        b"runtime.buildVersion",
+        b"runtime.allgptr",
+        b"runtime.allglen",
+    ];
     if !lookup_in_executable(b".go.buildinfo", &names, &mut found) || found[1].lo == 0 {
         return;
     }
@@ -69,18 +78,22 @@ pub fn init() {
         version.starts_with(b"go1.26") && !version[6..].first().is_some_and(u8::is_ascii_digit);
     if is_126 && found[0].lo != 0 {
         MHEAP.store(found[0].lo, Ordering::Release);
+        if found[2].lo != 0 && found[3].lo != 0 {
+            ALLGPTR.store(found[2].lo, Ordering::Release);
+            ALLGLEN.store(found[3].lo, Ordering::Release);
+        }
     }
 }
 
 #[inline]
-unsafe fn word(addr: usize) -> usize {
+pub(super) unsafe fn word(addr: usize) -> usize {
     core::ptr::read_volatile(addr as *const usize)
 }
 
 /// The span `heapArena.spans` names for `addr`: (span, startAddr, bytes, state). A freed span
 /// (`mSpanDead`) keeps its entries until the pages are reused, its fields as they were when it was
 /// freed, until its struct is reused: then (0, the page, its size, dead).
-fn span_at(addr: usize) -> Option<(usize, usize, usize, u8)> {
+pub(super) fn span_at(addr: usize) -> Option<(usize, usize, usize, u8)> {
     let mheap = MHEAP.load(Ordering::Acquire);
     if mheap == 0 || !(0x1000..1 << 47).contains(&addr) {
         return None;

@@ -4,6 +4,7 @@
 
 pub(crate) mod globals;
 pub(crate) mod go_heap;
+pub(crate) mod go_live;
 pub(crate) mod lent;
 pub(crate) mod managed;
 mod modules;
