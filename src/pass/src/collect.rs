@@ -75,6 +75,11 @@ pub struct FunctionPlan<'ctx> {
     pub returns: Vec<InstructionValue<'ctx>>,
     /// The allocas at the top of the entry block (static: constant size, allocated once per call).
     pub entry_allocas: Vec<InstructionValue<'ctx>>,
+    /// The other allocas (a VLA, `alloca(n)`, a constant-size one off the entry block's top):
+    /// redzones on the real stack (`dynamic_allocas.rs`).
+    pub dynamic_allocas: Vec<InstructionValue<'ctx>>,
+    /// `llvm.stackrestore` calls: they pop dynamic allocas.
+    pub stack_restores: Vec<InstructionValue<'ctx>>,
     /// A `returns_twice` callee (setjmp, vfork): a second return would see a left fake frame.
     pub calls_returns_twice: bool,
     /// A `musttail` call must be followed by `ret` alone: no room for the frame leave call.
@@ -198,6 +203,15 @@ pub fn collect<'ctx>(
                 InstructionOpcode::Call | InstructionOpcode::Invoke | InstructionOpcode::CallBr => {
                     plan.calls_returns_twice |= ir::call_has_fn_attr(inst, "returns_twice");
                     plan.has_musttail |= ir::is_musttail_call(inst);
+                    if ir::callee_name(inst).is_some_and(|n| n.starts_with("llvm.stackrestore")) {
+                        plan.stack_restores.push(inst);
+                    }
+                }
+                InstructionOpcode::Alloca
+                    if !plan.entry_allocas.contains(&inst)
+                        && matches!(inkwell_gaps::result(inst), Some(BasicValueEnum::PointerValue(p)) if ir::in_default_address_space(p)) =>
+                {
+                    plan.dynamic_allocas.push(inst);
                 }
                 _ => {}
             }

@@ -112,6 +112,16 @@ pub const KINDS: &[KindInfo] = &[
         help: "The access falls in the redzone around a heap chunk. Check the size computation and the loop bounds at the reported line.",
     },
     KindInfo {
+        kind: "stack-use-after-scope",
+        short: "Access to a local variable after its scope ended",
+        help: "A pointer to a block-scoped local (or a temporary) was used after the block or full expression that declared it ended. Declare the variable in the scope where the pointer is used.",
+    },
+    KindInfo {
+        kind: "dynamic-stack-buffer-overflow",
+        short: "Access outside an alloca or variable-length array",
+        help: "The access falls in the redzone around a dynamically sized stack object (alloca, VLA). Check the size it was made with and the index at the reported line.",
+    },
+    KindInfo {
         kind: "alloc-dealloc-mismatch",
         short: "A C-heap chunk was ended by the wrong family of functions",
         help: "malloc's chunks go to free, new's to delete, new[]'s to delete[]. The report names both sides; the allocation is in the 'allocated by' stack.",
