@@ -3,7 +3,7 @@
 
 /// Bumped whenever anything below changes meaning; the pass makes every instrumented module call
 /// `__ffisan_init_v<ABI_VERSION>`, so code built for another layout fails at link or load time, not at run time.
-pub const ABI_VERSION: u32 = 8;
+pub const ABI_VERSION: u32 = 9;
 
 /// One shadow byte describes 2^SHADOW_SCALE = 8 bytes of application memory (a granule).
 pub const SHADOW_SCALE: u32 = 3;
@@ -94,13 +94,13 @@ pub mod shadow_value {
     pub const STACK_RIGHT_REDZONE: u8 = 0xf3;
     /// Memory the program poisoned through `__asan_poison_memory_region`.
     pub const USER_POISONED: u8 = 0xf7;
-    /// A local whose scope has ended (`llvm.lifetime.end`).
+    /// A fake frame's local outside its scope (before `llvm.lifetime.start`, after `.end`).
     pub const STACK_USE_AFTER_SCOPE: u8 = 0xf8;
     /// After a global object (and its padding).
     pub const GLOBAL_REDZONE: u8 = 0xf9;
     /// Past an annotated container's size (`__sanitizer_annotate_contiguous_container`).
     pub const CONTAINER_OVERFLOW: u8 = 0xfc;
-    /// Around an `alloca`/VLA.
+    /// Around an `alloca`/VLA on the real stack (`__ffisan_alloca_poison`).
     pub const ALLOCA_LEFT_REDZONE: u8 = 0xca;
     pub const ALLOCA_RIGHT_REDZONE: u8 = 0xcb;
 }
@@ -144,7 +144,7 @@ pub fn libc_function_flags(name: &str) -> u32 {
 /// Runtime entry points the pass calls (defined in `checks/slow_path.rs`, `threads/fake_stack.rs`,
 /// `checks/interceptors/`, `interface/ffisan.rs`; `extern "C"`, but the check entry points are called with LLVM's
 /// `preserve_mostcc`: they keep every general-purpose register but r11):
-///   `__ffisan_init_v8()`                                  module constructor; idempotent
+///   `__ffisan_init_v9()`                                  module constructor; idempotent
 ///   `__ffisan_slow_access(addr: u64, size: u64, flags: u32)` the fast path saw a non-zero shadow
 ///   `__ffisan_slow_{load,store,rust_load,rust_store}{1,2,4,8,16}(addr: u64)` the same, the size
 ///       and flags (C or Rust domain, read or write) in the name: what the pass calls
@@ -166,6 +166,13 @@ pub fn libc_function_flags(name: &str) -> u32 {
 ///       and `__ffisan_cgo_lend(value: u64)` after each word the wrapper reads from Go's argument
 ///       frame (the Go object it points into is lent to the call; ABI 8); a wrapper whose reads
 ///       are not all plain words gets `ffisan_call_window_begin()` / `ffisan_call_window_end()`
+///   `__ffisan_alloca_poison(object: u64, size: u64)` paints a dynamic alloca's redzones
+///       (ALLOCA_LEFT_REDZONE before, ALLOCA_RIGHT_REDZONE after; the pass's layout: object
+///       32-byte aligned, 32 bytes before it and up to the next 32 plus 32 after it are the
+///       alloca's), and `__ffisan_allocas_unpoison(lo: u64, hi: u64)` clears [lo, hi) of the
+///       calling thread's stack before a `ret` or `llvm.stackrestore` pops them (ABI 9)
+///   The pass paints STACK_USE_AFTER_SCOPE over a fake frame's local outside its scope (its
+///       lifetime markers) and the local addressable inside (ABI 9)
 ///   `__asan_register_globals(descriptors: *const GlobalDescriptor, n: usize)` and
 ///   `__asan_unregister_globals(...)`: the module's padded globals, in its constructor and
 ///   destructor (`regions/globals.rs` has the layout, ASan's)

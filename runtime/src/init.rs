@@ -36,9 +36,9 @@ static CONSTRUCTOR: extern "C" fn() = library_constructor;
 /// Called by every instrumented module's constructor; its name carries the ABI version, so an
 /// instrumented object linked against a runtime of another version fails to link.
 // The symbol's name spells the version: bumping ABI_VERSION without renaming it must not compile.
-const _: () = assert!(crate::contract::ABI_VERSION == 8);
+const _: () = assert!(crate::contract::ABI_VERSION == 9);
 
 #[no_mangle]
-pub extern "C" fn __ffisan_init_v8() {
+pub extern "C" fn __ffisan_init_v9() {
     ensure_initialized();
 }

@@ -138,6 +138,8 @@ macro_rules! ffisan_options {
                 "native access to managed memory: window (only inside a call window), strict, off";
             detect_stack_use_after_return: bool = true,
                 "report accesses to dead stack frames";
+            detect_stack_use_after_scope: bool = true,
+                "report accesses to a local after its scope ended (locals in fake frames)";
             symbolize: bool = true,
                 "symbolize stacks with llvm-symbolizer (0: module+offset only)";
             malloc_context_size: usize = 16,

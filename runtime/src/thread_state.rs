@@ -44,6 +44,10 @@ pub struct ThreadState {
     pub plain_windows: Cell<u32>,
     /// `lent.rs`: bit d set when the cgo call at window depth d lent more than could be tracked.
     pub untracked_windows: Cell<u64>,
+    /// `dynamic_allocas.rs`: the span [lo, hi) of the real stack where alloca redzones may be
+    /// painted (0, 0: none), cleared by a longjmp or the thread's exit.
+    pub alloca_lo: Cell<usize>,
+    pub alloca_hi: Cell<usize>,
     /// `lent.rs`: the Go objects the open cgo calls lent, (base, size, window depth), oldest first.
     pub lent: [Cell<(usize, usize, u32)>; LENT_PER_THREAD],
     pub lent_count: Cell<u32>,

@@ -16,6 +16,7 @@ int main(void) {
 // CHECK-NEXT: quarantine_size_mb {{ *}}default 256
 // CHECK-NEXT: managed_policy {{ *}}default window
 // CHECK-NEXT: detect_stack_use_after_return {{ *}}default 1
+// CHECK-NEXT: detect_stack_use_after_scope {{ *}}default 1
 // CHECK-NEXT: symbolize {{ *}}default 1
 // CHECK-NEXT: malloc_context_size {{ *}}default 16
 // CHECK-NEXT: verbosity {{ *}}default 0

@@ -11,7 +11,7 @@ int main(void) {
   puts("main ran");
   return 0;
 }
-// KEY: ffisan: error: unknown option 'foo' in FFISAN_OPTIONS (valid: halt_on_error, exitcode, log_path, json_path, suppressions, quarantine_size_mb, managed_policy, detect_stack_use_after_return, symbolize, malloc_context_size, verbosity, detect_leaks, leak_check_at_exit, background_prefault, alloc_dealloc_mismatch, new_delete_type_mismatch, report_path_error, handle_segv, handle_sigbus, handle_sigfpe, handle_abort, use_sigaltstack, allow_user_poisoning, detect_container_overflow, help)
+// KEY: ffisan: error: unknown option 'foo' in FFISAN_OPTIONS (valid: halt_on_error, exitcode, log_path, json_path, suppressions, quarantine_size_mb, managed_policy, detect_stack_use_after_return, detect_stack_use_after_scope, symbolize, malloc_context_size, verbosity, detect_leaks, leak_check_at_exit, background_prefault, alloc_dealloc_mismatch, new_delete_type_mismatch, report_path_error, handle_segv, handle_sigbus, handle_sigfpe, handle_abort, use_sigaltstack, allow_user_poisoning, detect_container_overflow, help)
 // KEY-NOT: main ran
 // INT: ffisan: error: bad value 'abc' for option 'exitcode' in FFISAN_OPTIONS (expected an integer)
 // INT-NOT: main ran

@@ -32,7 +32,7 @@ declare void @llvm.lifetime.end.p0(ptr)
 ; CHECK-NEXT: %[[A:[0-9]+]] = add i64 %[[BASE]], 32
 ; CHECK-NEXT: %[[P:[0-9]+]] = inttoptr i64 %[[A]] to ptr
 ; CHECK-NEXT: %[[T:[0-9]+]] = select i1 %[[ON]], ptr %[[P]], ptr %t
-; CHECK-NEXT: call void @fill(ptr nonnull %[[T]])
+; CHECK:      call void @fill(ptr nonnull %[[T]])
 ; CHECK-NEXT: %[[ON2:[0-9]+]] = icmp ne i64 %[[F]], 0
 ; CHECK-NEXT: br i1 %[[ON2]], label %[[LEAVE:[0-9]+]], label %[[RET:[0-9]+]]
 ; CHECK:      [[LEAVE]]:

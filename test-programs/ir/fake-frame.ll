@@ -17,6 +17,8 @@ declare void @llvm.lifetime.end.p0(ptr)
 ; %local never escapes and stays put. The frame is painted at entry: mid redzone (0xf2 = -14)
 ; over the slot, left redzone (0xf1 = -15) at the base, each object addressable (its partial last
 ; granule 4), right redzone (0xf3 = -13) after the last, and the description pointer at the base.
+; %buf has a lifetime.start, so it starts out of scope (0xf8 = -8) and its lifetime.start makes it
+; addressable; its lifetime.end right before the ret costs nothing (leaving repaints the frame).
 ; CHECK-LABEL: define i32 @escaping_locals(
 ; CHECK-NEXT: %buf = alloca [12 x i8], align 1
 ; CHECK-NEXT: %n = alloca i32, align 4
@@ -33,8 +35,7 @@ declare void @llvm.lifetime.end.p0(ptr)
 ; CHECK-NEXT: %[[USP:[0-9]+]] = inttoptr i64 %[[USA]] to ptr
 ; CHECK-NEXT: call void @llvm.memset.p0.i64(ptr %[[USP]], i8 -14, i64 23, i1 false)
 ; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -15, i64 4, i1 false)
-; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 0, i64 1, i1 false)
-; CHECK:      store i8 4, ptr
+; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -8, i64 2, i1 false)
 ; CHECK:      store i8 4, ptr
 ; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 -13, i64 7, i1 false)
 ; CHECK:      %[[DP:[0-9]+]] = inttoptr i64 %[[BASE]] to ptr
@@ -48,6 +49,9 @@ declare void @llvm.lifetime.end.p0(ptr)
 ; CHECK-NEXT: %[[P1:[0-9]+]] = inttoptr i64 %[[A1]] to ptr
 ; CHECK-NEXT: %[[N:[0-9]+]] = select i1 %[[ON]], ptr %[[P1]], ptr %n
 ; CHECK-NOT:  llvm.lifetime.start.p0(ptr %buf)
+; CHECK:      icmp ne i64 %[[F]], 0
+; CHECK:      call void @llvm.memset.p0.i64(ptr %{{[0-9]+}}, i8 0, i64 1, i1 false)
+; CHECK:      store i8 4, ptr
 ; CHECK:      call void @keep(ptr %[[BUF]])
 ; CHECK-NEXT: call void @keep(ptr %[[N]])
 ; CHECK-NEXT: store i32 1, ptr %local

@@ -44,7 +44,7 @@ define i32 @use(i64 %i) {
 
 ; CHECK-LABEL: define internal void @ffisan.module_ctor(
 ; CHECK-NEXT:  entry:
-; CHECK-NEXT:  call void @__ffisan_init_v8()
+; CHECK-NEXT:  call void @__ffisan_init_v9()
 ; CHECK-NEXT:  call void @__asan_register_globals(ptr @__ffisan_globals, i64 3)
 ; CHECK-LABEL: define internal void @ffisan.module_dtor(
 ; CHECK-NEXT:  entry:

@@ -160,7 +160,7 @@ define i32 @segment_relative(ptr addrspace(257) %p) {
 
 ; CHECK: define internal void @ffisan.module_ctor()
 ; CHECK-NEXT: entry:
-; CHECK-NEXT: call void @__ffisan_init_v8()
+; CHECK-NEXT: call void @__ffisan_init_v9()
 ; CHECK-DAG: ![[COLD]] = !{!"branch_weights", i32 1, i32 1048575}
 ; CHECK-DAG: !ffisan.instrumented = !{
 

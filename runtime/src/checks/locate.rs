@@ -22,10 +22,12 @@ pub fn region_of(kind: ErrorKind, addr: usize) -> RegionInfo {
         ErrorKind::GlobalBufferOverflow => {
             crate::regions::describe_global(addr).unwrap_or_else(|| crate::regions::describe(addr))
         }
-        ErrorKind::StackBufferOverflow | ErrorKind::StackBufferUnderflow => {
-            crate::threads::describe_stack_object(addr)
-                .unwrap_or_else(|| crate::regions::describe(addr))
-        }
+        ErrorKind::StackBufferOverflow
+        | ErrorKind::StackBufferUnderflow
+        | ErrorKind::StackUseAfterScope => crate::threads::describe_stack_object(addr)
+            .unwrap_or_else(|| crate::regions::describe(addr)),
+        ErrorKind::DynamicStackBufferOverflow => crate::threads::describe_dynamic_alloca(addr)
+            .unwrap_or_else(|| crate::regions::describe(addr)),
         ErrorKind::CrossDomainAccess => {
             crate::regions::find_managed(addr).unwrap_or_else(|| crate::regions::describe(addr))
         }

@@ -32,6 +32,7 @@ fn judge(
                     shadow_value::STACK_MID_REDZONE | shadow_value::STACK_RIGHT_REDZONE => {
                         ErrorKind::StackBufferOverflow
                     }
+                    shadow_value::ALLOCA_RIGHT_REDZONE => ErrorKind::DynamicStackBufferOverflow,
                     _ => partial_granule_kind(g + GRANULE),
                 };
                 Some((kind, first.max(valid_end)))
@@ -45,6 +46,9 @@ fn judge(
         shadow_value::STACK_LEFT_REDZONE => Some((ErrorKind::StackBufferUnderflow, first)),
         shadow_value::STACK_MID_REDZONE | shadow_value::STACK_RIGHT_REDZONE => {
             Some((ErrorKind::StackBufferOverflow, first))
+        }
+        shadow_value::ALLOCA_LEFT_REDZONE | shadow_value::ALLOCA_RIGHT_REDZONE => {
+            Some((ErrorKind::DynamicStackBufferOverflow, first))
         }
         shadow_value::MANAGED => {
             // Decided once per access (a range's granules all get the first one's verdict).
@@ -66,6 +70,9 @@ fn judge(
         v if shadow_value::is_heap_left_redzone(v) => Some((ErrorKind::HeapBufferOverflow, first)),
         shadow_value::USER_POISONED => Some((ErrorKind::UseAfterPoison, first)),
         shadow_value::CONTAINER_OVERFLOW => Some((ErrorKind::ContainerOverflow, first)),
+        shadow_value::STACK_USE_AFTER_SCOPE => crate::options::get()
+            .detect_stack_use_after_scope
+            .then_some((ErrorKind::StackUseAfterScope, first)),
         shadow_value::STACK_AFTER_RETURN => crate::options::get()
             .detect_stack_use_after_return
             .then_some((ErrorKind::StackUseAfterReturn, first)),

@@ -773,6 +773,7 @@ impl Context<'_> {
             ErrorKind::GlobalBufferOverflow
                 | ErrorKind::HeapBufferOverflow
                 | ErrorKind::StackBufferOverflow
+                | ErrorKind::DynamicStackBufferOverflow
         );
         let from_inside = (r.lo..r.hi).contains(&f.addr) && f.addr.saturating_add(f.size) > r.hi;
         if overflow && from_inside && matches!(f.access, Access::Read | Access::Write) {
@@ -806,11 +807,26 @@ impl Context<'_> {
         }
         if matches!(
             f.kind,
-            ErrorKind::StackBufferOverflow | ErrorKind::StackBufferUnderflow
+            ErrorKind::StackBufferOverflow
+                | ErrorKind::StackBufferUnderflow
+                | ErrorKind::StackUseAfterScope
         ) {
             if let Some(frame) = crate::threads::Frame::at(a) {
                 return self.write_frame(out, &frame);
             }
+        }
+        if f.kind == ErrorKind::DynamicStackBufferOverflow && r.kind == RegionKind::Stack {
+            // "... is located 0 bytes after the 40-byte dynamic stack object (alloca or VLA)
+            // [0x...,0x...) in stack of thread T0" (ASan names only the thread's stack).
+            write_position(out, a, r)?;
+            return writeln!(
+                out,
+                " the {}-byte {name} [{:#x},{:#x}) in stack of thread T{}",
+                r.hi - r.lo,
+                r.lo,
+                r.hi,
+                self.thread
+            );
         }
         if r.kind == RegionKind::Managed {
             if let Some(o) = &f.go_object {
@@ -891,12 +907,15 @@ impl Context<'_> {
                 write!(out, " (line {})", object.line)?;
             }
             if nearest == Some(object.offset) {
+                let access_end = offset.saturating_add(self.finding.size.max(1));
                 let what = if offset < object.offset {
                     "underflows"
                 } else if offset >= end {
                     "overflows"
-                } else {
+                } else if access_end > end {
                     "partially overflows"
+                } else {
+                    "is inside"
                 };
                 write!(
                     out,

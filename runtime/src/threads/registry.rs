@@ -420,6 +420,7 @@ unsafe extern "C" fn thread_exit(value: *mut c_void) {
         return;
     }
     crate::threads::fake_stack::release(index);
+    crate::threads::dynamic_allocas::clear_painted();
     crate::threads::alt_stack::release_current();
     let hook = EXIT_HOOK.load(Ordering::Acquire);
     if hook != 0 {

@@ -73,8 +73,16 @@ pub struct FunctionPlan<'ctx> {
     /// Number of memory-function calls checked by range (libc and intrinsics).
     pub memory_calls: usize,
     pub returns: Vec<InstructionValue<'ctx>>,
-    /// The allocas at the top of the entry block (static: constant size, allocated once per call).
+    /// The constant-size allocas of the entry block, wherever they stand in it: static (LLVM's
+    /// rule, which codegen follows: each is a slot of the fixed frame, allocated once per call).
     pub entry_allocas: Vec<InstructionValue<'ctx>>,
+    /// The other allocas (a VLA, `alloca(n)`, a constant-size one in another block): below the
+    /// fixed frame, redzones on the real stack (`dynamic_allocas.rs`). A constant one in the entry
+    /// block is never here: it is a fixed-frame slot, maybe above the frame's own bookkeeping slot,
+    /// where the ret's unpoison of the dynamic part would miss it (Lua's `varinfo` at -O2).
+    pub dynamic_allocas: Vec<InstructionValue<'ctx>>,
+    /// `llvm.stackrestore` calls: they pop dynamic allocas.
+    pub stack_restores: Vec<InstructionValue<'ctx>>,
     /// A `returns_twice` callee (setjmp, vfork): a second return would see a left fake frame.
     pub calls_returns_twice: bool,
     /// A `musttail` call must be followed by `ret` alone: no room for the frame leave call.
@@ -189,7 +197,7 @@ pub fn collect<'ctx>(
             plan.entry_allocas = instructions
                 .iter()
                 .copied()
-                .take_while(|&i| ir::is_static_alloca(i))
+                .filter(|&i| ir::is_static_alloca(i))
                 .collect();
         }
         for inst in instructions {
@@ -198,6 +206,15 @@ pub fn collect<'ctx>(
                 InstructionOpcode::Call | InstructionOpcode::Invoke | InstructionOpcode::CallBr => {
                     plan.calls_returns_twice |= ir::call_has_fn_attr(inst, "returns_twice");
                     plan.has_musttail |= ir::is_musttail_call(inst);
+                    if ir::callee_name(inst).is_some_and(|n| n.starts_with("llvm.stackrestore")) {
+                        plan.stack_restores.push(inst);
+                    }
+                }
+                InstructionOpcode::Alloca
+                    if !plan.entry_allocas.contains(&inst)
+                        && matches!(inkwell_gaps::result(inst), Some(BasicValueEnum::PointerValue(p)) if ir::in_default_address_space(p)) =>
+                {
+                    plan.dynamic_allocas.push(inst);
                 }
                 _ => {}
             }

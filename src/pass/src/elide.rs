@@ -216,23 +216,35 @@ fn inside_global<'ctx>(
         .is_some_and(|&object| offset >= 0 && (offset as u64).saturating_add(size) <= object)
 }
 
-/// Whether `a` lies at a constant offset inside a local of the function that keeps no redzones,
-/// or wholly inside one of those `moved` into the fake frame with redzones (`stack_redzones.rs`).
-fn inside_own_local<'ctx>(
+/// Where an access to the function's own frame lies.
+enum OwnLocal {
+    /// In a local that keeps no redzones (on the real stack, never poisoned).
+    Unmoved,
+    /// At a constant offset wholly inside the local `moved[i]` (its redzones poisoned).
+    InsideMoved(usize),
+    /// Anywhere else: a moved local at a variable offset, or past its end.
+    Unproved,
+}
+
+fn own_local<'ctx>(
     module: &Module<'ctx>,
     a: &Access<'ctx>,
     moved: &[(PointerValue<'ctx>, u64)],
-) -> bool {
+) -> OwnLocal {
     let AccessSize::Fixed(size) = a.size else {
-        return false;
+        return OwnLocal::Unproved;
     };
     let (base, offset) = inkwell_gaps::base_and_constant_offset(module, a.ptr);
     let is_alloca = base
         .as_instruction()
         .is_some_and(|i| i.get_opcode() == InstructionOpcode::Alloca);
-    match moved.iter().find(|(alloca, _)| *alloca == base) {
-        Some(&(_, object)) => offset >= 0 && (offset as u64).saturating_add(size) <= object,
-        None => is_alloca,
+    match moved.iter().position(|(alloca, _)| *alloca == base) {
+        Some(i) if offset >= 0 && (offset as u64).saturating_add(size) <= moved[i].1 => {
+            OwnLocal::InsideMoved(i)
+        }
+        Some(_) => OwnLocal::Unproved,
+        None if is_alloca => OwnLocal::Unmoved,
+        None => OwnLocal::Unproved,
     }
 }
 
@@ -246,14 +258,32 @@ pub fn decide<'ctx>(
     moved: &[(PointerValue<'ctx>, u64)],
 ) -> Vec<Decision> {
     let mut origins = Origins::new(f, bounded);
+    // Accesses inside a moved local with lifetime markers: elided only where it is in scope.
+    let mut scope_queries = Vec::new();
+    let marked: Vec<bool> = moved
+        .iter()
+        .map(|(alloca, _)| {
+            alloca
+                .as_instruction()
+                .is_some_and(crate::scopes::has_markers)
+        })
+        .collect();
     let mut decisions: Vec<Decision> = plan
         .accesses
         .iter()
-        .map(|a| match origins.of(a.ptr.into(), 0) {
-            Origin::OwnFrame if !moved.is_empty() && !inside_own_local(module, a, moved) => {
-                Decision::Check
-            }
-            Origin::OwnFrame => Decision::ElidedStack,
+        .enumerate()
+        .map(|(index, a)| match origins.of(a.ptr.into(), 0) {
+            Origin::OwnFrame if moved.is_empty() => Decision::ElidedStack,
+            Origin::OwnFrame => match own_local(module, a, moved) {
+                OwnLocal::Unmoved => Decision::ElidedStack,
+                OwnLocal::InsideMoved(i) => {
+                    if marked[i] {
+                        scope_queries.push((index, i));
+                    }
+                    Decision::ElidedStack
+                }
+                OwnLocal::Unproved => Decision::Check,
+            },
             Origin::Global { bounded: true, .. } if !inside_global(module, a, bounded) => {
                 Decision::Check
             }
@@ -266,6 +296,22 @@ pub fn decide<'ctx>(
             _ => Decision::Check,
         })
         .collect();
+    let locals: Vec<InstructionValue> = moved
+        .iter()
+        .map(|(alloca, _)| alloca.as_instruction().expect("a moved local is an alloca"))
+        .collect();
+    let queries: Vec<(InstructionValue, usize)> = scope_queries
+        .iter()
+        .map(|&(index, i)| (plan.accesses[index].inst, i))
+        .collect();
+    for (&(index, _), in_scope) in scope_queries
+        .iter()
+        .zip(crate::scopes::in_scope(f, &locals, &queries))
+    {
+        if !in_scope {
+            decisions[index] = Decision::Check;
+        }
+    }
 
     available::elide_covered(module, plan, f, &mut decisions);
     decisions

@@ -220,6 +220,18 @@ impl<'ctx> Emitter<'ctx> {
         self.mark(slot)
     }
 
+    /// `alloca i8, i64 len, align align` (a dynamic alloca).
+    pub fn array_alloca_i8(&self, len: IntValue<'ctx>, align: u32) -> PointerValue<'ctx> {
+        let slot = self
+            .builder
+            .build_array_alloca(self.i8, len, "")
+            .expect(POSITIONED);
+        if let Some(inst) = slot.as_instruction() {
+            let _ = inst.set_alignment(align);
+        }
+        self.mark(slot)
+    }
+
     pub fn store(&self, p: PointerValue<'ctx>, v: IntValue<'ctx>) {
         let store = self.builder.build_store(p, v).expect(POSITIONED);
         self.mark_instruction(store);

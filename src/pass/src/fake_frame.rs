@@ -129,6 +129,28 @@ fn is_lifetime_marker(inst: InstructionValue) -> bool {
         && ir::callee_name(inst).is_some_and(|n| n.starts_with("llvm.lifetime."))
 }
 
+fn is_lifetime_start(inst: InstructionValue) -> bool {
+    inst.get_opcode() == InstructionOpcode::Call
+        && ir::callee_name(inst).is_some_and(|n| n.starts_with("llvm.lifetime.start"))
+}
+
+/// A `lifetime.end` with only markers between it and a `ret`: leaving the frame repaints the
+/// object anyway, so its scope's end costs nothing (asked before `apply` adds code there).
+fn ends_at_return(marker: InstructionValue) -> bool {
+    let mut next = marker.get_next_instruction();
+    while let Some(inst) = next {
+        match inst.get_opcode() {
+            InstructionOpcode::Return => return true,
+            InstructionOpcode::Call if is_lifetime_marker(inst) => {}
+            InstructionOpcode::Call
+                if ir::callee_name(inst).is_some_and(|n| n.starts_with("llvm.dbg.")) => {}
+            _ => return false,
+        }
+        next = inst.get_next_instruction();
+    }
+    false
+}
+
 /// The layout of one function's fake frame.
 pub struct FakeFrame<'ctx> {
     /// Entered lazily, not at the entry block (set by `apply`).
@@ -196,7 +218,11 @@ pub fn plan_frame<'ctx>(em: &Emitter<'ctx>, plan: &FunctionPlan<'ctx>) -> Option
     if addresses.is_empty() {
         return None;
     }
-    let (objects, length) = stack_redzones::layout(&shapes);
+    let (mut objects, length) = stack_redzones::layout(&shapes);
+    for (object, address) in objects.iter_mut().zip(&addresses) {
+        let alloca = address.as_instruction().expect("a slot is an alloca");
+        object.scoped = crate::scopes::starts_out_of_scope(alloca);
+    }
     let size = length + (align - GRANULE as u64);
     // Too big for any slot: the locals stay on the real stack, as the runtime would have said.
     let class = fake_frame_class(size)?;
@@ -255,6 +281,12 @@ pub fn apply<'ctx>(
     // Asked now: a libc hook or a check of the first instruction went before it, and it must see the
     // moved locals too.
     let entry_point = ir::entry_edge(f).expect("an entry block ends in a terminator");
+    let redundant: Vec<InstructionValue> = frame
+        .slots
+        .iter()
+        .flat_map(|&(a, _)| ir::users(a.as_instruction().expect("a slot is an alloca")))
+        .filter(|&u| is_lifetime_marker(u) && !is_lifetime_start(u) && ends_at_return(u))
+        .collect();
     let users: Vec<Vec<InstructionValue>> = frame
         .slots
         .iter()
@@ -263,6 +295,13 @@ pub fn apply<'ctx>(
 
     let lazy_point = lazy_entry(f, frame);
     frame.lazy = lazy_point.is_some();
+    if frame.lazy {
+        // A lifetime.start may run before the lazy enter (it is no use of the local there), so
+        // the frame cannot start with the objects out of scope.
+        for object in &mut frame.objects {
+            object.scoped = false;
+        }
+    }
     // Lazily entered: a slot holding the frame, 0 until the enter call runs.
     let frame_slot = lazy_point.map(|_| {
         // A static alloca: at the entry block's top, before the instrumentation may have split it.
@@ -306,7 +345,7 @@ pub fn apply<'ctx>(
         )
     });
     let mut markers = Vec::new();
-    for ((alloca, offset), users) in frame.slots.iter().zip(&users) {
+    for (((alloca, offset), users), object) in frame.slots.iter().zip(&users).zip(&frame.objects) {
         let address = if *offset == 0 {
             base
         } else {
@@ -316,7 +355,7 @@ pub fn apply<'ctx>(
         let local = em.select(in_fake, moved, *alloca);
         for &user in users {
             if is_lifetime_marker(user) {
-                markers.push(user);
+                markers.push((user, *offset, object.size));
             } else {
                 ir::replace_operand_uses(user, *alloca, local);
             }
@@ -335,9 +374,35 @@ pub fn apply<'ctx>(
             leave(em, entered, frame.size)
         });
     }
+    // Scopes: each marker repaints its object where the frame it runs in is a fake one (the slot
+    // says so when entered lazily: a marker may run before the enter, or on a path without it).
+    for &(marker, offset, size) in &markers {
+        if redundant.contains(&marker) {
+            continue;
+        }
+        em.position_at_function_edge(marker, f);
+        let entered = match frame_slot {
+            Some(slot) => em.load(em.i64, slot, 8),
+            None => fake,
+        };
+        let in_fake = em.icmp_ne(entered, em.const_i64(0));
+        let align = frame.align;
+        if_then(em, f, in_fake, marker, 1000, || {
+            let base = em.and(
+                em.add(entered, em.const_i64(align - 1)),
+                em.const_i64(align.wrapping_neg()),
+            );
+            let at = if offset == 0 {
+                base
+            } else {
+                em.add(base, em.const_i64(offset))
+            };
+            stack_redzones::mark_scope(em, at, size, is_lifetime_start(marker));
+        });
+    }
     // Lifetime markers may only name an alloca, and the moved local lives for the whole call. Erased
     // last: the entry point the builder was placed before may be one of them.
-    for marker in markers {
+    for (marker, _, _) in markers {
         marker.erase_from_basic_block();
     }
 }

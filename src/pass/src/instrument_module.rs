@@ -8,12 +8,14 @@ use llvm_sys::prelude::{LLVMModuleRef, LLVMValueRef};
 use crate::cgo;
 use crate::collect::Decision;
 use crate::collect::{self, FunctionPlan};
+use crate::dynamic_allocas;
 use crate::elide;
 use crate::emitter::Emitter;
 use crate::fake_frame;
 use crate::globals::{self, PaddedGlobals};
 use crate::group;
 use crate::hoist;
+use crate::inkwell_gaps;
 use crate::instrument;
 use crate::ir;
 use crate::libc_calls;
@@ -23,7 +25,7 @@ use crate::skip::{self, FunctionRole};
 use crate::stats::ModuleStats;
 
 /// Priority of the module constructor: early, like ASan's, so checks never run before the shadow
-/// exists (the runtime's own constructor also initialises; `__ffisan_init_v8` is idempotent).
+/// exists (the runtime's own constructor also initialises; `__ffisan_init_v9` is idempotent).
 const CTOR_PRIORITY: i32 = 1;
 
 extern "C" {
@@ -112,7 +114,22 @@ fn instrument_function<'ctx>(
         && fake_frame::eligible(&plan))
     .then(|| fake_frame::plan_frame(em, &plan))
     .flatten();
-    let moved = frame.as_ref().map(|f| f.bounds()).unwrap_or_default();
+    let mut moved = frame.as_ref().map(|f| f.bounds()).unwrap_or_default();
+    // Dynamic allocas get redzones on the real stack: their accesses are checked (size 0: no
+    // constant offset is proved inside).
+    let dynamic = if matches!(role, FunctionRole::Native | FunctionRole::CgoWrapper) {
+        dynamic_allocas::chosen(&plan)
+    } else {
+        Vec::new()
+    };
+    moved.extend(
+        dynamic
+            .iter()
+            .filter_map(|&a| match inkwell_gaps::result(a) {
+                Some(inkwell::values::BasicValueEnum::PointerValue(p)) => Some((p, 0)),
+                _ => None,
+            }),
+    );
     let mut decisions = elide::decide(&em.module, &plan, f, &padded.bounded, &moved);
     // Loop checks: the last decision; it already adds preheaders and loop bounds (no accesses).
     let loop_checks = hoist::hoist_loop_checks(&plan, f, &mut decisions);
@@ -151,6 +168,7 @@ fn instrument_function<'ctx>(
         stats.fake_frames += 1;
         stats.lazy_fake_frames += frame.lazy as usize;
     }
+    dynamic_allocas::apply(em, f, &plan, &dynamic);
     if role == FunctionRole::CgoWrapper {
         cgo::insert_call_window(em, f, &plan.returns);
     }
@@ -177,7 +195,7 @@ fn finish_internal_function(em: &Emitter) {
     em.mark_instruction(ret.expect("the builder is positioned"));
 }
 
-/// `define internal void @ffisan.module_ctor() { call void @__ffisan_init_v8() ret void }`, listed in
+/// `define internal void @ffisan.module_ctor() { call void @__ffisan_init_v9() ret void }`, listed in
 /// `llvm.global_ctors`; with padded globals it registers them after the init, and
 /// `@ffisan.module_dtor`, in `llvm.global_dtors`, unregisters them.
 fn add_module_ctor<'ctx>(em: &Emitter<'ctx>, padded: &PaddedGlobals<'ctx>) {

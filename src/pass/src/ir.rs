@@ -163,8 +163,8 @@ pub fn function_blocks(f: FunctionValue) -> Vec<BasicBlock> {
     f.get_basic_block_iter().collect()
 }
 
-/// An alloca of constant size in ordinary memory: at the top of the entry block, allocated once per
-/// call.
+/// An alloca of constant size in ordinary memory: in the entry block (anywhere in it) it is static,
+/// a slot of the fixed frame allocated once per call.
 pub fn is_static_alloca(inst: InstructionValue) -> bool {
     inst.get_opcode() == InstructionOpcode::Alloca
         && matches!(crate::inkwell_gaps::result(inst), Some(BasicValueEnum::PointerValue(p)) if in_default_address_space(p))

@@ -7,6 +7,7 @@ mod collect;
 /// The runtime's own file: both sides compile the one contract, so they cannot drift apart.
 #[path = "../../../runtime/src/contract.rs"]
 pub mod contract;
+mod dynamic_allocas;
 mod elide;
 mod emitter;
 mod fake_frame;
@@ -22,6 +23,7 @@ mod libc_table;
 mod marks;
 mod plugin;
 mod runtime_api;
+mod scopes;
 mod skip;
 mod stack_redzones;
 mod stats;

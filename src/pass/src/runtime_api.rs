@@ -12,6 +12,8 @@ pub const SLOW_PREFIX: &str = "__ffisan_slow_";
 pub const CHECK_RANGE: &str = "__ffisan_check_range";
 pub const CHECK_LOOP: &str = "__ffisan_check_loop";
 pub const FAKE_FRAME_ENTER_PREFIX: &str = "__ffisan_fake_frame_enter_";
+pub const ALLOCA_POISON: &str = "__ffisan_alloca_poison";
+pub const ALLOCAS_UNPOISON: &str = "__ffisan_allocas_unpoison";
 pub const CALL_WINDOW_BEGIN: &str = "ffisan_call_window_begin";
 pub const CALL_WINDOW_END: &str = "ffisan_call_window_end";
 pub const CGO_WINDOW_BEGIN: &str = "__ffisan_cgo_window_begin";
@@ -170,6 +172,18 @@ pub fn check_loop<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
 pub fn fake_frame_enter<'ctx>(em: &Emitter<'ctx>, class: usize) -> RuntimeFn<'ctx> {
     let ty = em.i64.fn_type(&[em.i64.into()], false);
     declare_hot(em, &format!("{FAKE_FRAME_ENTER_PREFIX}{class}"), ty)
+}
+
+/// `void __ffisan_alloca_poison(u64 object, u64 size)`: paints a dynamic alloca's redzones.
+pub fn alloca_poison<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
+    let ty = em.void_function_type(&[em.i64.into(), em.i64.into()]);
+    declare_hot(em, ALLOCA_POISON, ty)
+}
+
+/// `void __ffisan_allocas_unpoison(u64 lo, u64 hi)`: clears the dynamic allocas in [lo, hi).
+pub fn allocas_unpoison<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {
+    let ty = em.void_function_type(&[em.i64.into(), em.i64.into()]);
+    declare_hot(em, ALLOCAS_UNPOISON, ty)
 }
 
 pub fn call_window_begin<'ctx>(em: &Emitter<'ctx>) -> RuntimeFn<'ctx> {

@@ -10,11 +10,18 @@
 //! The frame's first word (inside the left redzone) points to its description, a constant string
 //! the runtime reads to name the object a report is about:
 //! `ffisan-frame:<function>;<offset> <size> <line> <name>;...` (offsets from the frame's base).
+//!
+//! Scopes: a moved local with `llvm.lifetime` markers is painted STACK_USE_AFTER_SCOPE at entry
+//! (ASan's choice: dead until its `lifetime.start`), made addressable at each `lifetime.start`
+//! and painted STACK_USE_AFTER_SCOPE again at each `lifetime.end` (`fake_frame.rs` emits them).
+//! Leaving the frame repaints it all, so no exit path has to undo a scope.
 use inkwell::values::{
     AsValueRef, BasicValue, FunctionValue, InstructionOpcode, InstructionValue, IntValue,
 };
 
-use crate::contract::shadow_value::{STACK_LEFT_REDZONE, STACK_MID_REDZONE, STACK_RIGHT_REDZONE};
+use crate::contract::shadow_value::{
+    STACK_LEFT_REDZONE, STACK_MID_REDZONE, STACK_RIGHT_REDZONE, STACK_USE_AFTER_SCOPE,
+};
 use crate::contract::GRANULE;
 use crate::emitter::Emitter;
 use crate::inkwell_gaps;
@@ -30,6 +37,8 @@ pub const MAGIC: &str = "ffisan-frame:";
 pub struct Object {
     pub offset: u64,
     pub size: u64,
+    /// Has `llvm.lifetime.start` markers: out of scope (poisoned) until one runs.
+    pub scoped: bool,
 }
 
 /// Whether `alloca` (which does not escape) needs redzones: the function reaches it at an offset
@@ -99,7 +108,11 @@ pub fn layout(objects: &[(u64, u64)]) -> (Vec<Object>, u64) {
     let mut placed = Vec::with_capacity(objects.len());
     for &(size, align) in objects {
         offset = offset.next_multiple_of(align.max(ALIGN));
-        placed.push(Object { offset, size });
+        placed.push(Object {
+            offset,
+            size,
+            scoped: false,
+        });
         offset = (offset + size.max(1)).next_multiple_of(ALIGN) + ALIGN;
     }
     (placed, offset)
@@ -164,14 +177,10 @@ pub fn paint<'ctx>(
     );
     for object in objects {
         let at = em.add(base, em.const_i64(object.offset));
-        let whole = object.size & !(GRANULE as u64 - 1);
-        if whole > 0 {
-            em.memset(shadow_address(em, at), 0, granules(whole));
-        }
-        if object.size > whole {
-            let tail = em.add(at, em.const_i64(whole));
-            let k = em.i8.const_int(object.size - whole, false);
-            em.store(shadow_address(em, tail), k);
+        if object.scoped {
+            mark_scope(em, at, object.size, false);
+        } else {
+            unpoison(em, at, object.size);
         }
     }
     if let Some(last) = objects.last() {
@@ -184,4 +193,31 @@ pub fn paint<'ctx>(
         );
     }
     em.store(em.int_to_ptr(base), description);
+}
+
+/// Makes the `size` bytes of an object at `at` (an integer, granule-aligned) addressable: whole
+/// granules 0, a partial last one its k.
+fn unpoison<'ctx>(em: &Emitter<'ctx>, at: IntValue<'ctx>, size: u64) {
+    let whole = size & !(GRANULE as u64 - 1);
+    if whole > 0 {
+        em.memset(shadow_address(em, at), 0, whole / GRANULE as u64);
+    }
+    if size > whole {
+        let tail = em.add(at, em.const_i64(whole));
+        let k = em.i8.const_int(size - whole, false);
+        em.store(shadow_address(em, tail), k);
+    }
+}
+
+/// A scope of the object at `at` (an integer, granule-aligned) of `size` bytes begins
+/// (`alive`: addressable) or ends (every granule it touches STACK_USE_AFTER_SCOPE, as ASan).
+pub fn mark_scope<'ctx>(em: &Emitter<'ctx>, at: IntValue<'ctx>, size: u64, alive: bool) {
+    if alive {
+        unpoison(em, at, size);
+    } else {
+        let granules = size.div_ceil(GRANULE as u64);
+        if granules > 0 {
+            em.memset(shadow_address(em, at), STACK_USE_AFTER_SCOPE, granules);
+        }
+    }
 }
