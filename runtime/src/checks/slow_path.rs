@@ -187,37 +187,27 @@ fn report_access_from(
     flags: u32,
     stack: unwind::StackTrace,
 ) {
-    if let Some((kind, object)) = (kind == ErrorKind::UseAfterPoison)
+    let go_poison = (kind == ErrorKind::UseAfterPoison)
         .then(|| go_poison_finding(bad))
         .flatten()
-    {
-        if let Some(region) = crate::regions::find_managed(bad) {
-            crate::report::report(&Finding {
-                kind,
-                go_object: Some(object),
-                access: access_of(flags),
-                size,
-                addr,
-                domain: Domain::from_flags(flags),
-                region,
-                stack,
-                alloc_stack: 0,
-                free_stack: 0,
-                detail: Detail::None,
-            });
-            return;
+        .and_then(|(kind, object)| Some((kind, object, crate::regions::find_managed(bad)?)));
+    let (kind, go_object, region, (alloc_stack, free_stack)) = match go_poison {
+        // Go's own poison over a Go object: what happened to the object, not "poisoned".
+        Some((kind, object, region)) => (kind, Some(object), region, (0, 0)),
+        None => {
+            let region = crate::checks::locate::region_of(kind, bad);
+            let heap = matches!(region.kind, RegionKind::CHeap | RegionKind::Freed);
+            let stacks = if heap {
+                crate::heap::chunk_stacks(region.lo)
+            } else {
+                (0, 0)
+            };
+            let go_object = (region.kind == RegionKind::Managed)
+                .then(|| crate::regions::lent::describe(addr))
+                .filter(|o| o.size != 0);
+            (kind, go_object, region, stacks)
         }
-    }
-    let region = crate::checks::locate::region_of(kind, bad);
-    let heap = matches!(region.kind, RegionKind::CHeap | RegionKind::Freed);
-    let (alloc_stack, free_stack) = if heap {
-        crate::heap::chunk_stacks(region.lo)
-    } else {
-        (0, 0)
     };
-    let go_object = (region.kind == RegionKind::Managed)
-        .then(|| crate::regions::lent::describe(addr))
-        .filter(|o| o.size != 0);
     crate::report::report(&Finding {
         kind,
         go_object,
