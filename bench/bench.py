@@ -4,9 +4,9 @@
 Variants: plain `clang-22 -O2`, ffisan (`ffisan cc -O2`), ASan (`clang-22 -O2 -fsanitize=address`) and
 "rt_only" (plain code linked with libffisan_rt: the interposed allocator without any check). Workloads:
 SQLite speedtest1 --memdb, Lua 5.4 binary-trees and a string-heavy script, bzip2 compress and decompress
-of ~30 MB of generated text, the multi-threaded allocator stress program, and three Go programs
+of ~30 MB of generated text, the multi-threaded allocator stress program, and four Go programs
 with cgo (bench/go: many small cgo calls, DataDog/zstd from the Go module proxy, pure-Go
-allocation), built with `go build` (plain), `go build -asan` (asan) and `ffisan go build`. Each variant runs
+allocation, go-sqlite3 from the Go module proxy), built with `go build` (plain), `go build -asan` (asan) and `ffisan go build`. Each variant runs
 MEDIAN_RUNS times (default 5), the variants in turn each round; the table shows median wall time and
 peak RSS, and time ratios as the median of each round's own ratio. Every variant's output
 must equal plain's and ffisan must report nothing, otherwise the exit status is 1. Performance targets
@@ -467,7 +467,7 @@ def go_workloads():
     """Each program prints what it computed, which every variant must print alike."""
     workloads = []
     for program, args in [("cgocalls", ["800000" if SMALL else "8000000"]), ("zstd", ["1" if SMALL else "4"]),
-                          ("alloc", ["16" if SMALL else "20"])]:
+                          ("alloc", ["16" if SMALL else "20"]), ("sqlite3", ["40000" if SMALL else "200000"])]:
         builds = {}
         for variant in VARIANTS:
             if variant.name not in GoBuild.COMMANDS:
