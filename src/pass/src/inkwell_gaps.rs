@@ -10,7 +10,8 @@ use inkwell::debug_info::{DILocation, DISubprogram};
 use inkwell::module::Module;
 use inkwell::targets::TargetData;
 use inkwell::values::{
-    AsValueRef, BasicValueEnum, FunctionValue, GlobalValue, InstructionValue, PointerValue,
+    AsValueRef, BasicValueEnum, FunctionValue, GlobalValue, InstructionOpcode, InstructionValue,
+    PointerValue,
 };
 use llvm_sys::core::{
     LLVMGetAlignment, LLVMGetAllocatedType, LLVMGetBasicBlockTerminator, LLVMGetCalledValue,
@@ -118,8 +119,16 @@ pub fn atomic_alignment(inst: InstructionValue) -> u32 {
 
 /// The function a call, invoke or callbr calls directly, if any. inkwell's `get_called_fn_value`
 /// also drops callees whose type differs from the call's (calls through unprototyped C
-/// declarations), which the pass treats as the direct calls they are.
+/// declarations), which the pass treats as the direct calls they are. Any other instruction (a
+/// user walk meets phis, stores, GEPs) calls nothing: LLVM would read a phi's missing callee
+/// operand out of bounds.
 pub fn called_function<'ctx>(call: InstructionValue<'ctx>) -> Option<FunctionValue<'ctx>> {
+    if !matches!(
+        call.get_opcode(),
+        InstructionOpcode::Call | InstructionOpcode::Invoke | InstructionOpcode::CallBr
+    ) {
+        return None;
+    }
     // SAFETY: call is a call-like instruction; FunctionValue::new refuses non-functions.
     unsafe { FunctionValue::new(LLVMGetCalledValue(call.as_value_ref())) }
 }
