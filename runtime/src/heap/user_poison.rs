@@ -91,8 +91,16 @@ pub fn poison_with(beg: usize, end: usize, poison: u8) {
             // SAFETY: eight shadow bytes of granules below APP_END.
             let word = unsafe { &mut *(s as *mut u64) };
             // Managed granules wholly inside are poisoned whole too: Go's `-asan` runtime poisons
-            // every object the sweeper frees and every span the heap takes back, megabytes at once.
-            if *word == 0 || *word == MANAGED_WORD {
+            // every object the sweeper frees and every span the heap takes back, megabytes at once,
+            // the span over objects the sweeper poisoned already: any word of program bytes
+            // (what `cut_granule` poisons granule by granule) takes the poison in one store.
+            if *word == 0
+                || *word == MANAGED_WORD
+                || word
+                    .to_ne_bytes()
+                    .iter()
+                    .all(|&v| program_prefix(v).is_some())
+            {
                 *word = u64::from_ne_bytes([poison; 8]);
                 g += 8 * GRANULE;
                 continue;
@@ -381,6 +389,24 @@ mod tests {
         assert_eq!(first_poisoned(at, 12), Some(at + 11));
         assert_eq!(first_unwritable(at, 4), Some(at));
         assert_eq!(first_unwritable(at + 9, 1), Some(at + 9));
+    }
+
+    #[test]
+    fn poisoning_again_poisons_every_program_granule_and_keeps_runtime_poison() {
+        shadow::ensure_mapped();
+        let at = BASE + 0x4000;
+        // Two shadow words: one of mixed program paint (poisoned, managed, partial, clean), one
+        // holding a heap redzone among them.
+        shadow::fill(at, MANAGED, 16);
+        shadow::fill(at, USER_POISONED, 2);
+        shadow::fill(at + 5 * GRANULE, 3, 1);
+        shadow::fill(at + 6 * GRANULE, ADDRESSABLE, 1);
+        shadow::fill(at + 10 * GRANULE, HEAP_RIGHT_REDZONE, 1);
+        poison_with(at, at + 16 * GRANULE, USER_POISONED);
+        let got: Vec<u8> = (0..16).map(|g| shadow_byte(at + g * GRANULE)).collect();
+        let mut want = [USER_POISONED; 16];
+        want[10] = HEAP_RIGHT_REDZONE;
+        assert_eq!(got, want);
     }
 
     #[test]
