@@ -91,8 +91,16 @@ pub fn poison_with(beg: usize, end: usize, poison: u8) {
             // SAFETY: eight shadow bytes of granules below APP_END.
             let word = unsafe { &mut *(s as *mut u64) };
             // Managed granules wholly inside are poisoned whole too: Go's `-asan` runtime poisons
-            // every object the sweeper frees and every span the heap takes back, megabytes at once.
-            if *word == 0 || *word == MANAGED_WORD {
+            // every object the sweeper frees and every span the heap takes back, megabytes at once,
+            // the span over objects the sweeper poisoned already: any word of program bytes
+            // (what `cut_granule` poisons granule by granule) takes the poison in one store.
+            if *word == 0
+                || *word == MANAGED_WORD
+                || word
+                    .to_ne_bytes()
+                    .iter()
+                    .all(|&v| program_prefix(v).is_some())
+            {
                 *word = u64::from_ne_bytes([poison; 8]);
                 g += 8 * GRANULE;
                 continue;
@@ -230,33 +238,49 @@ fn byte_refuses(addr: usize, write: bool) -> bool {
 }
 
 /// The first poisoned byte of [beg, beg + size), or None (`__asan_region_is_poisoned`).
+#[inline(always)]
 pub fn first_poisoned(beg: usize, size: usize) -> Option<usize> {
     first_refused(beg, size, false)
 }
 
 /// The first byte of [beg, beg + size) a store may not go to: poisoned or read-only (what Go's
 /// `-asan` write bridge asks, redirected by the pass).
+#[inline(always)]
 pub fn first_unwritable(beg: usize, size: usize) -> Option<usize> {
     first_refused(beg, size, true)
 }
 
 #[inline(always)]
 fn first_refused(beg: usize, size: usize, write: bool) -> Option<usize> {
-    // Go's `-asan` asks this before every Go load and store, nearly always for at most two
-    // granules of clean memory: two shadow bytes answer before any loop.
+    // Go's `-asan` asks this before every Go load and store, nearly always for a few granules (a
+    // word, a slice header, a small struct): their shadow bytes answer before any loop. The last
+    // granule may be a partial one (a 3-byte Go object, a string's tail: Go's redzone starts
+    // mid-granule) holding the access's last byte in its addressable prefix.
     let last = beg.wrapping_add(size).wrapping_sub(1);
-    if size != 0
-        && last < APP_END
-        && last >= beg
-        && (last >> SHADOW_SCALE) - (beg >> SHADOW_SCALE) <= 1
-    {
-        let clean = |v: u8| v == ADDRESSABLE || v == MANAGED || (!write && v == READONLY);
-        if clean(shadow_byte(beg)) && clean(shadow_byte(last)) {
-            return None;
+    if size != 0 && last < APP_END && last >= beg {
+        let (first_granule, last_granule) = (beg >> SHADOW_SCALE, last >> SHADOW_SCALE);
+        if last_granule - first_granule < QUICK_GRANULES {
+            let clean = |v: u8| v == ADDRESSABLE || v == MANAGED || (!write && v == READONLY);
+            let v = shadow_byte(last);
+            let offset = (last % GRANULE) as u8;
+            let last_ok = clean(v)
+                || (1..=7).contains(&v) && offset < v
+                || !write
+                    && (READONLY_PARTIAL_MIN..=READONLY_PARTIAL_MAX).contains(&v)
+                    && offset < v & 7;
+            if last_ok
+                && (first_granule..last_granule).all(|g| clean(shadow_byte(g << SHADOW_SCALE)))
+            {
+                return None;
+            }
         }
     }
     first_refused_slowly(beg, size, write)
 }
+
+/// How many granules the quick answer reads at most (Go's widest common accesses: a slice or an
+/// interface header, small structs copied whole).
+const QUICK_GRANULES: usize = 8;
 
 fn first_refused_slowly(beg: usize, size: usize, write: bool) -> Option<usize> {
     let end = beg.checked_add(size)?.min(APP_END);
@@ -365,5 +389,47 @@ mod tests {
         assert_eq!(first_poisoned(at, 12), Some(at + 11));
         assert_eq!(first_unwritable(at, 4), Some(at));
         assert_eq!(first_unwritable(at + 9, 1), Some(at + 9));
+    }
+
+    #[test]
+    fn poisoning_again_poisons_every_program_granule_and_keeps_runtime_poison() {
+        shadow::ensure_mapped();
+        let at = BASE + 0x4000;
+        // Two shadow words: one of mixed program paint (poisoned, managed, partial, clean), one
+        // holding a heap redzone among them.
+        shadow::fill(at, MANAGED, 16);
+        shadow::fill(at, USER_POISONED, 2);
+        shadow::fill(at + 5 * GRANULE, 3, 1);
+        shadow::fill(at + 6 * GRANULE, ADDRESSABLE, 1);
+        shadow::fill(at + 10 * GRANULE, HEAP_RIGHT_REDZONE, 1);
+        poison_with(at, at + 16 * GRANULE, USER_POISONED);
+        let got: Vec<u8> = (0..16).map(|g| shadow_byte(at + g * GRANULE)).collect();
+        let mut want = [USER_POISONED; 16];
+        want[10] = HEAP_RIGHT_REDZONE;
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn the_two_granule_answer_reads_partial_last_granules() {
+        shadow::ensure_mapped();
+        let at = BASE + 0x3000;
+        // A 3-byte object after a whole granule, then a read-only object's 5-byte tail.
+        shadow::fill(at, MANAGED, 1);
+        shadow::fill(at + 8, 3, 1);
+        shadow::fill(at + 16, READONLY, 1);
+        shadow::fill(at + 24, READONLY | 5, 1);
+        assert_eq!(first_poisoned(at + 8, 3), None);
+        assert_eq!(first_poisoned(at + 9, 2), None);
+        assert_eq!(first_poisoned(at + 4, 7), None);
+        assert_eq!(first_poisoned(at + 8, 4), Some(at + 11));
+        assert_eq!(first_poisoned(at + 10, 1), None);
+        assert_eq!(first_poisoned(at + 11, 1), Some(at + 11));
+        assert_eq!(first_unwritable(at + 8, 3), None);
+        // A partial first granule followed by another: the access runs past the prefix.
+        assert_eq!(first_poisoned(at + 8, 9), Some(at + 11));
+        assert_eq!(first_poisoned(at + 20, 9), None);
+        assert_eq!(first_poisoned(at + 24, 6), Some(at + 29));
+        assert_eq!(first_unwritable(at + 24, 1), Some(at + 24));
+        assert_eq!(first_unwritable(at + 20, 6), Some(at + 20));
     }
 }
