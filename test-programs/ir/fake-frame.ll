@@ -8,7 +8,9 @@ target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:
 target triple = "x86_64-pc-linux-gnu"
 
 declare void @keep(ptr)
-declare i32 @setjmp(ptr) returns_twice
+declare i32 @_setjmp(ptr) returns_twice
+declare i32 @vfork() returns_twice
+@env = global [200 x i8] zeroinitializer, align 16
 declare void @llvm.lifetime.start.p0(ptr)
 declare void @llvm.lifetime.end.p0(ptr)
 
@@ -118,13 +120,40 @@ define void @over_aligned() {
   ret void
 }
 
-; setjmp returns twice: the second return would use a frame already left. No fake frame.
+; A function that calls setjmp gets its frame at the entry block, even where the locals' uses
+; would let it be entered lazily: a longjmp back to a setjmp before a lazy enter would enter a
+; second frame. The frame is an SSA value defined before the setjmp; every ret leaves it.
 ; CHECK-LABEL: define i32 @calls_setjmp(
+; CHECK:      entry:
+; CHECK-NOT:  store i64 0
+; CHECK:      %[[F:[0-9]+]] = call i64 @__ffisan_fake_frame_enter_{{[0-9]+}}(
+; CHECK:      call i32 @_setjmp(
+; CHECK:      rare:
+; CHECK:      call void @keep(
+; CHECK:      done:
+; CHECK:      icmp ne i64 %[[F]], 0
+; CHECK:      lshr i64 %[[F]], 3
+; CHECK:      ret i32
+define i32 @calls_setjmp(i1 %c) {
+entry:
+  %buf = alloca [16 x i8], align 1
+  %r = call i32 @_setjmp(ptr @env)
+  br i1 %c, label %rare, label %done
+rare:
+  call void @keep(ptr %buf)
+  br label %done
+done:
+  ret i32 %r
+}
+
+; vfork's child runs on the parent's frame and may only _exit or exec: no fake frame.
+; CHECK-LABEL: define i32 @calls_vfork(
 ; CHECK-NOT:  __ffisan_fake_frame
 ; CHECK:      ret i32
-define i32 @calls_setjmp() {
-  %env = alloca [200 x i8], align 16
-  %r = call i32 @setjmp(ptr %env)
+define i32 @calls_vfork() {
+  %buf = alloca [16 x i8], align 1
+  call void @keep(ptr %buf)
+  %r = call i32 @vfork()
   ret i32 %r
 }
 

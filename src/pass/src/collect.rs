@@ -83,10 +83,23 @@ pub struct FunctionPlan<'ctx> {
     pub dynamic_allocas: Vec<InstructionValue<'ctx>>,
     /// `llvm.stackrestore` calls: they pop dynamic allocas.
     pub stack_restores: Vec<InstructionValue<'ctx>>,
-    /// A `returns_twice` callee (setjmp, vfork): a second return would see a left fake frame.
-    pub calls_returns_twice: bool,
+    /// A `returns_twice` callee of the setjmp family (`is_setjmp`): the function is
+    /// resumed in its live frame, so its fake frame is entered at the entry block, never lazily.
+    pub calls_setjmp: bool,
+    /// Any other `returns_twice` callee (vfork, getcontext, a call through a pointer): no fake frame.
+    pub calls_other_returns_twice: bool,
     /// A `musttail` call must be followed by `ret` alone: no room for the frame leave call.
     pub has_musttail: bool,
+}
+
+/// The `returns_twice` callees that resume their caller in its own live frame (glibc's `setjmp`
+/// is `_setjmp`, `sigsetjmp` is `__sigsetjmp`). Not vfork: its child runs on the parent's frame
+/// and must only `_exit` or exec; not getcontext, whose context may be resumed from anywhere.
+pub fn is_setjmp(callee: &str) -> bool {
+    matches!(
+        callee,
+        "setjmp" | "_setjmp" | "__setjmp" | "sigsetjmp" | "__sigsetjmp"
+    )
 }
 
 /// Size of the value an access loads or stores: the result of `inst` (operand None) or its operand.
@@ -204,7 +217,13 @@ pub fn collect<'ctx>(
             match inst.get_opcode() {
                 InstructionOpcode::Return => plan.returns.push(inst),
                 InstructionOpcode::Call | InstructionOpcode::Invoke | InstructionOpcode::CallBr => {
-                    plan.calls_returns_twice |= ir::call_has_fn_attr(inst, "returns_twice");
+                    if ir::call_has_fn_attr(inst, "returns_twice") {
+                        if ir::callee_name(inst).is_some_and(|n| is_setjmp(&n)) {
+                            plan.calls_setjmp = true;
+                        } else {
+                            plan.calls_other_returns_twice = true;
+                        }
+                    }
                     plan.has_musttail |= ir::is_musttail_call(inst);
                     if ir::callee_name(inst).is_some_and(|n| n.starts_with("llvm.stackrestore")) {
                         plan.stack_restores.push(inst);

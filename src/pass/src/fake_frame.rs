@@ -171,9 +171,9 @@ pub struct FakeFrame<'ctx> {
 
 /// Whether a function may get a fake frame at all.
 pub fn eligible(plan: &FunctionPlan) -> bool {
-    // returns_twice (setjmp): the frame would be left on the first return and used on the second.
-    // musttail: nothing may stand between the tail call and its ret. No ret: never left.
-    !plan.calls_returns_twice && !plan.has_musttail && !plan.returns.is_empty()
+    // setjmp is fine (see `apply`), other returns_twice callees are not. musttail: nothing may
+    // stand between the tail call and its ret. No ret: never left.
+    !plan.calls_other_returns_twice && !plan.has_musttail && !plan.returns.is_empty()
 }
 
 impl<'ctx> FakeFrame<'ctx> {
@@ -293,7 +293,16 @@ pub fn apply<'ctx>(
         .map(|&(a, _)| ir::users(a.as_instruction().expect("a slot is an alloca")))
         .collect();
 
-    let lazy_point = lazy_entry(f, frame);
+    // A function that calls setjmp enters at the entry block: a longjmp back to a setjmp that ran
+    // before a lazy enter would enter a second frame and leak the first. Entered there, the frame
+    // is an SSA value defined before any setjmp and never redefined, which the second return sees
+    // as C requires of an unmodified local (callee-saved registers come back from the jmp_buf,
+    // spill slots are not shared in such functions); each ret leaves it once, as before.
+    let lazy_point = if plan.calls_setjmp {
+        None
+    } else {
+        lazy_entry(f, frame)
+    };
     frame.lazy = lazy_point.is_some();
     if frame.lazy {
         // A lifetime.start may run before the lazy enter (it is no use of the local there), so
