@@ -13,10 +13,11 @@
 //!   call void @llvm.memset(ptr inttoptr ((%f >> 3) + SHADOW_OFFSET), i8 0xf5, i64 SIZE / 8)
 //!   store i64 0, ptr inttoptr (%f - 8)
 //! ```
-//! Lazily, when every use of the moved locals lies in blocks dominated by one off the entry block
-//! and on no cycle (`luaH_get`'s float-key path): the enter call goes at that block's start and
-//! stores the frame into a slot that is 0 on every other path; each return leaves the frame only
-//! if the slot holds one. The common path then pays no runtime call at all.
+//! Lazily (never in a function that calls setjmp), when every use of the moved locals lies in
+//! blocks dominated by one off the entry block and on no cycle (`luaH_get`'s float-key path): the
+//! enter call goes at that block's start and stores the frame into a slot that is 0 on every other
+//! path; each return leaves the frame only if the slot holds one. The common path then pays no
+//! runtime call at all.
 use inkwell::values::{
     AsValueRef, BasicValue, BasicValueEnum, FunctionValue, InstructionOpcode, InstructionValue,
     IntValue, PointerValue,
