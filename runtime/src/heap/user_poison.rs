@@ -223,6 +223,7 @@ pub fn byte_is_poisoned(addr: usize) -> bool {
 
 /// Whether a load (or with `write` a store) of the byte at `addr` is wrong: read-only data refuses
 /// only stores, a read-only object's partial granule (READONLY | k) is readable up to k.
+#[inline(always)]
 fn byte_refuses(addr: usize, write: bool) -> bool {
     if addr >= APP_END {
         return false;
@@ -261,14 +262,7 @@ fn first_refused(beg: usize, size: usize, write: bool) -> Option<usize> {
         let (first_granule, last_granule) = (beg >> SHADOW_SCALE, last >> SHADOW_SCALE);
         if last_granule - first_granule < QUICK_GRANULES {
             let clean = |v: u8| v == ADDRESSABLE || v == MANAGED || (!write && v == READONLY);
-            let v = shadow_byte(last);
-            let offset = (last % GRANULE) as u8;
-            let last_ok = clean(v)
-                || (1..=7).contains(&v) && offset < v
-                || !write
-                    && (READONLY_PARTIAL_MIN..=READONLY_PARTIAL_MAX).contains(&v)
-                    && offset < v & 7;
-            if last_ok
+            if !byte_refuses(last, write)
                 && (first_granule..last_granule).all(|g| clean(shadow_byte(g << SHADOW_SCALE)))
             {
                 return None;
